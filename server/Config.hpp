@@ -1,0 +1,54 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace yst {
+
+// Every setting of `yishiting serve`. Each comes from, in order of precedence, the
+// command line (--name value or --name=value), the environment (YISHITING_NAME) or the
+// config file (--config FILE: `name = value` lines), else its default.
+struct Config {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "./data";
+  std::string web_dir;  // default: ./web, else the source tree's web/
+  int threads = 0;      // 0: one per core
+  std::string admin_token;
+  std::string port_file;
+  bool demo = false;
+  std::string blocked_words;
+  std::string public_url;  // base of printed join links; default http://BIND:PORT
+  std::vector<std::string> allowed_origins;  // empty: any Origin (and none)
+  std::string tls_cert;
+  std::string tls_key;
+  std::string log_level = "info";
+
+  // Limits (uWebSockets-style defaults, all configurable).
+  size_t max_frame_bytes = 16 * 1024;
+  size_t max_queue_bytes = 1024 * 1024;
+  size_t max_queue_messages = 8192;
+  int audience_rate = 20;   // requests per second per connection
+  int staff_rate = 1000;
+  size_t max_connections = 50000;
+  size_t max_connections_per_address = 0;  // 0: unlimited (a whole audience may share one NAT address)
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_header_bytes = 8 * 1024;
+  int header_timeout_s = 10;
+  int handshake_timeout_s = 10;
+  int idle_timeout_s = 60;  // WebSocket: a ping after half of it, closed if no pong
+  int shutdown_grace_ms = 2000;
+};
+
+struct ParsedArgs {
+  Config config;
+  bool help = false;
+};
+
+// Throws std::invalid_argument with a message fit for the operator.
+ParsedArgs parse_serve_args(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+std::string serve_usage();
+
+}  // namespace yst

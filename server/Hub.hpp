@@ -1,0 +1,91 @@
+#pragma once
+// The registry every connection and HTTP request goes through: rooms by session id,
+// tokens by hash, the admin token, the blocked-word list, the one storage writer.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/Config.hpp"
+#include "server/Metrics.hpp"
+#include "server/Net.hpp"
+#include "server/Room.hpp"
+#include "session/WordFilter.hpp"
+#include "storage/Database.hpp"
+#include "storage/Writer.hpp"
+
+namespace yst {
+
+struct TokenOwner {
+  std::string session_id;
+  Participant participant;
+};
+
+struct CreatedParticipant {
+  Participant participant;
+  std::string token;  // shown once to whoever created it; only its hash is kept
+};
+
+class Hub {
+ public:
+  using Clock = std::function<int64_t()>;  // unix milliseconds
+
+  Hub(net::io_context& ioc, const Config& config, Clock clock = {});
+  ~Hub();
+
+  // Opens storage, replays every session, settles the admin token. Start-up only.
+  void load();
+
+  const Config& config() const { return config_; }
+  Metrics& metrics() { return metrics_; }
+  Writer& writer() { return *writer_; }
+  int64_t now_ms() const { return clock_(); }
+  std::string database_path() const;
+
+  std::shared_ptr<Room> room(const std::string& id) const;
+  std::vector<std::shared_ptr<Room>> rooms() const;
+
+  std::optional<TokenOwner> find_token(std::string_view token) const;
+  bool is_admin(std::string_view token) const;
+
+  std::shared_ptr<const WordFilter> word_filter() const { return std::atomic_load(&filter_); }
+  // Reloads --blocked-words; on failure keeps the old list and says why.
+  bool reload_word_filter(std::string& message);
+
+  // Both complete on the writer thread after the commit (the callback must hop to its
+  // own executor); on failure they pass an Error.
+  using CreatedSession = std::function<void(std::optional<Error>, std::string session_id, std::string host_token)>;
+  void create_session(SessionInfo info, std::string host_name, CreatedSession done);
+  using CreatedParticipantCb = std::function<void(std::optional<Error>, CreatedParticipant)>;
+  void add_participant(const std::string& session_id, Participant p, CreatedParticipantCb done);
+
+  // The demo session (--demo), created once; returns lines to print.
+  std::vector<std::string> ensure_demo(const std::string& base_url);
+  std::string admin_token_file() const;
+
+  void shutdown();
+
+ private:
+  void register_token(const std::string& token_hash, const std::string& session_id, const Participant& p);
+
+  net::io_context& ioc_;
+  Config config_;
+  Clock clock_;
+  Metrics metrics_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Writer> writer_;
+
+  mutable std::mutex mutex_;  // guards rooms_ and tokens_; never held across I/O
+  std::map<std::string, std::shared_ptr<Room>> rooms_;
+  std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token
+  std::string admin_hash_;
+  std::shared_ptr<const WordFilter> filter_;
+};
+
+}  // namespace yst

@@ -1,0 +1,60 @@
+#include "server/Listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server/Hub.hpp"
+#include "server/HttpSession.hpp"
+
+namespace yst {
+
+Listener::Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), hub_(hub), api_(api), limits_(limits) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+void Listener::run() { do_accept(); }
+
+void Listener::stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+  });
+}
+
+void Listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted) return;  // stopped
+  if (ec) {
+    // Out of descriptors and the like: log, back off a little, keep accepting.
+    spdlog::warn("accept: {}", ec.message());
+    auto timer = std::make_shared<net::steady_timer>(acceptor_.get_executor(), std::chrono::milliseconds(50));
+    timer->async_wait([self = shared_from_this(), timer](beast::error_code) { self->do_accept(); });
+    return;
+  }
+  beast::error_code addr_ec;
+  auto remote = socket.remote_endpoint(addr_ec);
+  std::string address = addr_ec ? std::string("unknown") : remote.address().to_string();
+  if (auto slot = limits_.acquire(address)) {
+    socket.set_option(tcp::no_delay(true), addr_ec);
+    std::make_shared<HttpSession>(std::move(socket), hub_, api_, std::move(slot))->run();
+  } else {
+    hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
+    // Over a connection limit: a plain 503 and close, without reading the request.
+    static const char kBusy[] =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        "Content-Length: 66\r\n\r\n{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many connections\"}}";
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(net::buffer(kBusy, sizeof kBusy - 1), ignored);
+    socket.close(ignored);
+  }
+  do_accept();
+}
+
+}  // namespace yst

@@ -1,0 +1,31 @@
+#pragma once
+#include <memory>
+
+#include "server/ConnectionLimits.hpp"
+#include "server/HttpApi.hpp"
+#include "server/Net.hpp"
+
+namespace yst {
+
+class Hub;
+
+// The accept loop. Each accepted socket gets its own strand as executor.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits);
+  void run();
+  void stop();
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+ private:
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  Hub& hub_;
+  HttpApi& api_;
+  ConnectionLimits& limits_;
+};
+
+}  // namespace yst

@@ -1,0 +1,66 @@
+#include "server/Metrics.hpp"
+
+#include <sstream>
+
+#include "storage/Writer.hpp"
+
+namespace yst {
+
+std::string Metrics::render(const Writer& writer) const {
+  std::ostringstream o;
+  auto counter = [&](const char* name, const char* help, uint64_t v) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n" << name << ' ' << v << '\n';
+  };
+  o << "# HELP yishiting_connections WebSocket connections joined to a session, by role\n"
+       "# TYPE yishiting_connections gauge\n";
+  for (Role r : kAllRoles)
+    o << "yishiting_connections{role=\"" << to_string(r) << "\"} " << connections_by_role[static_cast<int>(r)].load()
+      << '\n';
+  o << "# HELP yishiting_connections_open open WebSocket connections\n# TYPE yishiting_connections_open gauge\n"
+    << "yishiting_connections_open " << connections_open.load() << '\n';
+  counter("yishiting_connections_total", "WebSocket connections accepted", connections_total.load());
+  counter("yishiting_connections_refused_total", "connections refused by limits", connections_refused.load());
+  counter("yishiting_events_total", "events committed", events.load());
+  counter("yishiting_deliveries_total", "frames queued to connections for broadcast", deliveries.load());
+  counter("yishiting_frames_out_total", "WebSocket frames written", frames_out.load());
+  counter("yishiting_bytes_out_total", "WebSocket payload bytes written", bytes_out.load());
+  counter("yishiting_requests_total", "client requests", requests.load());
+  counter("yishiting_request_errors_total", "client requests answered with an error", request_errors.load());
+  counter("yishiting_rate_limited_total", "requests refused by the per-connection rate limit", rate_limited.load());
+  counter("yishiting_slow_client_disconnects_total", "connections closed because their queue was full",
+          slow_client_disconnects.load());
+  counter("yishiting_flood_disconnects_total", "connections closed for flooding", flood_disconnects.load());
+  counter("yishiting_http_requests_total", "HTTP requests", http_requests.load());
+
+  const auto& s = writer.stats();
+  counter("yishiting_storage_commits_total", "SQLite transactions committed", s.commits.load());
+  counter("yishiting_storage_jobs_total", "storage jobs", s.jobs.load());
+  counter("yishiting_storage_failed_jobs_total", "storage jobs that failed", s.failed_jobs.load());
+  {
+    const char* les[] = {"1", "4", "16", "64", "256", "+Inf"};
+    o << "# HELP yishiting_storage_batch_size jobs per SQLite transaction\n"
+         "# TYPE yishiting_storage_batch_size histogram\n";
+    uint64_t cum = 0;
+    for (int i = 0; i < 6; ++i) {
+      cum += s.batch_buckets[i].load();
+      o << "yishiting_storage_batch_size_bucket{le=\"" << les[i] << "\"} " << cum << '\n';
+    }
+    o << "yishiting_storage_batch_size_sum " << s.jobs.load() << "\nyishiting_storage_batch_size_count " << cum
+      << '\n';
+  }
+  {
+    const char* les[] = {"0.001", "0.002", "0.005", "0.01", "0.025", "0.05", "0.1", "+Inf"};
+    o << "# HELP yishiting_storage_commit_seconds time to run and commit one transaction\n"
+         "# TYPE yishiting_storage_commit_seconds histogram\n";
+    uint64_t cum = 0;
+    for (int i = 0; i < 8; ++i) {
+      cum += s.latency_buckets[i].load();
+      o << "yishiting_storage_commit_seconds_bucket{le=\"" << les[i] << "\"} " << cum << '\n';
+    }
+    o << "yishiting_storage_commit_seconds_sum " << static_cast<double>(s.latency_us_sum.load()) / 1e6
+      << "\nyishiting_storage_commit_seconds_count " << cum << '\n';
+  }
+  return o.str();
+}
+
+}  // namespace yst

@@ -1,0 +1,108 @@
+#include "server/Server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace yst {
+
+namespace fs = std::filesystem;
+
+Server::Server(Config config)
+    : config_(std::move(config)), ioc_(config_.threads), signals_(ioc_, SIGINT, SIGTERM), reload_signal_(ioc_, SIGHUP), shutdown_timer_(ioc_) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+  if (config_.web_dir.empty()) {
+    config_.web_dir = fs::exists("web/index.html") ? "web" : YST_SOURCE_WEB_DIR;
+  }
+  if (!fs::exists(fs::path(config_.web_dir) / "index.html"))
+    spdlog::warn("no index.html in the web directory {}", config_.web_dir);
+  hub_ = std::make_unique<Hub>(ioc_, config_);
+  hub_->load();
+  files_ = std::make_unique<StaticFiles>(config_.web_dir);
+  api_ = std::make_unique<HttpApi>(*hub_, *files_, !config_.tls_cert.empty());
+  limits_ = std::make_unique<ConnectionLimits>(config_.max_connections, config_.max_connections_per_address);
+
+  beast::error_code ec;
+  auto address = net::ip::make_address(config_.bind, ec);
+  if (ec) throw std::runtime_error("--bind: not an IP address: " + config_.bind);
+  try {
+    listener_ = std::make_shared<Listener>(ioc_, tcp::endpoint{address, static_cast<uint16_t>(config_.port)}, *hub_,
+                                           *api_, *limits_);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " +
+                             e.code().message());
+  }
+  port_ = listener_->local_endpoint().port();
+}
+
+void Server::write_port_file() {
+  if (config_.port_file.empty()) return;
+  std::string tmp = config_.port_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port_ << '\n';
+  }
+  fs::rename(tmp, config_.port_file);
+}
+
+void Server::run() {
+  listener_->run();
+  signals_.async_wait([this](beast::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", sig);
+    begin_shutdown();
+  });
+  std::function<void()> wait_reload = [this, &wait_reload] {
+    reload_signal_.async_wait([this, &wait_reload](beast::error_code ec, int) {
+      if (ec) return;
+      std::string message;
+      hub_->reload_word_filter(message);
+      wait_reload();
+    });
+  };
+  wait_reload();
+
+  std::string host = config_.bind.find(':') != std::string::npos ? "[" + config_.bind + "]" : config_.bind;
+  write_port_file();
+  spdlog::info("listening on {}://{}:{}", config_.tls_cert.empty() ? "http" : "https", host, port_);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+  // Every acked event was committed before it was acked; this commits what was decided
+  // but not yet acked, so nothing accepted is lost either.
+  hub_->writer().stop();
+  spdlog::info("stopped");
+}
+
+void Server::stop() {
+  net::post(ioc_, [this] { begin_shutdown(); });
+}
+
+void Server::begin_shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  listener_->stop();
+  signals_.cancel();
+  reload_signal_.cancel();
+  hub_->shutdown();  // closes every WebSocket with 1001
+  // Give the close handshakes a moment, then stop the loop whatever is left.
+  shutdown_deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_grace_ms);
+  poll_shutdown();
+}
+
+void Server::poll_shutdown() {
+  if (hub_->metrics().connections_open.load() == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) {
+    ioc_.stop();
+    return;
+  }
+  shutdown_timer_.expires_after(std::chrono::milliseconds(20));
+  shutdown_timer_.async_wait([this](beast::error_code) { poll_shutdown(); });
+}
+
+}  // namespace yst

@@ -1,0 +1,52 @@
+#pragma once
+// Wires the server together: storage, rooms, the listener, the I/O threads and signals.
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/Config.hpp"
+#include "server/ConnectionLimits.hpp"
+#include "server/HttpApi.hpp"
+#include "server/Hub.hpp"
+#include "server/Listener.hpp"
+#include "server/Net.hpp"
+#include "server/StaticFiles.hpp"
+
+namespace yst {
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  // Loads storage and binds; throws with a message for the operator on failure.
+  void start();
+  // Runs until SIGINT/SIGTERM (or stop()); then closes WebSockets with 1001, flushes
+  // storage and returns.
+  void run();
+  void stop();
+  uint16_t port() const { return port_; }
+  Hub& hub() { return *hub_; }
+
+ private:
+  void begin_shutdown();
+  void poll_shutdown();
+  void write_port_file();
+
+  Config config_;
+  net::io_context ioc_;
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<StaticFiles> files_;
+  std::unique_ptr<HttpApi> api_;
+  std::unique_ptr<ConnectionLimits> limits_;
+  std::shared_ptr<Listener> listener_;
+  net::signal_set signals_;
+  net::signal_set reload_signal_;
+  uint16_t port_ = 0;
+  net::steady_timer shutdown_timer_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace yst

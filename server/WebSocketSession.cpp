@@ -1,0 +1,232 @@
+#include "server/WebSocketSession.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "server/Hub.hpp"
+#include "server/Room.hpp"
+#include "server/Wire.hpp"
+#include "session/Request.hpp"
+
+namespace yst {
+
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Errors that only mean "the peer went away": not worth a log line.
+bool routine(const beast::error_code& ec) {
+  return ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == beast::error::timeout;
+}
+}  // namespace
+
+WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
+    : ws_(std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(ws_.get_executor()) {
+  hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
+  hub_.metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+WebSocketSession::~WebSocketSession() { hub_.metrics().connections_open.fetch_sub(1, std::memory_order_relaxed); }
+
+void WebSocketSession::run(http::request<http::string_body> upgrade) {
+  const Config& cfg = hub_.config();
+  // The WebSocket layer has its own timeouts; the HTTP ones must not fire under it.
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout_s);
+  timeouts.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+  timeouts.keep_alive_pings = true;  // a ping after half the idle time; no pong, the peer is dead
+  ws_.set_option(timeouts);
+  ws_.read_message_max(cfg.max_frame_bytes);
+  ws_.auto_fragment(false);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
+  rate_limit_ = cfg.audience_rate;
+  ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) {
+    if (!routine(ec)) spdlog::debug("websocket accept: {}", ec.message());
+    return;
+  }
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, size_t) {
+  if (ec) {
+    // Beast has already answered protocol violations with their close codes: 1009 for an
+    // oversized message, 1007 for invalid UTF-8 in a text message.
+    if (!routine(ec)) spdlog::debug("websocket read: {}", ec.message());
+    close_timer_.cancel();
+    if (room_) room_->leave(shared_from_this());
+    room_.reset();
+    return;
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    close_now(websocket::close_code::unknown_data, "binary frames are not accepted");
+    do_read();  // keep reading until the close handshake finishes
+    return;
+  }
+  auto data = buffer_.cdata();
+  std::string_view text(static_cast<const char*>(data.data()), data.size());
+  if (!closing_) handle_text(text);
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+bool WebSocketSession::over_rate_limit() {
+  int64_t now = steady_ms();
+  if (now - window_start_ms_ >= 1000) {
+    window_start_ms_ = now;
+    window_count_ = 0;
+  }
+  ++window_count_;
+  if (window_count_ > 3 * rate_limit_) {
+    hub_.metrics().flood_disconnects.fetch_add(1, std::memory_order_relaxed);
+    close_now(websocket::close_code::policy_error, "request flood");
+    return true;
+  }
+  if (window_count_ > rate_limit_) {
+    hub_.metrics().rate_limited.fetch_add(1, std::memory_order_relaxed);
+    reply(error_frame(nullptr, ErrorCode::rate_limited,
+                      "more than " + std::to_string(rate_limit_) + " requests a second"));
+    return true;
+  }
+  return false;
+}
+
+void WebSocketSession::handle_text(std::string_view text) {
+  hub_.metrics().requests.fetch_add(1, std::memory_order_relaxed);
+  if (over_rate_limit()) return;
+  ParsedRequest parsed = parse_request(text);
+  const bool is_join = parsed.type == "join";
+  // The contract's precedence puts not_joined before bad_request.
+  if (!room_ && !is_join) {
+    hub_.metrics().request_errors.fetch_add(1, std::memory_order_relaxed);
+    return reply(error_frame(parsed.id, ErrorCode::not_joined, "join a session first"));
+  }
+  if (parsed.error) {
+    hub_.metrics().request_errors.fetch_add(1, std::memory_order_relaxed);
+    return reply(error_frame(parsed.id, parsed.error->code, parsed.error->message));
+  }
+  const Request& r = *parsed.request;
+  if (r.type == RequestType::join) return handle_join(r, parsed.id);
+  if (r.type == RequestType::ping) return reply(json{{"type", "pong"}, {"id", parsed.id}}.dump());
+  room_->request(shared_from_this(), r, caller_, parsed.id);
+}
+
+void WebSocketSession::handle_join(const Request& r, const json& id) {
+  if (room_) return reply(error_frame(id, ErrorCode::conflict, "this connection has joined already"));
+  auto room = hub_.room(r.session);
+  if (!room) return reply(error_frame(id, ErrorCode::not_found, "no session " + r.session.substr(0, 64)));
+  Caller caller;
+  if (r.claimed_role) {
+    caller.role = Role::audience;
+    caller.participant = Session::audience_participant_id(r.session, r.client_id);
+    caller.name = r.name;
+  } else {
+    auto owner = hub_.find_token(r.token);
+    if (!owner || owner->session_id != r.session)
+      return reply(error_frame(id, ErrorCode::unauthorized, "the token is not valid for this session"));
+    caller.role = owner->participant.role;
+    caller.participant = owner->participant.id;
+    caller.name = owner->participant.name;
+  }
+  rate_limit_ = is_staff(caller.role) ? hub_.config().staff_rate : hub_.config().audience_rate;
+  caller_ = caller;
+  room_ = room;
+  room->join(shared_from_this(), std::move(caller), r.after, id);
+}
+
+void WebSocketSession::joined(bool ok) {
+  if (ok) return;
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->room_.reset(); });
+}
+
+void WebSocketSession::reply(std::string frame) { enqueue(make_frame(std::move(frame)), true); }
+
+void WebSocketSession::send(Frame frame, bool counted) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), counted]() mutable {
+    self->enqueue(std::move(frame), counted);
+  });
+}
+
+void WebSocketSession::close(uint16_t code, const char* reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code, reason] {
+    self->close_now(static_cast<websocket::close_code>(code), reason);
+  });
+}
+
+void WebSocketSession::enqueue(Frame frame, bool counted) {
+  if (closing_) return;
+  if (counted) queued_bytes_ += frame->size();
+  queue_.push_back(Outgoing{std::move(frame), counted});
+  if (queued_bytes_ > hub_.config().max_queue_bytes || queue_.size() > hub_.config().max_queue_messages) {
+    // A client that cannot keep up is let go rather than slow anyone else down; it
+    // resumes with `after` when it reconnects.
+    hub_.metrics().slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
+    close_now(websocket::close_code::try_again_later, "too slow: resume with after");
+    return;
+  }
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  writing_ = true;
+  const Frame& f = queue_.front().frame;
+  ws_.text(true);
+  ws_.async_write(net::buffer(*f), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, size_t bytes) {
+  writing_ = false;
+  if (ec) {
+    if (!routine(ec)) spdlog::debug("websocket write: {}", ec.message());
+    queue_.clear();
+    queued_bytes_ = 0;
+    return;
+  }
+  hub_.metrics().frames_out.fetch_add(1, std::memory_order_relaxed);
+  hub_.metrics().bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  if (!queue_.empty()) {
+    if (queue_.front().counted) queued_bytes_ -= queue_.front().frame->size();
+    queue_.pop_front();
+  }
+  if (!queue_.empty() && !closing_) do_write();
+}
+
+void WebSocketSession::close_now(websocket::close_code code, const char* reason) {
+  if (closing_) return;
+  closing_ = true;
+  // Keep the frame being written (its buffer is in use); drop everything after it.
+  if (writing_) {
+    while (queue_.size() > 1) queue_.pop_back();
+  } else {
+    queue_.clear();
+  }
+  queued_bytes_ = 0;
+  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
+    if (ec && !routine(ec)) spdlog::debug("websocket close: {}", ec.message());
+  });
+  // A peer that reads nothing will never let the close frame out: cut the socket.
+  close_timer_.expires_after(std::chrono::seconds(2));
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    }
+  });
+}
+
+}  // namespace yst

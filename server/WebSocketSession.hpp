@@ -1,0 +1,68 @@
+#pragma once
+// One WebSocket connection. Its executor is its own strand (made at accept): reads,
+// writes and the outgoing queue are touched only there; send() and close() from other
+// threads post onto it.
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "server/ConnectionLimits.hpp"
+#include "server/Net.hpp"
+#include "server/Peer.hpp"
+#include "session/Session.hpp"
+
+namespace yst {
+
+class Hub;
+class Room;
+
+class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
+  ~WebSocketSession() override;
+
+  void run(http::request<http::string_body> upgrade);
+
+  void send(Frame frame, bool counted = true) override;
+  void close(uint16_t code, const char* reason) override;
+  void joined(bool ok) override;
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, size_t bytes);
+  void handle_text(std::string_view text);
+  void handle_join(const Request& r, const json& id);
+  void reply(std::string frame);
+  bool over_rate_limit();
+  void enqueue(Frame frame, bool counted);
+  void do_write();
+  void on_write(beast::error_code ec, size_t bytes);
+  void close_now(websocket::close_code code, const char* reason);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  Hub& hub_;
+  std::unique_ptr<ConnectionLimits::Slot> slot_;
+  net::steady_timer close_timer_;
+
+  struct Outgoing {
+    Frame frame;
+    bool counted;
+  };
+  std::deque<Outgoing> queue_;
+  size_t queued_bytes_ = 0;  // counted bytes only
+  bool writing_ = false;
+  bool closing_ = false;
+
+  std::shared_ptr<Room> room_;  // set once a join is sent to the room
+  Caller caller_;
+
+  // Requests per second: a fixed one-second window. Past the limit, rate_limited; past
+  // three times the limit in one window, the flood is closed with 1008.
+  int rate_limit_ = 20;
+  int64_t window_start_ms_ = 0;
+  int window_count_ = 0;
+};
+
+}  // namespace yst

@@ -1,0 +1,165 @@
+// yishiting: serve | export | backup. main() only parses, wires and reports.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "server/Server.hpp"
+#include "session/Minutes.hpp"
+#include "storage/Database.hpp"
+
+extern char** environ;
+
+namespace {
+
+const char* kUsage =
+    "yishiting — 议事厅: live consultation server for \"有事来协商——委员议事厅\"\n\n"
+    "Usage:\n"
+    "  yishiting serve [flags]        run the server (yishiting serve --help lists the flags)\n"
+    "  yishiting export --data DIR --session ID --format md|html|json|csv|docx [-o FILE]\n"
+    "                                 write a session's minutes without a running server\n"
+    "  yishiting backup --data DIR -o FILE\n"
+    "                                 consistent copy of the database, safe while the server runs\n"
+    "  yishiting --help | --version\n";
+
+std::map<std::string, std::string> environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("YISHITING_", 0) == 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+// Small flag reader for the two offline tools.
+std::map<std::string, std::string> tool_flags(const std::vector<std::string>& args, const std::vector<std::string>& known) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::string value;
+    auto eq = a.find('=');
+    if (eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw std::invalid_argument(a + " needs a value");
+    }
+    if (std::find(known.begin(), known.end(), a) == known.end()) throw std::invalid_argument("unknown flag " + a);
+    out[a] = value;
+  }
+  return out;
+}
+
+std::string db_path(const std::string& data_dir) {
+  auto p = std::filesystem::path(data_dir) / "yishiting.db";
+  if (!std::filesystem::exists(p)) throw std::runtime_error("no database at " + p.string());
+  return p.string();
+}
+
+int run_export(const std::vector<std::string>& args) {
+  auto f = tool_flags(args, {"--data", "--session", "--format", "-o", "--output"});
+  if (!f.count("--session")) throw std::invalid_argument("--session is required");
+  auto format = yst::minutes_format_from_string(f.count("--format") ? f["--format"] : "md");
+  if (!format) throw std::invalid_argument("--format must be md, html, json, csv or docx");
+  yst::Database db(db_path(f.count("--data") ? f["--data"] : "./data"));
+  yst::MinutesInput in;
+  bool found = false;
+  for (const auto& s : db.sessions())
+    if (s.id == f["--session"]) {
+      in.info = s;
+      found = true;
+    }
+  if (!found) throw std::runtime_error("no session " + f["--session"]);
+  for (auto& sp : db.participants(in.info.id)) in.participants.push_back(std::move(sp.participant));
+  in.events = db.events(in.info.id);
+  in.peak_audience = db.peak_audience(in.info.id);
+  in.generated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  std::string out = yst::render_minutes(in, *format);
+  std::string file = f.count("-o") ? f["-o"] : f.count("--output") ? f["--output"] : "";
+  if (file.empty() || file == "-") {
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+  } else {
+    std::ofstream o(file, std::ios::binary | std::ios::trunc);
+    o.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!o) throw std::runtime_error("cannot write " + file);
+    std::cerr << "wrote " << file << " (" << out.size() << " bytes)\n";
+  }
+  return 0;
+}
+
+int run_backup(const std::vector<std::string>& args) {
+  auto f = tool_flags(args, {"--data", "-o", "--output"});
+  std::string file = f.count("-o") ? f["-o"] : f.count("--output") ? f["--output"] : "";
+  if (file.empty()) throw std::invalid_argument("-o FILE is required");
+  if (std::filesystem::exists(file)) throw std::runtime_error(file + " exists; choose a new file");
+  yst::Database db(db_path(f.count("--data") ? f["--data"] : "./data"));
+  db.backup_to(file);
+  std::cerr << "backed up to " << file << "\n";
+  return 0;
+}
+
+int run_serve(const std::vector<std::string>& args) {
+  auto parsed = yst::parse_serve_args(args, environment());
+  if (parsed.help) {
+    std::cout << yst::serve_usage();
+    return 0;
+  }
+  auto& cfg = parsed.config;
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  yst::Server server(cfg);
+  server.start();
+  if (cfg.demo) {
+    std::string base = cfg.public_url;
+    if (base.empty()) {
+      std::string host = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? "127.0.0.1" : cfg.bind;
+      if (host.find(':') != std::string::npos) host = "[" + host + "]";
+      base = (cfg.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(server.port());
+    }
+    // Join links carry tokens: they go to standard output for the operator, once, and
+    // never into the log.
+    for (const auto& line : server.hub().ensure_demo(base)) std::cout << line << '\n';
+    std::cout.flush();
+  }
+  server.run();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("yishiting"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "yishiting 0.1.0\n";
+    return 0;
+  }
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  try {
+    if (cmd == "serve") return run_serve(args);
+    if (cmd == "export") return run_export(args);
+    if (cmd == "backup") return run_backup(args);
+    std::cerr << "unknown command: " << cmd << "\n\n" << kUsage;
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "yishiting " << cmd << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

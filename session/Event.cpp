@@ -1,0 +1,35 @@
+#include "session/Event.hpp"
+
+#include "session/Sha256.hpp"
+
+namespace yst {
+
+bool staff_only(std::string_view kind) {
+  return kind == "question.asked" || kind == "question.rejected" || kind == "note";
+}
+
+json to_wire_json(const Event& e) {
+  return json{{"type", "event"},
+              {"seq", e.seq},
+              {"at", format_time_ms(e.at_ms)},
+              {"kind", e.kind},
+              {"by", e.by ? to_json(*e.by) : json(nullptr)},
+              {"data", e.data}};
+}
+
+std::string canonical_form(const Event& e) {
+  json j = to_wire_json(e);
+  j.erase("type");
+  return j.dump(-1, ' ', false, json::error_handler_t::strict);
+}
+
+std::string chain_hash(std::string_view prev_hash, const Event& e) {
+  std::string input;
+  input.reserve(prev_hash.size() + 512);
+  input.append(prev_hash);
+  input.push_back('\n');
+  input.append(canonical_form(e));
+  return sha256_hex(input);
+}
+
+}  // namespace yst

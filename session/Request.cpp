@@ -1,0 +1,210 @@
+#include "session/Request.hpp"
+
+#include "session/Text.hpp"
+
+namespace yst {
+
+std::string_view to_string(RequestType t) {
+  switch (t) {
+    case RequestType::join: return "join";
+    case RequestType::start: return "start";
+    case RequestType::end: return "end";
+    case RequestType::say: return "say";
+    case RequestType::ask: return "ask";
+    case RequestType::upvote: return "upvote";
+    case RequestType::moderate: return "moderate";
+    case RequestType::floor: return "floor";
+    case RequestType::propose: return "propose";
+    case RequestType::vote: return "vote";
+    case RequestType::close_point: return "close_point";
+    case RequestType::note: return "note";
+    case RequestType::ping: return "ping";
+  }
+  return "ping";
+}
+
+std::optional<RequestType> request_type_from_string(std::string_view s) {
+  for (RequestType t : kAllRequestTypes)
+    if (to_string(t) == s) return t;
+  return std::nullopt;
+}
+
+std::string_view to_string(Choice c) {
+  switch (c) {
+    case Choice::agree: return "agree";
+    case Choice::disagree: return "disagree";
+    case Choice::abstain: return "abstain";
+  }
+  return "abstain";
+}
+
+namespace {
+
+struct TooDeep {};
+
+Error bad(std::string message) { return Error{ErrorCode::bad_request, std::move(message)}; }
+
+// Reads field `key` as a string. Returns an error message, or empty on success.
+std::optional<Error> get_string(const json& obj, const char* key, std::string& out, bool required,
+                                size_t min_chars, size_t max_chars) {
+  auto it = obj.find(key);
+  if (it == obj.end() || (it->is_null() && !required)) {
+    if (required) return bad(std::string("missing field: ") + key);
+    return std::nullopt;
+  }
+  if (!it->is_string()) return bad(std::string(key) + " must be a string");
+  const auto& s = it->get_ref<const std::string&>();
+  size_t n = utf8_length(s);
+  if (n < min_chars || n > max_chars)
+    return bad(std::string(key) + " must be " + std::to_string(min_chars) + "-" + std::to_string(max_chars) +
+               " characters");
+  if (has_forbidden_control(s)) return bad(std::string(key) + " contains control characters");
+  out = s;
+  return std::nullopt;
+}
+
+std::optional<Error> get_id(const json& obj, const char* key, std::string& out) {
+  return get_string(obj, key, out, true, 1, 64);
+}
+
+bool valid_client_id(std::string_view s) {
+  if (s.size() < 8 || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+std::optional<Error> parse_fields(const json& obj, Request& r) {
+  switch (r.type) {
+    case RequestType::join: {
+      if (auto e = get_id(obj, "session", r.session)) return e;
+      if (auto it = obj.find("after"); it != obj.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<int64_t>() < 0) return bad("after must be a non-negative integer");
+        r.after = it->get<int64_t>();
+      }
+      if (auto it = obj.find("batch"); it != obj.end()) {
+        if (!it->is_boolean()) return bad("batch must be a boolean");
+        r.batch = it->get<bool>();
+      }
+      if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, 256);
+      std::string role;
+      if (auto e = get_string(obj, "role", role, true, 1, 16)) return bad("missing token (staff) or role (audience)");
+      if (role != "audience") return bad("role must be \"audience\"; staff join with a token");
+      r.claimed_role = Role::audience;
+      if (auto e = get_string(obj, "name", r.name, true, 1, 32)) return e;
+      if (auto e = get_string(obj, "client_id", r.client_id, true, 8, 64)) return e;
+      if (!valid_client_id(r.client_id)) return bad("client_id must be 8-64 of [A-Za-z0-9_-]");
+      return std::nullopt;
+    }
+    case RequestType::start:
+    case RequestType::end:
+    case RequestType::ping:
+      return std::nullopt;
+    case RequestType::say:
+      if (auto e = get_string(obj, "text", r.text, true, 1, 2000)) return e;
+      return get_string(obj, "reply_to", r.reply_to, false, 1, 64);
+    case RequestType::ask:
+      return get_string(obj, "text", r.text, true, 1, 500);
+    case RequestType::upvote:
+      return get_id(obj, "question", r.question);
+    case RequestType::moderate: {
+      if (auto e = get_id(obj, "question", r.question)) return e;
+      std::string action;
+      if (auto e = get_string(obj, "action", action, true, 1, 16)) return e;
+      if (action == "approve") r.action = ModerateAction::approve;
+      else if (action == "reject") r.action = ModerateAction::reject;
+      else if (action == "feature") r.action = ModerateAction::feature;
+      else if (action == "answered") r.action = ModerateAction::answered;
+      else return bad("action must be approve, reject, feature or answered");
+      return get_string(obj, "reason", r.reason, false, 0, 500);
+    }
+    case RequestType::floor: {
+      auto it = obj.find("participant");
+      if (it == obj.end()) return bad("missing field: participant (null releases the floor)");
+      if (it->is_null()) return std::nullopt;
+      std::string p;
+      if (auto e = get_id(obj, "participant", p)) return e;
+      r.participant = p;
+      return std::nullopt;
+    }
+    case RequestType::propose:
+      return get_string(obj, "text", r.text, true, 1, 500);
+    case RequestType::vote: {
+      if (auto e = get_id(obj, "point", r.point)) return e;
+      std::string choice;
+      if (auto e = get_string(obj, "choice", choice, true, 1, 16)) return e;
+      if (choice == "agree") r.choice = Choice::agree;
+      else if (choice == "disagree") r.choice = Choice::disagree;
+      else if (choice == "abstain") r.choice = Choice::abstain;
+      else return bad("choice must be agree, disagree or abstain");
+      return std::nullopt;
+    }
+    case RequestType::close_point:
+      return get_id(obj, "point", r.point);
+    case RequestType::note:
+      return get_string(obj, "text", r.text, true, 1, 5000);
+  }
+  return bad("unknown type");
+}
+
+}  // namespace
+
+ParsedRequest parse_request(std::string_view frame) {
+  ParsedRequest out;
+  json doc;
+  try {
+    // The callback sees every nesting level as it opens, so an absurdly deep document
+    // is refused before it is built.
+    doc = json::parse(frame, [](int depth, json::parse_event_t ev, json&) {
+      if ((ev == json::parse_event_t::object_start || ev == json::parse_event_t::array_start) &&
+          depth >= kMaxJsonDepth)
+        throw TooDeep{};
+      return true;
+    });
+  } catch (const TooDeep&) {
+    out.error = bad("JSON nested deeper than 32 levels");
+    return out;
+  } catch (const json::exception&) {
+    out.error = bad("not JSON");
+    return out;
+  }
+  if (!doc.is_object()) {
+    out.error = bad("a request must be a JSON object");
+    return out;
+  }
+  if (auto it = doc.find("id"); it != doc.end()) {
+    if (it->is_string() || it->is_number_integer()) {
+      if (it->is_string() && (it->get_ref<const std::string&>().size() > 128 ||
+                              has_forbidden_control(it->get_ref<const std::string&>()))) {
+        out.error = bad("id must be a string of at most 128 bytes or an integer");
+        return out;
+      }
+      out.id = *it;
+    } else if (!it->is_null()) {
+      out.error = bad("id must be a string or an integer");
+      return out;
+    }
+  }
+  auto type_it = doc.find("type");
+  if (type_it == doc.end() || !type_it->is_string()) {
+    out.error = bad("missing field: type");
+    return out;
+  }
+  out.type = type_it->get<std::string>();
+  auto type = request_type_from_string(out.type);
+  if (!type) {
+    out.error = bad("unknown type: " + out.type.substr(0, 40));
+    return out;
+  }
+  Request r;
+  r.type = *type;
+  if (auto e = parse_fields(doc, r)) {
+    out.error = std::move(e);
+    return out;
+  }
+  out.request = std::move(r);
+  return out;
+}
+
+}  // namespace yst

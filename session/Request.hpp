@@ -1,0 +1,63 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "session/Types.hpp"
+
+namespace yst {
+
+enum class RequestType { join, start, end, say, ask, upvote, moderate, floor, propose, vote, close_point, note, ping };
+inline constexpr RequestType kAllRequestTypes[] = {
+    RequestType::join,   RequestType::start,   RequestType::end,  RequestType::say,
+    RequestType::ask,    RequestType::upvote,  RequestType::moderate, RequestType::floor,
+    RequestType::propose, RequestType::vote,   RequestType::close_point, RequestType::note,
+    RequestType::ping};
+std::string_view to_string(RequestType t);
+std::optional<RequestType> request_type_from_string(std::string_view s);
+
+enum class Choice { agree, disagree, abstain };
+std::string_view to_string(Choice c);
+
+enum class ModerateAction { approve, reject, feature, answered };
+
+// A client request, validated for shape (types, lengths, characters) but not yet for
+// permission or state: that is Session's job.
+struct Request {
+  RequestType type = RequestType::ping;
+  // join
+  std::string session;
+  std::string token;                 // staff
+  std::optional<Role> claimed_role;  // audience joins say role:"audience"
+  std::string name;
+  std::string client_id;
+  std::optional<int64_t> after;
+  bool batch = false;  // extension: several messages per frame
+  // say / ask / propose / note
+  std::string text;
+  std::string reply_to;
+  // upvote / moderate
+  std::string question;
+  ModerateAction action = ModerateAction::approve;
+  std::string reason;
+  // floor: empty optional releases it
+  std::optional<std::string> participant;
+  // vote / close_point
+  std::string point;
+  Choice choice = Choice::agree;
+};
+
+struct ParsedRequest {
+  json id;             // echoed in the reply: null, string or integer
+  std::string type;    // as sent, so that the caller can apply not_joined before bad_request
+  std::optional<Request> request;
+  std::optional<Error> error;
+};
+
+inline constexpr int kMaxJsonDepth = 32;
+
+// Parses one text frame (already known to be valid UTF-8).
+ParsedRequest parse_request(std::string_view frame);
+
+}  // namespace yst

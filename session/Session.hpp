@@ -1,0 +1,147 @@
+#pragma once
+// The consultation domain: one session's state and the rules that change it.
+// Pure C++: no sockets, no SQL, no clock (the caller passes the time), so tests drive
+// it directly. Not thread-safe: the server touches a Session from one strand only.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "session/Event.hpp"
+#include "session/Request.hpp"
+#include "session/Tally.hpp"
+#include "session/Types.hpp"
+
+namespace yst {
+
+class WordFilter;
+
+enum class QuestionStatus { pending, approved, featured, answered, rejected };
+std::string_view to_string(QuestionStatus s);
+
+struct Question {
+  std::string id;
+  std::string text;
+  std::string name;
+  std::string asker;
+  QuestionStatus status = QuestionStatus::pending;
+  bool flagged = false;
+  bool made_public = false;  // the audience was told of it (question.approved)
+  std::unordered_set<std::string> upvoters;
+  int upvotes() const { return static_cast<int>(upvoters.size()); }
+};
+
+struct Point {
+  std::string id;
+  std::string text;
+  bool open = true;
+  std::string outcome;  // adopted / not_adopted once closed
+  Tally tally;
+  std::unordered_map<std::string, std::pair<Role, Choice>> votes;  // by participant
+};
+
+// Upvotes and votes are not events (the contract reports them as live figures), but
+// they are stored as durably as events are.
+struct Upvote {
+  std::string question;
+  std::string voter;  // participant id; audience ids derive from client_id
+};
+struct Vote {
+  std::string point;
+  std::string voter;
+  Role role = Role::audience;
+  Choice choice = Choice::abstain;
+};
+
+// Everything one accepted request changes, in the order it is stored.
+struct Changes {
+  std::vector<Event> events;
+  std::vector<Upvote> upvotes;
+  std::vector<Vote> votes;
+  bool empty() const { return events.empty() && upvotes.empty() && votes.empty(); }
+};
+
+struct Caller {
+  std::string participant;
+  Role role = Role::audience;
+  std::string name;
+};
+
+struct Outcome {
+  std::optional<Error> error;
+  Changes changes;
+  json ack = json::object();  // extra fields of the ack (seq is added by the server)
+};
+
+// May a role make this request at all (the contract's "who" column)?
+bool role_may(Role role, RequestType type, const Settings& settings);
+
+class Session {
+ public:
+  explicit Session(SessionInfo info);
+
+  const SessionInfo& info() const { return info_; }
+  Status status() const { return status_; }
+  int64_t last_seq() const { return last_seq_; }
+  const std::string& last_hash() const { return last_hash_; }
+  std::optional<int64_t> started_ms() const { return started_ms_; }
+  std::optional<int64_t> ended_ms() const { return ended_ms_; }
+
+  void add_participant(Participant p);
+  const Participant* participant(const std::string& id) const;
+  const std::vector<Participant>& participants() const { return participants_; }
+
+  const Question* question(const std::string& id) const;
+  const Point* point(const std::string& id) const;
+  const std::vector<Question>& questions() const { return questions_; }
+  const std::vector<Point>& points() const { return points_; }
+  const std::optional<std::string>& featured() const { return featured_; }
+  const std::optional<Actor>& floor() const { return floor_; }
+
+  // Decides a request. On success the changes are already applied to this state; the
+  // caller stores them and applies them to its committed copy once they are durable.
+  Outcome handle(const Request& r, const Caller& caller, int64_t now_ms, const WordFilter* filter = nullptr);
+
+  void apply(const Event& e);
+  void apply(const Upvote& u);
+  void apply(const Vote& v);
+  void apply(const Changes& c);
+
+  // The snapshot of `welcome` (without `online`, which the server adds). The audience
+  // sees only questions that were made public.
+  json snapshot(Role viewer) const;
+  json question_json(const Question& q) const;
+  json point_json(const Point& p) const;
+  json participants_json() const;
+
+  // Audience participant ids are derived from (session, client_id), so a reconnect or a
+  // second tab is the same participant and nothing has to be stored to join.
+  static std::string audience_participant_id(const std::string& session_id, const std::string& client_id);
+
+ private:
+  Event make_event(int64_t now_ms, std::string kind, const Caller* by, json data);
+  Question* find_question(const std::string& id);
+  Point* find_point(const std::string& id);
+  Outcome decide(const Request& r, const Caller& c, int64_t now_ms, const WordFilter* filter);
+
+  SessionInfo info_;
+  Status status_ = Status::scheduled;
+  int64_t last_seq_ = 0;
+  std::string last_hash_;
+  std::optional<int64_t> started_ms_;
+  std::optional<int64_t> ended_ms_;
+  std::vector<Participant> participants_;
+  std::unordered_map<std::string, size_t> participant_index_;
+  std::vector<Question> questions_;
+  std::unordered_map<std::string, size_t> question_index_;
+  std::vector<Point> points_;
+  std::unordered_map<std::string, size_t> point_index_;
+  std::optional<std::string> featured_;
+  std::optional<Actor> floor_;
+  std::unordered_map<std::string, int64_t> last_ask_ms_;  // audience ask interval, by participant
+};
+
+}  // namespace yst

@@ -1,0 +1,90 @@
+#pragma once
+// Vocabulary of the consultation domain, shared by session/, storage/ and server/.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace yst {
+
+using json = nlohmann::json;
+
+enum class Role { host, member, department, clerk, audience };
+inline constexpr int kRoleCount = 5;
+inline constexpr Role kAllRoles[kRoleCount] = {Role::host, Role::member, Role::department, Role::clerk,
+                                              Role::audience};
+
+std::string_view to_string(Role r);
+std::optional<Role> role_from_string(std::string_view s);
+inline bool is_staff(Role r) { return r != Role::audience; }
+
+enum class ErrorCode {
+  bad_request,
+  unauthorized,
+  forbidden,
+  not_found,
+  not_joined,
+  conflict,
+  not_live,
+  too_large,
+  rate_limited,
+  resume_too_far,
+  internal,
+};
+std::string_view to_string(ErrorCode c);
+int http_status(ErrorCode c);
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+enum class Status { scheduled, live, ended };
+std::string_view to_string(Status s);
+
+// Who did something: the `by` of an event.
+struct Actor {
+  std::string participant;
+  Role role;
+  std::string name;
+};
+json to_json(const Actor& a);
+
+struct Settings {
+  bool pre_moderation = true;
+  bool audience_can_vote = true;
+  double consensus_threshold = 2.0 / 3.0;
+  std::vector<Role> counted_roles{Role::member, Role::department};
+  int ask_interval_s = 10;
+
+  // Fills from a client-supplied object; unknown keys are refused so that typos do not
+  // silently fall back to defaults.
+  static std::optional<Settings> from_json(const json& j, std::string& why);
+  json to_json() const;
+};
+
+struct SessionInfo {
+  std::string id;
+  std::string title;
+  std::string topic;
+  std::string stream_url;
+  std::string scheduled_at;  // ISO 8601 as given, empty when not scheduled
+  Settings settings;
+  int64_t created_ms = 0;
+};
+
+struct Participant {
+  std::string id;
+  std::string session_id;
+  Role role = Role::audience;
+  std::string name;
+  std::string affiliation;
+};
+
+// ISO 8601 UTC with milliseconds, e.g. 2026-11-26T21:30:00.123Z.
+std::string format_time_ms(int64_t unix_ms);
+
+}  // namespace yst

@@ -1,0 +1,346 @@
+#include "storage/Database.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace yst {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw std::runtime_error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+}  // namespace
+
+class Database::Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+      fail(db, std::string("prepare ") + sql);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Statement& reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    next_ = 1;
+    return *this;
+  }
+  Statement& bind(const std::string& s) {
+    sqlite3_bind_text(stmt_, next_++, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int64_t v) {
+    sqlite3_bind_int64(stmt_, next_++, v);
+    return *this;
+  }
+  // Returns true while there is a row.
+  bool step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, "step");
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  std::string text(int col) {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int next_ = 1;
+};
+
+Database::Database(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("sqlite: open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  // FULL: a commit is on disk before anything is acked, so even a power cut loses
+  // nothing acked. Group commit keeps the fsyncs few.
+  exec("PRAGMA synchronous=FULL");
+  exec("PRAGMA foreign_keys=ON");
+  migrate();
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+void Database::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown";
+    sqlite3_free(err);
+    throw std::runtime_error(std::string("sqlite: ") + sql + ": " + msg);
+  }
+}
+
+Database::Statement& Database::stmt(const char* sql) {
+  // Statements are identified by their literal's address: each call site prepares once.
+  for (auto& [key, s] : cache_)
+    if (key == sql) return s->reset();
+  cache_.emplace_back(sql, std::make_unique<Statement>(db_, sql));
+  return cache_.back().second->reset();
+}
+
+void Database::migrate() {
+  exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  auto version = meta("schema_version");
+  int v = version ? std::stoi(*version) : 0;
+  if (v > kSchemaVersion)
+    throw std::runtime_error("the database schema (version " + std::to_string(v) +
+                             ") is newer than this program understands (" + std::to_string(kSchemaVersion) + ")");
+  if (v < 1) {
+    begin();
+    exec(R"SQL(
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        topic TEXT NOT NULL DEFAULT '',
+        stream_url TEXT NOT NULL DEFAULT '',
+        scheduled_at TEXT NOT NULL DEFAULT '',
+        settings TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        peak_audience INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE participants (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        affiliation TEXT NOT NULL DEFAULT '',
+        token_hash TEXT UNIQUE
+      );
+      CREATE INDEX participants_by_session ON participants(session_id);
+      CREATE TABLE events (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        seq INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        by_json TEXT,
+        data_json TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE upvotes (
+        session_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        voter TEXT NOT NULL,
+        PRIMARY KEY (session_id, question, voter)
+      ) WITHOUT ROWID;
+      CREATE TABLE votes (
+        session_id TEXT NOT NULL,
+        point TEXT NOT NULL,
+        voter TEXT NOT NULL,
+        role TEXT NOT NULL,
+        choice TEXT NOT NULL,
+        PRIMARY KEY (session_id, point, voter)
+      ) WITHOUT ROWID;
+    )SQL");
+    set_meta("schema_version", "1");
+    commit();
+  }
+}
+
+void Database::begin() { exec("BEGIN IMMEDIATE"); }
+void Database::commit() { exec("COMMIT"); }
+void Database::rollback() { exec("ROLLBACK"); }
+void Database::savepoint() { exec("SAVEPOINT job"); }
+void Database::release_savepoint() { exec("RELEASE job"); }
+void Database::rollback_to_savepoint() { exec("ROLLBACK TO job; RELEASE job"); }
+
+void Database::insert_session(const SessionInfo& s) {
+  stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms) VALUES(?,?,?,?,?,?,?)")
+      .bind(s.id)
+      .bind(s.title)
+      .bind(s.topic)
+      .bind(s.stream_url)
+      .bind(s.scheduled_at)
+      .bind(s.settings.to_json().dump())
+      .bind(s.created_ms)
+      .run();
+}
+
+void Database::insert_participant(const Participant& p, const std::string& token_hash) {
+  auto& st = stmt("INSERT INTO participants(id,session_id,role,name,affiliation,token_hash) VALUES(?,?,?,?,?,?)");
+  st.bind(p.id).bind(p.session_id).bind(std::string(to_string(p.role))).bind(p.name).bind(p.affiliation);
+  st.bind(token_hash);
+  st.run();
+}
+
+void Database::insert_event(const std::string& session_id, const Event& e) {
+  stmt("INSERT INTO events(session_id,seq,at_ms,kind,by_json,data_json,hash) VALUES(?,?,?,?,?,?,?)")
+      .bind(session_id)
+      .bind(e.seq)
+      .bind(e.at_ms)
+      .bind(e.kind)
+      .bind(e.by ? to_json(*e.by).dump() : std::string("null"))
+      .bind(e.data.dump())
+      .bind(e.hash)
+      .run();
+}
+
+void Database::insert_upvote(const std::string& session_id, const Upvote& u) {
+  stmt("INSERT OR IGNORE INTO upvotes(session_id,question,voter) VALUES(?,?,?)")
+      .bind(session_id)
+      .bind(u.question)
+      .bind(u.voter)
+      .run();
+}
+
+void Database::upsert_vote(const std::string& session_id, const Vote& v) {
+  stmt("INSERT INTO votes(session_id,point,voter,role,choice) VALUES(?,?,?,?,?) "
+       "ON CONFLICT(session_id,point,voter) DO UPDATE SET role=excluded.role, choice=excluded.choice")
+      .bind(session_id)
+      .bind(v.point)
+      .bind(v.voter)
+      .bind(std::string(to_string(v.role)))
+      .bind(std::string(to_string(v.choice)))
+      .run();
+}
+
+void Database::set_peak_audience(const std::string& session_id, int peak) {
+  stmt("UPDATE sessions SET peak_audience=MAX(peak_audience,?) WHERE id=?").bind(int64_t{peak}).bind(session_id).run();
+}
+
+void Database::set_meta(const std::string& key, const std::string& value) {
+  stmt("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+      .bind(key)
+      .bind(value)
+      .run();
+}
+
+std::optional<std::string> Database::meta(const std::string& key) {
+  auto& st = stmt("SELECT value FROM meta WHERE key=?").bind(key);
+  if (st.step()) return st.text(0);
+  return std::nullopt;
+}
+
+std::vector<SessionInfo> Database::sessions() {
+  std::vector<SessionInfo> out;
+  auto& st = stmt("SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms FROM sessions ORDER BY created_ms, id");
+  while (st.step()) {
+    SessionInfo s;
+    s.id = st.text(0);
+    s.title = st.text(1);
+    s.topic = st.text(2);
+    s.stream_url = st.text(3);
+    s.scheduled_at = st.text(4);
+    std::string why;
+    auto settings = Settings::from_json(json::parse(st.text(5)), why);
+    if (!settings) throw std::runtime_error("stored settings of session " + s.id + " are invalid: " + why);
+    s.settings = *settings;
+    s.created_ms = st.integer(6);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int Database::peak_audience(const std::string& session_id) {
+  auto& st = stmt("SELECT peak_audience FROM sessions WHERE id=?").bind(session_id);
+  return st.step() ? static_cast<int>(st.integer(0)) : 0;
+}
+
+std::vector<StoredParticipant> Database::participants(const std::string& session_id) {
+  std::vector<StoredParticipant> out;
+  auto& st = stmt("SELECT id,role,name,affiliation,token_hash FROM participants WHERE session_id=? ORDER BY rowid")
+                 .bind(session_id);
+  while (st.step()) {
+    StoredParticipant sp;
+    sp.participant.id = st.text(0);
+    sp.participant.session_id = session_id;
+    sp.participant.role = role_from_string(st.text(1)).value_or(Role::audience);
+    sp.participant.name = st.text(2);
+    sp.participant.affiliation = st.text(3);
+    sp.token_hash = st.text(4);
+    out.push_back(std::move(sp));
+  }
+  return out;
+}
+
+std::vector<Event> Database::events(const std::string& session_id, int64_t after, int64_t limit) {
+  std::vector<Event> out;
+  auto& st = stmt("SELECT seq,at_ms,kind,by_json,data_json,hash FROM events WHERE session_id=? AND seq>? "
+                  "ORDER BY seq LIMIT ?")
+                 .bind(session_id)
+                 .bind(after)
+                 .bind(limit);
+  while (st.step()) {
+    Event e;
+    e.seq = st.integer(0);
+    e.at_ms = st.integer(1);
+    e.kind = st.text(2);
+    json by = json::parse(st.text(3), nullptr, false);
+    if (by.is_object()) {
+      e.by = Actor{by.value("participant", ""), role_from_string(by.value("role", "")).value_or(Role::audience),
+                   by.value("name", "")};
+    }
+    e.data = json::parse(st.text(4), nullptr, false);
+    if (e.data.is_discarded()) e.data = json::object();
+    e.hash = st.text(5);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<Upvote> Database::upvotes(const std::string& session_id) {
+  std::vector<Upvote> out;
+  auto& st = stmt("SELECT question,voter FROM upvotes WHERE session_id=?").bind(session_id);
+  while (st.step()) out.push_back(Upvote{st.text(0), st.text(1)});
+  return out;
+}
+
+std::vector<Vote> Database::votes(const std::string& session_id) {
+  std::vector<Vote> out;
+  auto& st = stmt("SELECT point,voter,role,choice FROM votes WHERE session_id=?").bind(session_id);
+  while (st.step()) {
+    Vote v;
+    v.point = st.text(0);
+    v.voter = st.text(1);
+    v.role = role_from_string(st.text(2)).value_or(Role::audience);
+    std::string c = st.text(3);
+    v.choice = c == "agree" ? Choice::agree : c == "disagree" ? Choice::disagree : Choice::abstain;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+void Database::backup_to(const std::string& path) {
+  sqlite3* dest = nullptr;
+  if (sqlite3_open(path.c_str(), &dest) != SQLITE_OK) {
+    std::string msg = dest ? sqlite3_errmsg(dest) : "out of memory";
+    sqlite3_close(dest);
+    throw std::runtime_error("sqlite: open backup " + path + ": " + msg);
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_, "main");
+  if (!b) {
+    std::string msg = sqlite3_errmsg(dest);
+    sqlite3_close(dest);
+    throw std::runtime_error("sqlite: backup: " + msg);
+  }
+  int rc;
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  std::string msg = sqlite3_errmsg(dest);
+  sqlite3_close(dest);
+  if (rc != SQLITE_DONE) throw std::runtime_error("sqlite: backup: " + msg);
+}
+
+}  // namespace yst

@@ -1,0 +1,358 @@
+// The real server binary on port 0, driven by real WebSocket and HTTP clients.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "tests/support/ServerProcess.hpp"
+#include "tests/support/TestClient.hpp"
+
+using namespace yst::test;
+
+namespace {
+
+std::map<std::string, std::string> bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+struct Created {
+  std::string id;
+  std::string host_token;
+};
+
+Created create_session(const ServerProcess& srv, json body = json{{"title", "有事来协商——委员议事厅"}, {"topic", "加装电梯"}}) {
+  auto r = http(srv.port(), "POST", "/api/sessions", body.dump(), bearer(srv.admin_token()));
+  EXPECT_EQ(r.status, 201) << r.body;
+  auto j = r.json_body();
+  return Created{j.value("id", ""), j.value("host_token", "")};
+}
+
+std::string add_participant(const ServerProcess& srv, const std::string& sid, const std::string& name,
+                            const std::string& role, const std::string& token = "") {
+  auto r = http(srv.port(), "POST", "/api/sessions/" + sid + "/participants",
+                json{{"name", name}, {"role", role}, {"affiliation", "区政协"}}.dump(),
+                bearer(token.empty() ? srv.admin_token() : token));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json_body().value("token", "");
+}
+
+json staff_join(WsClient& c, const std::string& sid, const std::string& token, std::optional<int64_t> after = {}) {
+  json j{{"type", "join"}, {"session", sid}, {"token", token}};
+  if (after) j["after"] = *after;
+  return c.request(j);
+}
+
+json audience_join(WsClient& c, const std::string& sid, const std::string& name, const std::string& client_id,
+                   std::optional<int64_t> after = {}) {
+  json j{{"type", "join"}, {"session", sid}, {"role", "audience"}, {"name", name}, {"client_id", client_id}};
+  if (after) j["after"] = *after;
+  return c.request(j);
+}
+
+bool is_event(const json& j, const std::string& kind = "") {
+  return j.value("type", "") == "event" && (kind.empty() || j.value("kind", "") == kind);
+}
+
+std::optional<json> next_event(WsClient& c, const std::string& kind, std::chrono::milliseconds t = 5s) {
+  return c.recv_until([&](const json& j) { return is_event(j, kind); }, t);
+}
+
+// Drains frames that are already on their way (bounded, short).
+void drain(WsClient& c) {
+  while (c.recv(200ms)) {
+  }
+}
+
+}  // namespace
+
+TEST(Spine, HealthAndPages) {
+  ServerProcess srv;
+  auto h = http(srv.port(), "GET", "/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.json_body()["status"], "ok");
+  auto page = http(srv.port(), "GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(page.headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(srv.log().find("listening on http://127.0.0.1:" + std::to_string(srv.port())), std::string::npos);
+  auto missing = http(srv.port(), "GET", "/nope.html");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.json_body()["error"]["code"], "not_found");
+}
+
+TEST(Spine, CreateJoinStartSayAndEveryoneSeesTheSameEvent) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  ASSERT_FALSE(s.id.empty());
+  auto member_token = add_participant(srv, s.id, "李委员", "member");
+
+  // The admin token is required to create a session.
+  EXPECT_EQ(http(srv.port(), "POST", "/api/sessions", R"({"title":"x"})").status, 401);
+  EXPECT_EQ(http(srv.port(), "POST", "/api/sessions", R"({"title":"x"})", bearer("wrong-token-wrong")).status, 403);
+
+  // Participants are listed for staff, never with tokens.
+  auto plist = http(srv.port(), "GET", "/api/sessions/" + s.id + "/participants", "", bearer(member_token));
+  ASSERT_EQ(plist.status, 200);
+  EXPECT_EQ(plist.json_body().size(), 2u);
+  EXPECT_EQ(plist.body.find(member_token), std::string::npos);
+  EXPECT_EQ(plist.body.find("token"), std::string::npos);
+  EXPECT_EQ(http(srv.port(), "GET", "/api/sessions/" + s.id + "/participants").status, 401);
+
+  WsClient host(srv.port()), member(srv.port()), a1(srv.port()), a2(srv.port());
+  auto hw = staff_join(host, s.id, s.host_token);
+  ASSERT_EQ(hw["type"], "welcome") << hw.dump();
+  EXPECT_EQ(hw["you"]["role"], "host");
+  EXPECT_EQ(hw["session"]["status"], "scheduled");
+  EXPECT_EQ(hw["last_seq"], 0);
+  ASSERT_EQ(staff_join(member, s.id, member_token)["you"]["role"], "member");
+  auto aw = audience_join(a1, s.id, "听众甲", "client-a1-xyz");
+  ASSERT_EQ(aw["type"], "welcome");
+  EXPECT_EQ(aw["you"]["role"], "audience");
+  EXPECT_EQ(aw["you"]["name"], "听众甲");
+  ASSERT_EQ(audience_join(a2, s.id, "听众乙", "client-a2-xyz")["type"], "welcome");
+
+  // Saying before the start is not_live.
+  auto early = member.request({{"type", "say"}, {"text", "早了"}});
+  EXPECT_EQ(early["code"], "not_live");
+
+  auto started = host.request({{"type", "start"}});
+  ASSERT_EQ(started["type"], "ack") << started.dump();
+  EXPECT_EQ(started["seq"], 1);
+
+  auto said = member.request({{"type", "say"}, {"text", "我认为应当先征求住户意见。"}});
+  ASSERT_EQ(said["type"], "ack") << said.dump();
+  const int64_t seq = said["seq"];
+  EXPECT_EQ(seq, 2);
+  for (WsClient* c : {&host, &member, &a1, &a2}) {
+    auto e = c->recv_until([&](const json& j) { return is_event(j, "statement"); });
+    ASSERT_TRUE(e) << "a client missed the statement";
+    EXPECT_EQ((*e)["seq"], seq);
+    EXPECT_EQ((*e)["data"]["text"], "我认为应当先征求住户意见。");
+    EXPECT_EQ((*e)["by"]["name"], "李委员");
+    EXPECT_EQ((*e)["by"]["role"], "member");
+    EXPECT_TRUE((*e)["at"].get<std::string>().ends_with("Z"));
+  }
+  auto forbidden = a1.request({{"type", "say"}, {"text", "听众想发言"}});
+  EXPECT_EQ(forbidden["type"], "error");
+  EXPECT_EQ(forbidden["code"], "forbidden");
+
+  // The public snapshot and event list over HTTP agree.
+  auto snap = http(srv.port(), "GET", "/api/sessions/" + s.id);
+  ASSERT_EQ(snap.status, 200);
+  EXPECT_EQ(snap.json_body()["status"], "live");
+  auto events = http(srv.port(), "GET", "/api/sessions/" + s.id + "/events?after=1");
+  ASSERT_EQ(events.status, 200);
+  ASSERT_EQ(events.json_body().size(), 1u);
+  EXPECT_EQ(events.json_body()[0]["seq"], 2);
+  auto list = http(srv.port(), "GET", "/api/sessions").json_body();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["status"], "live");
+  EXPECT_FALSE(list[0]["started_at"].is_null());
+}
+
+TEST(Spine, ResumeWithAfterDeliversExactlyTheMissedEventsInOrder) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  host.request({{"type", "start"}});
+  int64_t last_seen = 0;
+  {
+    WsClient a(srv.port());
+    audience_join(a, s.id, "听众", "resume-client-1");
+    host.request({{"type", "say"}, {"text", "一"}});
+    auto e = next_event(a, "statement");
+    ASSERT_TRUE(e);
+    last_seen = (*e)["seq"];
+  }  // the connection drops
+  std::vector<int64_t> missed;
+  for (int i = 0; i < 7; ++i) missed.push_back(host.request({{"type", "say"}, {"text", "错过的第" + std::to_string(i) + "条"}})["seq"]);
+  WsClient again(srv.port());
+  auto w = audience_join(again, s.id, "听众", "resume-client-1", last_seen);
+  ASSERT_EQ(w["type"], "welcome");
+  EXPECT_EQ(w["last_seq"], missed.back());
+  std::vector<int64_t> got;
+  while (auto f = again.recv(500ms)) {
+    if (is_event(*f)) got.push_back((*f)["seq"]);
+  }
+  EXPECT_EQ(got, missed);
+
+  // Without after: the last 50 visible events.
+  for (int i = 0; i < 60; ++i) host.request({{"type", "say"}, {"text", "批量" + std::to_string(i)}});
+  WsClient fresh(srv.port());
+  auto fw = audience_join(fresh, s.id, "新人", "fresh-client-1");
+  std::vector<int64_t> history;
+  while (auto f = fresh.recv(500ms))
+    if (is_event(*f)) history.push_back((*f)["seq"]);
+  ASSERT_EQ(history.size(), 50u);
+  EXPECT_EQ(history.back(), fw["last_seq"]);
+  for (size_t i = 1; i < history.size(); ++i) EXPECT_EQ(history[i], history[i - 1] + 1);
+}
+
+TEST(Spine, StaffOnlyEventsStayOffAudienceConnections) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto clerk_token = add_participant(srv, s.id, "记录员", "clerk");
+  WsClient clerk(srv.port()), a(srv.port()), host(srv.port());
+  staff_join(clerk, s.id, clerk_token);
+  audience_join(a, s.id, "听众", "vis-client-1");
+  staff_join(host, s.id, s.host_token);
+  auto note = clerk.request({{"type", "note"}, {"text", "会前记录：到会委员5人"}});
+  ASSERT_EQ(note["type"], "ack") << note.dump();
+  EXPECT_TRUE(next_event(host, "note"));
+  host.request({{"type", "start"}});
+  auto started = next_event(a, "session.started");
+  ASSERT_TRUE(started);
+  EXPECT_EQ((*started)["seq"], 2);  // seq 1 (the note) was not shown: gaps are normal
+  for (const auto& f : a.inbox_) EXPECT_NE(f.value("kind", ""), "note");
+  auto pub = http(srv.port(), "GET", "/api/sessions/" + s.id + "/events").json_body();
+  ASSERT_EQ(pub.size(), 1u);
+  auto staff = http(srv.port(), "GET", "/api/sessions/" + s.id + "/events", "", bearer(clerk_token)).json_body();
+  ASSERT_EQ(staff.size(), 2u);
+}
+
+TEST(Spine, BadInputsGetTheirErrorsAndTheConnectionStaysUsable) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto other = create_session(srv, json{{"title", "另一期"}});
+  WsClient c(srv.port());
+  auto code = [&](const std::string& frame) {
+    c.send(frame);
+    auto r = c.recv_until([](const json& j) { return j.value("type", "") == "error" || j.value("type", "") == "ack" ||
+                                                     j.value("type", "") == "welcome"; });
+    return r ? r->value("code", r->value("type", "")) : std::string("no reply");
+  };
+  // Before joining, anything but join is not_joined (it comes first in the precedence).
+  EXPECT_EQ(code(R"({"type":"say","text":"hi"})"), "not_joined");
+  EXPECT_EQ(code(R"({"type":"ping"})"), "not_joined");
+  EXPECT_EQ(code("not json"), "not_joined");
+  // Bad joins.
+  EXPECT_EQ(code(R"({"type":"join"})"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"join","session":"nosuchsession","token":"x"})"), "not_found");
+  EXPECT_EQ(code(R"({"type":"join","session":")" + s.id + R"(","token":"forged-token-123"})"), "unauthorized");
+  EXPECT_EQ(code(R"({"type":"join","session":")" + s.id + R"(","token":")" + other.host_token + "\"}"), "unauthorized");
+  EXPECT_EQ(code(R"({"type":"join","session":")" + s.id + R"(","role":"audience","name":"x","client_id":"bad"})"),
+            "bad_request");
+  // A good join, then a second one.
+  EXPECT_EQ(code(R"({"type":"join","session":")" + s.id + R"(","token":")" + s.host_token + "\"}"), "welcome");
+  EXPECT_EQ(code(R"({"type":"join","session":")" + s.id + R"(","token":")" + s.host_token + "\"}"), "conflict");
+  // Malformed requests after joining.
+  EXPECT_EQ(code("not json"), "bad_request");
+  EXPECT_EQ(code("[1,2,3]"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"dance"})"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"say"})"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"say","text":42})"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"say","text":")" + std::string(2001, 'x') + "\"}"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"say","text":"bell\u0007"})"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"ping","x":)" + std::string(40, '[') + std::string(40, ']') + "}"), "bad_request");
+  EXPECT_EQ(code(R"({"type":"say","text":"not live yet"})"), "not_live");
+  auto pong = c.request({{"type", "ping"}});
+  EXPECT_EQ(pong["type"], "pong");
+  EXPECT_TRUE(c.is_open());
+  // Ids are echoed, strings and integers alike.
+  c.send(R"({"type":"dance","id":"abc"})");
+  auto e = c.recv_until([](const json& j) { return j.value("type", "") == "error"; });
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["id"], "abc");
+}
+
+TEST(Spine, BinaryInvalidUtf8AndOversizedFramesCloseWithTheirCodes) {
+  ServerProcess srv;
+  {
+    WsClient c(srv.port());
+    c.send_binary("\x01\x02");
+    EXPECT_EQ(c.wait_close(), 1003);
+  }
+  {
+    WsClient c(srv.port());
+    c.send(std::string("{\"type\":\"ping\",\"x\":\"\xff\xfe\"}"));
+    EXPECT_EQ(c.wait_close(), 1007);
+  }
+  {
+    WsClient c(srv.port());
+    c.send(R"({"type":"ping","pad":")" + std::string(17 * 1024, 'x') + "\"}");
+    EXPECT_EQ(c.wait_close(), 1009);
+  }
+  // The server is fine afterwards.
+  WsClient ok(srv.port());
+  EXPECT_EQ(ok.request({{"type", "ping"}})["code"], "not_joined");
+}
+
+TEST(Spine, RateLimitThenFloodClose) {
+  ServerProcess srv({"--audience-rate", "5"});
+  auto s = create_session(srv);
+  WsClient a(srv.port());
+  audience_join(a, s.id, "听众", "rate-client-1");
+  for (int i = 0; i < 10; ++i) a.send_json(json{{"type", "ping"}, {"id", i}});
+  int pongs = 0, limited = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = a.recv();
+    ASSERT_TRUE(r);
+    if ((*r)["type"] == "pong") ++pongs;
+    if ((*r).value("code", "") == "rate_limited") ++limited;
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_LE(pongs, 9);
+  WsClient b(srv.port());
+  audience_join(b, s.id, "听众", "rate-client-2");
+  for (int i = 0; i < 100; ++i) b.send_json(json{{"type", "ping"}});
+  EXPECT_EQ(b.wait_close(), 1008);
+}
+
+TEST(Spine, SigtermExitsZeroAndARestartContinuesTheSeq) {
+  std::string data = ServerProcess::make_temp_dir() + "/data";
+  Created s;
+  int64_t last = 0;
+  {
+    ServerProcess srv({}, data);
+    s = create_session(srv);
+    WsClient host(srv.port());
+    staff_join(host, s.id, s.host_token);
+    host.request({{"type", "start"}});
+    for (int i = 0; i < 5; ++i) last = host.request({{"type", "say"}, {"text", "重启前" + std::to_string(i)}})["seq"];
+    WsClient watcher(srv.port());
+    audience_join(watcher, s.id, "听众", "sigterm-client");
+    drain(watcher);
+    EXPECT_EQ(srv.stop(SIGTERM), 0) << srv.log();
+    EXPECT_EQ(watcher.wait_close(), 1001);
+  }
+  ServerProcess again({}, data);
+  WsClient host(again.port());
+  auto w = staff_join(host, s.id, s.host_token);
+  ASSERT_EQ(w["type"], "welcome") << w.dump();
+  EXPECT_EQ(w["last_seq"], last);
+  EXPECT_EQ(w["session"]["status"], "live");
+  auto next = host.request({{"type", "say"}, {"text", "重启后"}});
+  EXPECT_EQ(next["seq"], last + 1);
+  EXPECT_EQ(again.stop(SIGINT), 0);
+  std::filesystem::remove_all(std::filesystem::path(data).parent_path());
+}
+
+TEST(Spine, ASlowClientIsDroppedAndOthersKeepUp) {
+  ServerProcess srv({"--max-queue-bytes", "65536", "--staff-rate", "100000"});
+  auto s = create_session(srv);
+  WsClient host(srv.port()), fast(srv.port()), slow(srv.port());
+  staff_join(host, s.id, s.host_token);
+  host.request({{"type", "start"}});
+  audience_join(fast, s.id, "快", "fast-client-1");
+  audience_join(slow, s.id, "慢", "slow-client-1");  // and then never reads again
+  drain(fast);
+  std::string text;
+  for (int i = 0; i < 600; ++i) text += "议事厅";  // 1,800 characters, 5,400 bytes
+  constexpr int kEvents = 2000;
+  // The fast client reads on its own thread, as a phone would, while the host talks.
+  std::atomic<int> fast_seen{0};
+  std::thread reader([&] {
+    while (fast_seen < kEvents) {
+      auto f = fast.recv(10s);
+      if (!f) return;
+      if (is_event(*f, "statement")) ++fast_seen;
+    }
+  });
+  for (int i = 0; i < kEvents; ++i) ASSERT_EQ(host.request({{"type", "say"}, {"text", text}})["type"], "ack");
+  reader.join();
+  EXPECT_EQ(fast_seen.load(), kEvents);
+  auto metrics = http(srv.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("yishiting_slow_client_disconnects_total 1"), std::string::npos) << metrics;
+  // The slow client finds its connection closed once it reads again, and resumes with after.
+  EXPECT_EQ(slow.wait_close(10s) == 1013 || !slow.is_open(), true);
+}

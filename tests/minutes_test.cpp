@@ -1,0 +1,551 @@
+// The minutes, rendered from a hand-built session whose events carry real chain hashes.
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session/Event.hpp"
+#include "session/Minutes.hpp"
+#include "session/Sha256.hpp"
+#include "session/Types.hpp"
+
+namespace {
+
+using yst::Actor;
+using yst::Event;
+using yst::json;
+using yst::MinutesFormat;
+using yst::MinutesInput;
+using yst::Role;
+
+constexpr int64_t kStart = 1795699800000;  // 2026-11-26T13:30:00Z, 21:30 in Beijing
+
+const Actor kHost{"p1", Role::host, "王明"};
+const Actor kMember{"p2", Role::member, "李华"};
+const Actor kDept{"p3", Role::department, "赵强"};
+const Actor kClerk{"p4", Role::clerk, "钱芳"};
+const Actor kAudience{"a_1", Role::audience, "居民张先生"};
+const Actor kAudience2{"a_2", Role::audience, "<b>网友</b>"};
+
+const std::string kS1 = "关于老旧小区加装电梯的建议，需统筹财政资金与居民出资。";
+const std::string kQ1 = "加装电梯的费用由谁承担？";
+const std::string kA1 = "费用由区财政补贴百分之四十，其余由受益居民分担。";
+const std::string kQ2 = "<img src=x onerror=alert(1)>";
+const std::string kP1 = "建议设立加装电梯专项资金";
+const std::string kN1 = "与会人员就资金分担比例达成初步共识。";
+const std::string kP2 = "建议延长夜间施工时间";
+const std::string kS2 = "他说：\"好的, 没问题\"\n第二行，含逗号,和引号\"";
+const std::string kQ3 = "小区停车位何时增加？";
+const std::string kN2 = "会后补记：下次会议议题待定。";
+
+// Appends events numbered 1..N, a minute apart, each hashed onto the previous one.
+class Chain {
+ public:
+  void add(std::string kind, std::optional<Actor> by, json data) {
+    Event e;
+    e.seq = static_cast<int64_t>(events_.size()) + 1;
+    e.at_ms = kStart + (e.seq - 1) * 60000;
+    e.kind = std::move(kind);
+    e.by = std::move(by);
+    e.data = std::move(data);
+    e.hash = yst::chain_hash(events_.empty() ? "" : events_.back().hash, e);
+    events_.push_back(std::move(e));
+  }
+  std::vector<Event>& events() { return events_; }
+
+ private:
+  std::vector<Event> events_;
+};
+
+MinutesInput sample() {
+  MinutesInput in;
+  in.info.id = "s1";
+  in.info.title = "城东片区老旧小区改造协商会";
+  in.info.topic = "加装电梯与停车难问题";
+  in.info.stream_url = "https://live.example.cn/s1";
+  in.info.scheduled_at = "2026-11-26T21:30:00+08:00";
+  in.participants = {{"p1", "s1", Role::host, "王明", "区政协办公室"},
+                     {"p2", "s1", Role::member, "李华", "民建界别"},
+                     {"p3", "s1", Role::department, "赵强", "区住房和城乡建设局"},
+                     {"p4", "s1", Role::clerk, "钱芳", "区政协办公室"}};
+  in.peak_audience = 1234;
+  in.generated_ms = kStart + 3 * 3600 * 1000;
+
+  json tally{{"agree", 8},
+             {"disagree", 3},
+             {"abstain", 1},
+             {"by_role",
+              {{"host", {{"agree", 1}, {"disagree", 0}, {"abstain", 0}}},
+               {"member", {{"agree", 2}, {"disagree", 0}, {"abstain", 1}}},
+               {"department", {{"agree", 0}, {"disagree", 1}, {"abstain", 0}}},
+               {"audience", {{"agree", 5}, {"disagree", 2}, {"abstain", 0}}}}}};
+  Chain c;
+  c.add("session.started", kHost, json::object());                                                   // 1
+  c.add("floor.granted", kHost, {{"participant", "p2"}, {"name", "李华"}, {"role", "member"}});         // 2
+  c.add("statement", kMember, {{"text", kS1}});                                                       // 3
+  c.add("question.asked", kAudience, {{"question", "q1"}, {"text", kQ1}, {"name", kAudience.name}, {"flagged", false}});
+  c.add("question.approved", kHost, {{"question", "q1"}, {"text", kQ1}, {"name", kAudience.name}});  // 5
+  c.add("question.featured", kHost, {{"question", "q1"}});                                            // 6
+  c.add("statement", kDept, {{"text", kA1}, {"reply_to", "q1"}});                                     // 7
+  c.add("question.answered", kHost, {{"question", "q1"}});                                            // 8
+  c.add("question.asked", kAudience2, {{"question", "q2"}, {"text", kQ2}, {"name", kAudience2.name}, {"flagged", true}});
+  c.add("question.rejected", kHost, {{"question", "q2"}, {"reason", "与议题无关"}});                   // 10
+  c.add("point.proposed", kMember, {{"point", "pt1"}, {"text", kP1}});                                // 11
+  c.add("note", kClerk, {{"text", kN1}});                                                             // 12
+  c.add("point.closed", kHost, {{"point", "pt1"}, {"outcome", "adopted"}, {"tally", tally}});         // 13
+  c.add("point.proposed", kHost, {{"point", "pt2"}, {"text", kP2}});                                  // 14
+  c.add("statement", kHost, {{"text", kS2}});                                                         // 15
+  c.add("floor.released", kHost, json::object());                                                     // 16
+  c.add("question.asked", kAudience, {{"question", "q3"}, {"text", kQ3}, {"name", kAudience.name}, {"flagged", false}});
+  c.add("question.approved", std::nullopt, {{"question", "q3"}, {"text", kQ3}, {"name", kAudience.name}});  // 18
+  c.add("session.ended", kHost, json::object());                                                      // 19
+  c.add("note", kClerk, {{"text", kN2}});                                                             // 20
+  in.events = std::move(c.events());
+  return in;
+}
+
+// The plain texts, in the order of the events that carry them.
+const std::vector<std::string>& texts_in_seq_order() {
+  static const std::vector<std::string> t{kS1, kQ1, kA1, kP1, kN1, kP2, kQ3, kN2};
+  return t;
+}
+
+void expect_in_order(const std::string& doc, size_t from, const std::vector<std::string>& texts) {
+  size_t pos = from;
+  for (const auto& t : texts) {
+    size_t at = doc.find(t, pos);
+    ASSERT_NE(at, std::string::npos) << "missing or out of order: " << t;
+    pos = at + t.size();
+  }
+}
+
+std::string between(const std::string& doc, const std::string& from, const std::string& to) {
+  size_t a = doc.find(from);
+  if (a == std::string::npos) return {};
+  size_t b = doc.find(to, a);
+  return doc.substr(a, b == std::string::npos ? std::string::npos : b - a);
+}
+
+// RFC 4180, strictly: records end with CR LF, and a CR or LF outside quotes is an error.
+std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view s) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '"') {
+      ++i;
+      for (;;) {
+        if (i >= s.size()) return std::nullopt;
+        if (s[i] == '"') {
+          if (i + 1 < s.size() && s[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += s[i++];
+      }
+    } else {
+      while (i < s.size() && s[i] != ',' && s[i] != '\r' && s[i] != '\n') {
+        if (s[i] == '"') return std::nullopt;
+        field += s[i++];
+      }
+    }
+    if (i < s.size() && s[i] == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      ++i;
+    } else if (i + 1 < s.size() && s[i] == '\r' && s[i + 1] == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+      i += 2;
+    } else {
+      return std::nullopt;  // bare CR or LF, or text after a closing quote
+    }
+  }
+  if (!row.empty() || !field.empty()) return std::nullopt;  // the last record lacks its CR LF
+  return rows;
+}
+
+struct ZipClose {
+  void operator()(zip_t* z) const { zip_discard(z); }
+};
+
+// The named entries of a zip held in memory; an entry that is absent maps to nullopt.
+std::optional<std::string> zip_entry(const std::string& zip_bytes, const char* name) {
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* src = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &err);
+  if (!src) return std::nullopt;
+  std::unique_ptr<zip_t, ZipClose> za(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
+  if (!za) {
+    zip_source_free(src);
+    return std::nullopt;
+  }
+  zip_stat_t st;
+  if (zip_stat(za.get(), name, 0, &st) < 0) return std::nullopt;
+  zip_file_t* f = zip_fopen(za.get(), name, 0);
+  if (!f) return std::nullopt;
+  std::string out(static_cast<size_t>(st.size), '\0');
+  zip_int64_t n = zip_fread(f, out.data(), st.size);
+  zip_fclose(f);
+  if (n != static_cast<zip_int64_t>(st.size)) return std::nullopt;
+  return out;
+}
+
+std::string xml_escaped(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+TEST(Minutes, MarkdownHasEveryTextInSeqOrder) {
+  const auto in = sample();
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  const size_t timeline = md.find("## 会议过程");
+  ASSERT_NE(timeline, std::string::npos);
+  expect_in_order(md, timeline, texts_in_seq_order());
+
+  EXPECT_EQ(md.rfind("# 城东片区老旧小区改造协商会\n", 0), 0u);
+  EXPECT_NE(md.find("加装电梯与停车难问题"), std::string::npos);
+  EXPECT_NE(md.find("2026-11-26 21:30:00"), std::string::npos) << "times are shown in Beijing time";
+  EXPECT_NE(md.find("1234 人"), std::string::npos);
+  EXPECT_NE(md.find("| 政协委员 | 李华 | 民建界别 |"), std::string::npos);
+  EXPECT_NE(md.find("| 部门代表 | 赵强 | 区住房和城乡建设局 |"), std::string::npos);
+  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 1 / 0 / 0 | 2 / 0 / 1 | 0 / 1 / 0 | 5 / 2 / 0 | 8 / 3 / 1 | 通过 |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| pt2 | " + kP2 + " | — | — | — | — | — | 未表决完毕 |"), std::string::npos);
+
+  const std::string qa = between(md, "## 群众提问与答复", "## 记录员备注");
+  EXPECT_NE(qa.find(kQ1), std::string::npos);
+  EXPECT_LT(qa.find(kQ1), qa.find(kA1));
+  EXPECT_EQ(qa.find(kQ3), std::string::npos) << "q3 was never featured or answered";
+  const std::string notes = between(md, "## 记录员备注", "## 共识点表决");
+  expect_in_order(notes, 0, {kN1, kN2});
+
+  EXPECT_NE(md.find("发言 3 条，群众提问 3 条（已答复 1 条），共识点 2 项（通过 1 项）"), std::string::npos);
+  const auto& events = in.events;
+  EXPECT_NE(md.find("哈希链头 SHA-256: " + events.back().hash + "（共 20 个事件）"), std::string::npos);
+  EXPECT_NE(md.find("/api/sessions/s1/verify"), std::string::npos);
+}
+
+TEST(Minutes, MarkdownEscapesStructure) {
+  auto in = sample();
+  Chain c;
+  c.add("session.started", kHost, json::object());
+  c.add("point.proposed", kMember, {{"point", "pt1"}, {"text", "甲|乙"}});
+  c.add("note", kClerk, {{"text", "# 假标题\n1. 假列表\n- 假条目\n    假代码"}});
+  in.events = std::move(c.events());
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  EXPECT_NE(md.find("| pt1 | 甲\\|乙 |"), std::string::npos);
+  EXPECT_NE(md.find("\\# 假标题"), std::string::npos);
+  EXPECT_NE(md.find("1\\. 假列表"), std::string::npos);
+  EXPECT_NE(md.find("\\- 假条目"), std::string::npos);
+  EXPECT_EQ(md.find("\n# 假标题"), std::string::npos);
+  EXPECT_EQ(md.find("    假代码"), std::string::npos);
+}
+
+TEST(Minutes, HtmlHasEveryTextInSeqOrderAndEscapes) {
+  auto in = sample();
+  const std::string html = yst::render_minutes(in, MinutesFormat::html);
+  const size_t timeline = html.find("<h2>会议过程</h2>");
+  ASSERT_NE(timeline, std::string::npos);
+  expect_in_order(html, timeline, texts_in_seq_order());
+
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(html.find("size: A4"), std::string::npos);
+  EXPECT_NE(html.find("\"Noto Serif CJK SC\""), std::string::npos);
+  EXPECT_NE(html.find("page-break-inside: avoid"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+
+  EXPECT_EQ(html.find(kQ2), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>网友</b>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;网友&lt;/b&gt;"), std::string::npos);
+  EXPECT_NE(html.find("他说：&quot;好的, 没问题&quot;<br>\n第二行"), std::string::npos);
+  EXPECT_NE(html.find("哈希链头 SHA-256: " + in.events.back().hash), std::string::npos);
+
+  // The title reaches <title>, <h1> and the CSS of the page header; none may open markup.
+  in.info.title = "</style><script>alert('x')</script>\"&";
+  const std::string hostile = yst::render_minutes(in, MinutesFormat::html);
+  EXPECT_EQ(hostile.find("<script"), std::string::npos);
+  EXPECT_EQ(hostile.find("</style><"), std::string::npos);
+  EXPECT_NE(hostile.find("<h1>&lt;/style&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;</h1>"),
+            std::string::npos);
+}
+
+TEST(Minutes, JsonHasTheSchemaAndRoundTrips) {
+  const auto in = sample();
+  const std::string text = yst::render_minutes(in, MinutesFormat::json);
+  const json j = json::parse(text);
+  EXPECT_EQ(json::parse(j.dump()), j);
+
+  auto has_keys = [](const json& obj, std::initializer_list<const char*> keys) {
+    ASSERT_TRUE(obj.is_object()) << obj.dump();
+    for (const char* k : keys) EXPECT_TRUE(obj.contains(k)) << "missing " << k << " in " << obj.dump();
+  };
+  has_keys(j, {"schema", "session", "participants", "peak_audience", "events", "questions", "points", "notes",
+               "digest", "chain"});
+  EXPECT_EQ(j["schema"], "yishiting.minutes/1");
+  has_keys(j["session"], {"id", "title", "topic", "stream_url", "scheduled_at", "started_at", "ended_at", "status"});
+  EXPECT_EQ(j["session"]["status"], "ended");
+  EXPECT_EQ(j["session"]["started_at"], "2026-11-26T13:30:00.000Z");
+  EXPECT_EQ(j["peak_audience"], 1234);
+  ASSERT_EQ(j["participants"].size(), 4u);
+  for (const auto& p : j["participants"]) has_keys(p, {"id", "name", "role", "affiliation"});
+  EXPECT_EQ(j["participants"][2]["affiliation"], "区住房和城乡建设局");
+
+  ASSERT_EQ(j["events"].size(), in.events.size());
+  for (size_t i = 0; i < in.events.size(); ++i) {
+    const json& e = j["events"][i];
+    has_keys(e, {"seq", "at", "kind", "by", "data", "hash"});
+    EXPECT_EQ(e["seq"], in.events[i].seq);
+    EXPECT_EQ(e["data"], in.events[i].data);
+    EXPECT_EQ(e["hash"], in.events[i].hash);
+  }
+  EXPECT_TRUE(j["events"][17]["by"].is_null());
+
+  ASSERT_EQ(j["questions"].size(), 3u);
+  for (const auto& q : j["questions"]) has_keys(q, {"question", "text", "name", "status", "flagged", "answers"});
+  EXPECT_EQ(j["questions"][0]["status"], "answered");
+  ASSERT_EQ(j["questions"][0]["answers"].size(), 1u);
+  EXPECT_EQ(j["questions"][0]["answers"][0]["text"], kA1);
+  EXPECT_EQ(j["questions"][0]["answers"][0]["seq"], 7);
+  EXPECT_EQ(j["questions"][1]["status"], "rejected");
+  EXPECT_EQ(j["questions"][1]["flagged"], true);
+  EXPECT_EQ(j["questions"][1]["text"], kQ2);
+
+  ASSERT_EQ(j["points"].size(), 2u);
+  for (const auto& p : j["points"]) has_keys(p, {"point", "text", "status", "outcome", "tally"});
+  EXPECT_EQ(j["points"][0]["outcome"], "adopted");
+  EXPECT_EQ(j["points"][0]["tally"]["by_role"]["member"]["agree"], 2);
+  EXPECT_EQ(j["points"][1]["status"], "open");
+  EXPECT_TRUE(j["points"][1]["outcome"].is_null());
+
+  ASSERT_EQ(j["notes"].size(), 2u);
+  for (const auto& n : j["notes"]) has_keys(n, {"seq", "at", "by", "text"});
+  EXPECT_EQ(j["notes"][1]["text"], kN2);
+
+  has_keys(j["digest"], {"statements", "questions", "points", "adopted"});
+  EXPECT_EQ(j["digest"]["statements"], 3);
+  EXPECT_EQ(j["digest"]["questions"], 3);
+  EXPECT_EQ(j["digest"]["points"], 2);
+  EXPECT_EQ(j["digest"]["adopted"], 1);
+  has_keys(j["chain"], {"head", "events"});
+  EXPECT_EQ(j["chain"]["head"], in.events.back().hash);
+  EXPECT_EQ(j["chain"]["events"], 20);
+}
+
+// What docs/minutes.md tells a reader to do: recompute the chain from the exported JSON
+// alone, without this code base.
+TEST(Minutes, JsonEventsVerifyWithoutTheServer) {
+  const json j = json::parse(yst::render_minutes(sample(), MinutesFormat::json));
+  std::string prev;
+  for (const auto& e : j["events"]) {
+    json body = e;
+    body.erase("hash");
+    std::string recomputed = yst::sha256_hex(prev + "\n" + body.dump());
+    ASSERT_EQ(recomputed, e["hash"].get<std::string>()) << "seq " << e["seq"];
+    prev = recomputed;
+  }
+  EXPECT_EQ(prev, j["chain"]["head"].get<std::string>());
+}
+
+TEST(Minutes, CsvIsRfc4180WithBomAndOneRowPerEvent) {
+  const auto in = sample();
+  const std::string csv = yst::render_minutes(in, MinutesFormat::csv);
+  ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  auto rows = parse_csv(std::string_view(csv).substr(3));
+  ASSERT_TRUE(rows.has_value()) << "not RFC 4180";
+  ASSERT_EQ(rows->size(), 1 + in.events.size());
+  const std::vector<std::string> header{"seq",  "at",       "kind",  "participant", "role", "name",
+                                        "text", "question", "point", "extra",       "hash"};
+  EXPECT_EQ((*rows)[0], header);
+  for (size_t i = 0; i < in.events.size(); ++i) {
+    const auto& row = (*rows)[i + 1];
+    const Event& e = in.events[i];
+    ASSERT_EQ(row.size(), header.size()) << "row " << i + 1;
+    EXPECT_EQ(row[0], std::to_string(e.seq));
+    EXPECT_EQ(row[1], yst::format_time_ms(e.at_ms));
+    EXPECT_EQ(row[2], e.kind);
+    EXPECT_EQ(row[3], e.by ? e.by->participant : "");
+    EXPECT_EQ(row[5], e.by ? e.by->name : "");
+    EXPECT_EQ(row[6], e.data.value("text", std::string()));
+    EXPECT_EQ(json::parse(row[9]), e.data);
+    EXPECT_EQ(row[10], e.hash);
+  }
+  EXPECT_EQ((*rows)[15][6], kS2) << "commas, quotes and newlines survive byte for byte";
+  EXPECT_EQ((*rows)[9][6], kQ2);
+  EXPECT_EQ((*rows)[7][7], "q1") << "a reply names its question";
+}
+
+TEST(Minutes, DocxIsAWordPackageWithTheTexts) {
+  const auto in = sample();
+  const std::string docx = yst::render_minutes(in, MinutesFormat::docx);
+  ASSERT_EQ(docx.substr(0, 2), "PK");
+  for (const char* part : {"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
+                           "word/_rels/document.xml.rels", "docProps/core.xml"})
+    EXPECT_TRUE(zip_entry(docx, part).has_value()) << part;
+
+  const std::string doc = zip_entry(docx, "word/document.xml").value_or("");
+  expect_in_order(doc, doc.find("会议过程"), texts_in_seq_order());
+  EXPECT_EQ(doc.find(kQ2), std::string::npos);
+  EXPECT_NE(doc.find(xml_escaped(kQ2)), std::string::npos);
+  EXPECT_NE(doc.find(xml_escaped("他说：\"好的, 没问题\"") + "</w:t><w:br/><w:t xml:space=\"preserve\">" +
+                     xml_escaped("第二行，含逗号,和引号\"")),
+            std::string::npos);
+  EXPECT_NE(doc.find("<w:tbl>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:tblBorders>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:pStyle w:val=\"Heading1\"/>"), std::string::npos);
+  EXPECT_NE(doc.find("未表决完毕"), std::string::npos);
+
+  const std::string styles = zip_entry(docx, "word/styles.xml").value_or("");
+  EXPECT_NE(styles.find("w:styleId=\"Heading1\""), std::string::npos);
+  EXPECT_NE(styles.find("w:styleId=\"Heading2\""), std::string::npos);
+  EXPECT_NE(styles.find("w:eastAsia=\"宋体\""), std::string::npos);
+  EXPECT_NE(styles.find("w:eastAsia=\"黑体\""), std::string::npos);
+  EXPECT_NE(styles.find("w:eastAsia=\"zh-CN\""), std::string::npos);
+  EXPECT_NE(zip_entry(docx, "docProps/core.xml").value_or("").find("<dc:title>城东片区老旧小区改造协商会 会议纪要"),
+            std::string::npos);
+  EXPECT_NE(zip_entry(docx, "[Content_Types].xml").value_or("").find("/word/document.xml"), std::string::npos);
+
+  // Same input, same bytes: exports can be compared and archived.
+  EXPECT_EQ(yst::render_minutes(in, MinutesFormat::docx), docx);
+}
+
+// Stored text that never passed request validation must not break a document.
+TEST(Minutes, CharactersXmlCannotCarryAreDropped) {
+  auto in = sample();
+  Event e;
+  e.seq = 1;
+  e.at_ms = kStart;
+  e.kind = "note";
+  e.by = kClerk;
+  e.data = json{{"text", std::string("甲\x0B乙\x01丙\xFF丁")}};
+  e.hash = "00";
+  in.events = {e};
+  const std::string docx = yst::render_minutes(in, MinutesFormat::docx);
+  const std::string doc = zip_entry(docx, "word/document.xml").value_or("");
+  EXPECT_NE(doc.find("甲乙丙\xEF\xBF\xBD丁"), std::string::npos);
+  EXPECT_EQ(doc.find('\x0B'), std::string::npos);
+  EXPECT_EQ(doc.find('\x01'), std::string::npos);
+  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::json, MinutesFormat::csv})
+    EXPECT_FALSE(yst::render_minutes(in, f).empty());
+  EXPECT_TRUE(json::accept(yst::render_minutes(in, MinutesFormat::json)));
+}
+
+TEST(Minutes, VerifyChain) {
+  auto in = sample();
+  auto good = yst::verify_chain(in.events);
+  EXPECT_TRUE(good.ok);
+  EXPECT_EQ(good.events, 20);
+  EXPECT_EQ(good.head, in.events.back().hash);
+  EXPECT_FALSE(good.first_bad_seq.has_value());
+
+  auto altered = in.events;
+  altered[6].data["text"] = "费用全部由居民承担。";
+  auto bad = yst::verify_chain(altered);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.first_bad_seq, 7);
+  EXPECT_EQ(bad.head, in.events.back().hash);
+
+  auto gap = in.events;
+  gap.erase(gap.begin() + 4);
+  EXPECT_EQ(yst::verify_chain(gap).first_bad_seq, 6);
+
+  auto retimed = in.events;
+  retimed[0].at_ms += 1;
+  EXPECT_EQ(yst::verify_chain(retimed).first_bad_seq, 1);
+
+  auto empty = yst::verify_chain({});
+  EXPECT_TRUE(empty.ok);
+  EXPECT_EQ(empty.events, 0);
+  EXPECT_EQ(empty.head, "");
+
+  // The minutes say so when the stored events no longer match their hashes.
+  in.events = altered;
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  EXPECT_NE(md.find("第 7 号事件处不一致"), std::string::npos);
+}
+
+TEST(Minutes, ContentDispositionPercentEncodesTheTitle) {
+  auto in = sample();
+  const std::string cd = yst::content_disposition(in, MinutesFormat::docx);
+  EXPECT_EQ(cd.rfind("attachment; filename=\"minutes-s1-2026-11-26.docx\"; filename*=UTF-8''", 0), 0u) << cd;
+  // 城东 ... 会议纪要, then the date of the start in Beijing time.
+  EXPECT_NE(cd.find("''%E5%9F%8E%E4%B8%9C"), std::string::npos) << cd;
+  EXPECT_NE(cd.find("-%E4%BC%9A%E8%AE%AE%E7%BA%AA%E8%A6%81-2026-11-26.docx"), std::string::npos) << cd;
+  for (unsigned char c : cd) EXPECT_LT(c, 0x80) << "header values are ASCII";
+
+  // 01:00 in Beijing is still the previous day in UTC.
+  for (auto& e : in.events) e.at_ms += 1795712400000 - kStart;
+  EXPECT_NE(yst::content_disposition(in, MinutesFormat::md).find("minutes-s1-2026-11-27.md"), std::string::npos);
+
+  in.events.clear();
+  in.generated_ms = 1799114400000;  // 2027-01-05T02:00:00Z
+  in.info.title = "A \"B\" C/D";
+  const std::string never = yst::content_disposition(in, MinutesFormat::csv);
+  EXPECT_NE(never.find("filename=\"minutes-s1-2027-01-05.csv\""), std::string::npos) << never;
+  EXPECT_NE(never.find("UTF-8''A%20%22B%22%20C_D-%E4%BC%9A"), std::string::npos) << never;
+}
+
+TEST(Minutes, FormatsAndContentTypes) {
+  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::json, MinutesFormat::csv, MinutesFormat::docx})
+    EXPECT_EQ(yst::minutes_format_from_string(yst::to_string(f)), f);
+  EXPECT_FALSE(yst::minutes_format_from_string("pdf").has_value());
+  EXPECT_EQ(yst::content_type(MinutesFormat::md), "text/markdown; charset=utf-8");
+  EXPECT_EQ(yst::content_type(MinutesFormat::html), "text/html; charset=utf-8");
+  EXPECT_EQ(yst::content_type(MinutesFormat::json), "application/json");
+  EXPECT_EQ(yst::content_type(MinutesFormat::csv), "text/csv; charset=utf-8");
+  EXPECT_EQ(yst::content_type(MinutesFormat::docx),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+}
+
+TEST(Minutes, NotStartedSessionStillRenders) {
+  auto in = sample();
+  in.events.clear();
+  in.participants.clear();
+  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::json, MinutesFormat::csv, MinutesFormat::docx})
+    EXPECT_FALSE(yst::render_minutes(in, f).empty());
+  const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
+  EXPECT_EQ(j["session"]["status"], "scheduled");
+  EXPECT_TRUE(j["session"]["started_at"].is_null());
+  EXPECT_EQ(j["chain"]["head"], "");
+  EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("未开始"), std::string::npos);
+}
+
+// Writes every format of the sample for a look by eye or by another program (LibreOffice,
+// a spreadsheet) when YST_MINUTES_SAMPLE_DIR names a directory.
+TEST(Minutes, WritesSamplesWhenAsked) {
+  const char* dir = std::getenv("YST_MINUTES_SAMPLE_DIR");
+  if (!dir || !*dir) GTEST_SKIP() << "set YST_MINUTES_SAMPLE_DIR to write samples";
+  const auto in = sample();
+  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::json, MinutesFormat::csv, MinutesFormat::docx}) {
+    std::ofstream out(std::string(dir) + "/minutes." + std::string(yst::to_string(f)), std::ios::binary);
+    out << yst::render_minutes(in, f);
+    ASSERT_TRUE(out.good());
+  }
+}
+
+}  // namespace

@@ -1,0 +1,43 @@
+#pragma once
+// The real server binary, started on port 0 in a temporary data directory.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace yst::test {
+
+class ServerProcess {
+ public:
+  // Starts `yishiting serve --port 0` (or the given port) with a fresh data directory
+  // unless one is given; waits (bounded) for the port file.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "", int port = 0);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  uint16_t port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& admin_token() const { return admin_token_; }
+  std::string log() const;  // what the server wrote to stdout and stderr
+
+  // SIGTERM (or another signal) and wait; returns the exit status (-signal if killed).
+  int stop(int sig = 15);
+  void kill9();
+  bool running() const { return pid_ > 0; }
+  // Keep the data directory after destruction (for restart tests).
+  void keep_data() { owns_data_ = false; }
+
+  static std::string make_temp_dir();
+
+ private:
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string data_dir_;
+  std::string work_dir_;
+  std::string admin_token_;
+  bool owns_data_ = true;
+};
+
+}  // namespace yst::test

@@ -1,0 +1,183 @@
+// The clerk's desk (/clerk/{id}#token=...): the minutes as they grow, notes,
+// exports and the hash-chain check.
+import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime } from './dom.js';
+import { t, applyI18n, statusLabel } from './i18n.js';
+import { Conn } from './conn.js';
+import { SessionState } from './state.js';
+import { renderEvent, pointCard, standardGroups, connBanner, errorText } from './feed.js';
+import { api, download } from './api.js';
+
+applyI18n();
+const sid = sessionIdFromPath();
+const token = tokenFromHash();
+const st = new SessionState();
+const timeline = $('#timeline');
+const rendered = new Map(); // seq -> li, kept in seq order in the DOM
+const MAX_NOTE = 5000;
+
+function setStatus(el, msg, kind = '') { el.textContent = msg; el.className = `form-status ${kind}`; }
+
+// Inserts an event's item at its place by seq (history may arrive after live events).
+function place(ev) {
+  const seq = Number(ev.seq);
+  if (rendered.has(seq)) return;
+  const li = renderEvent(ev, { state: st, staff: true });
+  if (!li) return;
+  rendered.set(seq, li);
+  let next = null;
+  for (let c = timeline.lastElementChild; c; c = c.previousElementSibling) {
+    if (Number(c.dataset.seq) < seq) break;
+    next = c;
+  }
+  timeline.insertBefore(li, next);
+  $('#timeline-empty').hidden = true;
+  if ($('#follow').checked && !next) li.scrollIntoView({ block: 'nearest' });
+}
+
+// The welcome replays only the last 50 events: the rest come over HTTP.
+let historyLoading = false;
+async function loadHistory(upTo) {
+  if (historyLoading) return;
+  historyLoading = true;
+  let after = 0;
+  try {
+    while (after < upTo) {
+      const list = await api(`/api/sessions/${encodeURIComponent(sid)}/events?after=${after}&limit=1000`, { token });
+      const evs = Array.isArray(list) ? list : (list && list.events) || [];
+      if (!evs.length) break;
+      for (const ev of evs) place(ev);
+      after = Number(evs[evs.length - 1].seq);
+      if (evs.length < 1000) break;
+    }
+  } catch (err) {
+    setStatus($('#download-status'), errorText(err), 'error');
+  } finally {
+    historyLoading = false;
+  }
+}
+
+function renderHeader() {
+  document.title = `${t('clerk.role')} · ${st.title || t('brand')}`;
+  $('#title').textContent = st.title || '';
+  $('#topic').textContent = st.topic ? t('clerk.topicLine', { topic: st.topic }) : '';
+  const pill = $('#status');
+  pill.textContent = statusLabel(st.status);
+  pill.className = `pill status-${st.status || 'none'}`;
+  const qs = [...st.questions.values()];
+  $('#stats').textContent = t('clerk.stats', {
+    q: qs.length,
+    a: qs.filter((q) => q.status !== 'pending' && q.status !== 'rejected').length,
+    p: st.points.size,
+    n: timeline.children.length,
+  });
+}
+
+function renderPoints() {
+  const list = clear($('#points'));
+  $('#points-empty').hidden = st.points.size > 0;
+  for (const p of st.points.values()) {
+    const card = pointCard(p, { groups: standardGroups(st.settings), canVote: false });
+    card.el.dataset.point = p.point;
+    list.append(card.el);
+  }
+}
+
+let queued = false;
+function scheduleRender() {
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(() => { queued = false; renderHeader(); renderPoints(); });
+}
+
+let welcomed = false;
+const conn = new Conn({
+  session: sid,
+  joinFields: () => ({ token }),
+  onWelcome(msg, { resumed }) {
+    st.loadWelcome(msg);
+    const s = msg.session || {};
+    $('#times').textContent = [
+      s.scheduled_at ? `${t('clerk.scheduled')} ${fmtDateTime(s.scheduled_at)}` : '',
+      s.started_at ? `${t('clerk.started')} ${fmtDateTime(s.started_at)}` : '',
+      s.ended_at ? `${t('clerk.ended')} ${fmtDateTime(s.ended_at)}` : '',
+    ].filter(Boolean).join(' · ');
+    if (!resumed || !welcomed) loadHistory(Number(msg.last_seq) || 0);
+    welcomed = true;
+    scheduleRender();
+  },
+  onEvent(ev, { replay }) {
+    if (!replay) st.applyEvent(ev);
+    place(ev);
+    scheduleRender();
+  },
+  onLive(msg) {
+    if (st.applyLive(msg) === 'tally') scheduleRender();
+  },
+  onReset() { clear(timeline); rendered.clear(); welcomed = false; },
+  onStatus(state, info) { connBanner($('#banner'), state, info); document.body.dataset.conn = state; },
+});
+
+// ---- notes ----
+const noteText = $('#note-text');
+function renderNoteCount() {
+  const n = [...noteText.value].length;
+  $('#note-count').textContent = `${n}/${MAX_NOTE}`;
+  $('#note-count').classList.toggle('over', n > MAX_NOTE);
+  $('#note-submit').disabled = !noteText.value.trim() || n > MAX_NOTE;
+}
+noteText.addEventListener('input', renderNoteCount);
+$('#note-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = noteText.value.trim();
+  if (!text) return;
+  try {
+    await conn.request('note', { text });
+    noteText.value = '';
+    setStatus($('#note-status'), t('clerk.noted'), 'ok');
+  } catch (err) {
+    setStatus($('#note-status'), errorText(err), 'error');
+  }
+  renderNoteCount();
+});
+// Ctrl+Enter files the note.
+noteText.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('#note-form').requestSubmit();
+});
+
+// ---- exports ----
+for (const b of $$('#downloads button')) {
+  b.addEventListener('click', async () => {
+    const fmt = b.dataset.format;
+    b.disabled = true;
+    setStatus($('#download-status'), t('clerk.downloading'), 'muted');
+    try {
+      const { name } = await download(`/api/sessions/${encodeURIComponent(sid)}/minutes?format=${fmt}`, token, `minutes-${sid}.${fmt}`);
+      setStatus($('#download-status'), t('clerk.downloaded', { name }), 'ok');
+    } catch (err) {
+      setStatus($('#download-status'), errorText(err), 'error');
+    } finally {
+      b.disabled = false;
+    }
+  });
+}
+
+// ---- verify ----
+$('#btn-verify').addEventListener('click', async () => {
+  const dl = clear($('#verify'));
+  try {
+    const r = await api(`/api/sessions/${encodeURIComponent(sid)}/verify`, { token });
+    const row = (k, v, cls) => [h('dt', { text: k }), h('dd', { class: cls || '', text: v })];
+    dl.append(
+      ...row(t('verify.result'), r.ok ? t('verify.ok') : t('verify.bad'), r.ok ? 'ok-text' : 'error-text'),
+      ...row(t('verify.events'), String(r.events)),
+      ...row(t('verify.head'), String(r.head || ''), 'hash'),
+      ...(r.ok ? [] : row(t('verify.firstBad'), String(r.first_bad_seq))));
+    dl.dataset.ok = String(!!r.ok);
+  } catch (err) {
+    dl.append(h('dd', { class: 'error-text', text: errorText(err) }));
+  }
+});
+
+renderNoteCount();
+if (!token) connBanner($('#banner'), 'fatal', { code: 'unauthorized' });
+else conn.start();

@@ -1,0 +1,162 @@
+// Members and departments (/p/{id}#token=...): speak, answer, propose, vote.
+import { $, h, clear, sessionIdFromPath, tokenFromHash } from './dom.js';
+import { t, applyI18n, statusLabel, roleLabel } from './i18n.js';
+import { Conn } from './conn.js';
+import { SessionState } from './state.js';
+import { renderEvent, Feed, pointCard, standardGroups, connBanner, errorText, speaker } from './feed.js';
+
+applyI18n();
+const sid = sessionIdFromPath();
+const token = tokenFromHash();
+const st = new SessionState();
+const feed = new Feed($('#feed'), { newestFirst: true, max: 400 });
+const MAX_SAY = 2000;
+const myChoice = {};
+
+const role = () => (st.you && st.you.role) || '';
+const canPropose = () => ['host', 'member', 'clerk'].includes(role());
+const canVote = () => ['host', 'member', 'department'].includes(role());
+const canSay = () => ['host', 'member', 'department'].includes(role());
+
+function setStatus(el, msg, kind = '') { el.textContent = msg; el.className = `form-status ${kind}`; }
+
+function renderHeader() {
+  document.title = `${st.you ? st.you.name : ''} · ${st.title || t('brand')}`;
+  $('#title').textContent = st.title || '';
+  $('#me').textContent = st.you ? `${st.you.name} · ${roleLabel(st.you.role)}` : '';
+  const pill = $('#status');
+  pill.textContent = statusLabel(st.status);
+  pill.className = `pill status-${st.status || 'none'}`;
+  const f = st.floor;
+  const fl = clear($('#floor'));
+  const mine = f && st.you && f.participant === st.you.participant;
+  fl.classList.toggle('mine', !!mine);
+  if (mine) fl.append(h('b', { text: t('floor.you') }));
+  else if (f) fl.append(h('span', { class: 'muted', text: t('floor.now') }), speaker(f.name, f.role));
+  else fl.append(h('span', { class: 'muted', text: t('floor.nobody') }));
+}
+
+function renderFeatured() {
+  const q = st.featuredQuestion();
+  $('#featured-text').textContent = q ? q.text : t('part.noFeatured');
+  $('#featured-text').classList.toggle('muted', !q);
+  $('#featured-by').textContent = q
+    ? `${t('q.askedBy', { name: q.name })} · ▲ ${q.upvotes}${q.status === 'answered' ? ` · ${t('q.status.answered')}` : ''}`
+    : '';
+  $('#featured-card').classList.toggle('empty-card', !q);
+  renderSayState();
+}
+
+function renderSayState() {
+  const q = st.featuredQuestion();
+  const n = [...$('#say-text').value.trim()].length;
+  const live = st.status === 'live';
+  const isDept = role() === 'department';
+  $('#btn-answer').hidden = !isDept;
+  $('#btn-answer').disabled = !live || !q || n === 0 || n > MAX_SAY;
+  $('#btn-say').disabled = !live || n === 0 || n > MAX_SAY || !canSay();
+  $('#say-text').disabled = !canSay();
+  const c = $('#say-count');
+  c.textContent = `${[...$('#say-text').value].length}/${MAX_SAY}`;
+  c.classList.toggle('over', n > MAX_SAY);
+  $('#propose-box').hidden = !canPropose();
+}
+
+const cards = new Map();
+function renderPoints() {
+  const open = st.openPoints();
+  $('#points-empty').hidden = open.length > 0;
+  const list = $('#points');
+  const key = `${open.map((p) => p.point).join(',')}|${st.status}|${role()}`;
+  if (list.dataset.key === key) {
+    for (const p of open) cards.get(p.point).update(p.tally);
+    return;
+  }
+  list.dataset.key = key;
+  clear(list);
+  cards.clear();
+  for (const p of open) {
+    const card = pointCard(p, {
+      groups: standardGroups(st.settings), canVote: canVote() && st.status === 'live', myChoice: myChoice[p.point],
+      onVote: async (c) => {
+        card.setChoice(c);
+        try {
+          await conn.request('vote', { point: p.point, choice: c });
+          myChoice[p.point] = c;
+          setStatus($('#vote-status'), t('vote.done', { choice: t(`vote.${c}`) }), 'ok');
+        } catch (err) {
+          card.setChoice(myChoice[p.point]);
+          setStatus($('#vote-status'), errorText(err), 'error');
+        }
+      },
+    });
+    cards.set(p.point, card);
+    list.append(card.el);
+  }
+}
+
+function renderAll() {
+  renderHeader();
+  renderFeatured();
+  renderPoints();
+  $('#feed-empty').hidden = $('#feed').children.length > 0;
+}
+let queued = false;
+function scheduleRender() {
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(() => { queued = false; renderAll(); });
+}
+
+const conn = new Conn({
+  session: sid,
+  joinFields: () => ({ token }),
+  onWelcome(msg) { st.loadWelcome(msg); scheduleRender(); },
+  onEvent(ev, { replay }) {
+    if (!replay) st.applyEvent(ev);
+    feed.add(renderEvent(ev, { state: st, staff: true }));
+    scheduleRender();
+  },
+  onLive(msg) {
+    const kind = st.applyLive(msg);
+    if (kind === 'tally') { const c = cards.get(msg.point); if (c) c.update(msg.tally); }
+    else if (kind === 'upvotes' && msg.question === st.featured) renderFeatured();
+  },
+  onReset() { feed.clear(); },
+  onStatus(state, info) { connBanner($('#banner'), state, info); document.body.dataset.conn = state; },
+});
+
+async function say(replyTo) {
+  const text = $('#say-text').value.trim();
+  if (!text) return;
+  const fields = { text };
+  if (replyTo) fields.reply_to = replyTo;
+  try {
+    await conn.request('say', fields);
+    $('#say-text').value = '';
+    setStatus($('#say-status'), replyTo ? t('part.answered') : t('part.said'), 'ok');
+  } catch (err) {
+    setStatus($('#say-status'), errorText(err), 'error');
+  }
+  renderSayState();
+}
+
+$('#say-text').addEventListener('input', renderSayState);
+$('#say-form').addEventListener('submit', (e) => { e.preventDefault(); say(null); });
+$('#btn-answer').addEventListener('click', () => { if (st.featured) say(st.featured); });
+$('#propose-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = $('#propose-text').value.trim();
+  if (!text) return;
+  try {
+    await conn.request('propose', { text });
+    $('#propose-text').value = '';
+    setStatus($('#propose-status'), t('points.proposed'), 'ok');
+  } catch (err) {
+    setStatus($('#propose-status'), errorText(err), 'error');
+  }
+});
+
+renderAll();
+if (!token) connBanner($('#banner'), 'fatal', { code: 'unauthorized' });
+else conn.start();
