@@ -5,64 +5,10 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/ServerProcess.hpp"
-#include "tests/support/TestClient.hpp"
+#include "tests/support/Helpers.hpp"
 
 using namespace yst::test;
 
-namespace {
-
-std::map<std::string, std::string> bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-struct Created {
-  std::string id;
-  std::string host_token;
-};
-
-Created create_session(const ServerProcess& srv, json body = json{{"title", "有事来协商——委员议事厅"}, {"topic", "加装电梯"}}) {
-  auto r = http(srv.port(), "POST", "/api/sessions", body.dump(), bearer(srv.admin_token()));
-  EXPECT_EQ(r.status, 201) << r.body;
-  auto j = r.json_body();
-  return Created{j.value("id", ""), j.value("host_token", "")};
-}
-
-std::string add_participant(const ServerProcess& srv, const std::string& sid, const std::string& name,
-                            const std::string& role, const std::string& token = "") {
-  auto r = http(srv.port(), "POST", "/api/sessions/" + sid + "/participants",
-                json{{"name", name}, {"role", role}, {"affiliation", "区政协"}}.dump(),
-                bearer(token.empty() ? srv.admin_token() : token));
-  EXPECT_EQ(r.status, 201) << r.body;
-  return r.json_body().value("token", "");
-}
-
-json staff_join(WsClient& c, const std::string& sid, const std::string& token, std::optional<int64_t> after = {}) {
-  json j{{"type", "join"}, {"session", sid}, {"token", token}};
-  if (after) j["after"] = *after;
-  return c.request(j);
-}
-
-json audience_join(WsClient& c, const std::string& sid, const std::string& name, const std::string& client_id,
-                   std::optional<int64_t> after = {}) {
-  json j{{"type", "join"}, {"session", sid}, {"role", "audience"}, {"name", name}, {"client_id", client_id}};
-  if (after) j["after"] = *after;
-  return c.request(j);
-}
-
-bool is_event(const json& j, const std::string& kind = "") {
-  return j.value("type", "") == "event" && (kind.empty() || j.value("kind", "") == kind);
-}
-
-std::optional<json> next_event(WsClient& c, const std::string& kind, std::chrono::milliseconds t = 5s) {
-  return c.recv_until([&](const json& j) { return is_event(j, kind); }, t);
-}
-
-// Drains frames that are already on their way (bounded, short).
-void drain(WsClient& c) {
-  while (c.recv(200ms)) {
-  }
-}
-
-}  // namespace
 
 TEST(Spine, HealthAndPages) {
   ServerProcess srv;

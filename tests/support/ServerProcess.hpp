@@ -26,6 +26,7 @@ class ServerProcess {
   int stop(int sig = 15);
   void kill9();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   // Keep the data directory after destruction (for restart tests).
   void keep_data() { owns_data_ = false; }
 
