@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  if (srv) await srv.stop();
+  if (srv) await srv.dispose();
 });
 
 test('the audience page is clean: no console errors, no failed requests', { skip: skip || false, timeout: 120000 }, async () => {

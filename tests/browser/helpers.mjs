@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
 export const WEB = path.join(ROOT, 'web');
-export const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+export const SHOTS = process.env.YST_SHOTS_DIR || path.join(ROOT, 'docs', 'screenshots');
 export const BIN = process.env.YST_BIN || path.join(ROOT, 'build', 'yishiting');
 export const CHROMIUM = process.env.YST_CHROMIUM || '/usr/bin/chromium';
 
@@ -83,6 +83,12 @@ export async function startServer({ dataDir, port = 0, adminToken, extraArgs = [
     await srv.launch(srv.port);
   };
 
+  // Stops it and removes its temporary directory (kept with YST_KEEP_TMP=1).
+  srv.dispose = async () => {
+    await srv.stop();
+    if (!process.env.YST_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+
   srv.log = () => { try { return fs.readFileSync(logFile, 'utf8'); } catch { return ''; } };
   await srv.launch(port);
   return srv;
@@ -95,7 +101,7 @@ export async function launchBrowser() {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage', '--font-render-hinting=none'],
+      '--disable-dev-shm-usage', '--font-render-hinting=none', '--lang=zh-CN'],
   });
 }
 

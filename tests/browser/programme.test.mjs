@@ -15,10 +15,10 @@ const skip = missing();
 let srv;
 let browser;
 let mixer;
+const words = path.join(os.tmpdir(), `yst-words-${process.pid}.txt`);
 
 before(async () => {
   if (skip) return;
-  const words = path.join(os.tmpdir(), `yst-words-${process.pid}.txt`);
   fs.writeFileSync(words, '代开发票\n');
   srv = await startServer({ extraArgs: ['--blocked-words', words] });
   browser = await launchBrowser();
@@ -27,7 +27,8 @@ before(async () => {
 after(async () => {
   if (mixer) mixer.close();
   if (browser) await browser.close();
-  if (srv) await srv.stop();
+  if (srv) await srv.dispose();
+  fs.rmSync(words, { force: true });
 });
 
 const TITLE = '老旧小区加装电梯怎么推进';
@@ -78,7 +79,8 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   assert.match(links.dept, new RegExp(`/p/${sid}#token=`));
   assert.match(links.clerk, new RegExp(`/clerk/${sid}#token=`));
   await admin.locator(`#sessions .session-item[data-id="${sid}"]`).waitFor();
-  await admin.waitForFunction(() => !document.querySelector('#toast.show'));
+  await admin.waitForFunction(() => !document.querySelector('#toast.show'), null, { timeout: 6000 });
+  await admin.waitForTimeout(400); // the toast's fade
   await admin.screenshot({ path: shotPath('admin.png') });
 
   // ---- everyone joins ----

@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  if (srv) await srv.stop();
+  if (srv) await srv.dispose();
 });
 
 async function hostSays(host, text) {

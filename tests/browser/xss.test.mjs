@@ -16,7 +16,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  if (srv) await srv.stop();
+  if (srv) await srv.dispose();
 });
 
 const IMG = '<img src=x onerror=window.__xss=1>';

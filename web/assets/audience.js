@@ -66,8 +66,15 @@ async function upvote(qid) {
     renderQuestions();
   } catch (err) {
     voted.delete(qid);
+    // The audience is not told when the host withdraws an approved question
+    // (question.rejected goes to staff only): the upvote's refusal tells.
+    const q = st.question(qid);
+    if (q && (err.code === 'conflict' || err.code === 'not_found') && q.status === 'approved') {
+      q.status = 'rejected';
+      renderQuestions();
+    }
     refreshUpvotes(qid);
-    setStatus($('#ask-status'), errorText(err), 'error');
+    setStatus($('#ask-status'), errorText(err, false), 'error');
   }
 }
 
@@ -116,11 +123,20 @@ function renderStream() {
   }
 }
 
+// Lists are rebuilt only when what they show changed, so that a focused
+// button keeps its focus while events stream in.
+const drawn = {};
+function unchanged(part, key) {
+  if (drawn[part] === key) return true;
+  drawn[part] = key;
+  return false;
+}
+
 function renderFeatured() {
   const q = st.featuredQuestion();
   const card = $('#featured-card');
   card.hidden = !q;
-  if (!q) return;
+  if (!q || unchanged('featured', `${q.question}:${q.status}`)) { if (q) refreshUpvotes(q.question); return; }
   $('#featured-text').textContent = q.text;
   $('#featured-by').textContent = t('q.askedBy', { name: q.name });
   const up = clear($('#featured-up'));
@@ -162,12 +178,13 @@ async function vote(pid, choice) {
     store.set(choiceKey, choices);
   } catch (err) {
     if (card) card.setChoice(before);
-    setStatus($('#points-note'), errorText(err), 'error');
+    setStatus($('#points-note'), errorText(err, false), 'error');
   }
 }
 
 function renderQuestions() {
   const qs = st.publicQuestions();
+  if (unchanged('questions', qs.map((q) => `${q.question}:${q.status}:${q.upvotes}`).join() + [...mine].join())) return;
   $('#q-count').textContent = qs.length ? String(qs.length) : '';
   const list = clear($('#qlist'));
   $('#qs-empty').hidden = qs.length > 0;
@@ -176,7 +193,7 @@ function renderQuestions() {
       h('div', { class: 'q-body' },
         h('p', { class: 'text', text: q.text }),
         h('p', { class: 'muted small' }, speaker(q.name, null),
-          q.status === 'featured' ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
+          q.status === 'featured' && q.question === st.featured ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
           q.status === 'answered' ? h('span', { class: 'badge ok', text: t('q.status.answered') }) : null,
           mine.has(q.question) ? h('span', { class: 'badge', text: t('q.mine') }) : null)),
       upvoteButton(q.question)));
@@ -258,7 +275,7 @@ async function submitAsk(e) {
       retryUntil = Date.now() + s * 1000;
       tickRetry();
     } else {
-      setStatus(askStatus, err.code === 'not_live' ? t('ask.notLive') : errorText(err), 'error');
+      setStatus(askStatus, err.code === 'not_live' ? t('ask.notLive') : errorText(err, false), 'error');
     }
   } finally {
     sending = false;
@@ -339,6 +356,7 @@ const conn = new Conn({
   onReset() {
     feed.clear();
     upButtons.clear();
+    for (const k of Object.keys(drawn)) delete drawn[k];
   },
   onStatus(state, info) {
     connBanner($('#banner'), state, info);

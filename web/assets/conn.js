@@ -37,6 +37,7 @@ export class Conn {
     this.pingTimer = 0;
     this.pongTimer = 0;
     this.state = '';
+    this.immediate = false;
     window.addEventListener('online', () => this._kick());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this._kick(); });
   }
@@ -52,6 +53,8 @@ export class Conn {
 
   // Reconnect now (e.g. after a nickname change), resuming where it was.
   rejoin() {
+    this.attempt = 0;
+    this.immediate = true;
     if (this.ws) this.ws.close(1000);
     else this._kick();
   }
@@ -189,6 +192,11 @@ export class Conn {
   }
 
   _retry() {
+    if (this.immediate) {
+      this.immediate = false;
+      this._open();
+      return;
+    }
     this._status(this.everJoined ? 'reconnecting' : 'connecting');
     const base = Math.min(MAX_DELAY, BASE_DELAY * 2 ** this.attempt);
     const delay = base * (0.7 + Math.random() * 0.6);

@@ -228,12 +228,13 @@ export function connBanner(el, state, info) {
 }
 
 // A human message for an error reply {code, message}.
-export function errorText(err) {
+// detail: add the server's own message (English, for staff) after ours.
+export function errorText(err, detail = true) {
   const code = (err && err.code) || 'internal';
   const key = `err.${code}`;
   const msg = err && err.message ? String(err.message) : '';
   if (!has(key)) return msg || code;
-  return msg && code !== 'offline' && code !== 'timeout' ? t('err.detail', { err: t(key), msg }) : t(key);
+  return detail && msg && code !== 'offline' && code !== 'timeout' ? t('err.detail', { err: t(key), msg }) : t(key);
 }
 
 export function presenceLine(online) {

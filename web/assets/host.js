@@ -66,7 +66,7 @@ function qActions(q) {
 
 function questionItem(q, selected) {
   return h('li', {
-    class: `q-item status-${q.status}${q.flagged ? ' flagged' : ''}${selected ? ' selected' : ''}`,
+    class: `q-item status-${q.status}${q.question === st.featured ? ' current' : ''}${q.flagged ? ' flagged' : ''}${selected ? ' selected' : ''}`,
     data: { q: q.question },
     attrs: selected ? { 'aria-current': 'true' } : null,
     on: q.status === 'pending' ? { click: (e) => { if (e.target.tagName !== 'BUTTON') { sel = st.pendingQuestions().indexOf(q); renderQuestions(); } } } : null,
@@ -74,7 +74,7 @@ function questionItem(q, selected) {
   h('div', { class: 'q-body' },
     h('p', { class: 'q-meta' }, speaker(q.name, 'audience'),
       q.flagged ? h('span', { class: 'badge danger', text: t('q.flagged') }) : null,
-      q.status === 'featured' ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
+      q.status === 'featured' && q.question === st.featured ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
       q.status === 'answered' ? h('span', { class: 'badge ok', text: t('q.status.answered') }) : null),
     h('p', { class: 'text', text: q.text })),
   h('div', { class: 'q-side' },
@@ -82,9 +82,20 @@ function questionItem(q, selected) {
     h('div', { class: 'q-actions' }, qActions(q))));
 }
 
+// Rebuilding a list that did not change would take the keyboard focus away
+// from its buttons: each render skips when its inputs are the same.
+const drawn = {};
+function unchanged(part, key) {
+  if (drawn[part] === key) return true;
+  drawn[part] = key;
+  return false;
+}
+
 function renderQuestions() {
   const pending = st.pendingQuestions();
   if (sel >= pending.length) sel = Math.max(0, pending.length - 1);
+  const approvedKey = st.publicQuestions().map((q) => `${q.question}:${q.status}:${q.upvotes}`).join();
+  if (unchanged('questions', `${pending.map((q) => q.question).join()}|${sel}|${approvedKey}|${st.featured}|${st.status}`)) return;
   $('#pending-count').textContent = String(pending.length);
   $('#pending-empty').hidden = pending.length > 0;
   const pl = clear($('#pending'));
@@ -114,6 +125,7 @@ async function loadStaff() {
 
 function renderFloor() {
   const f = st.floor;
+  if (unchanged('floor', JSON.stringify([f, st.status, staff]))) return;
   const now = clear($('#floor-now'));
   if (f) now.append(h('span', { class: 'muted', text: t('floor.now') }), speaker(f.name, f.role));
   else now.append(h('span', { class: 'muted', text: t('floor.nobody') }));
@@ -145,6 +157,13 @@ function byRoleTable(tally) {
 }
 
 function renderPoints() {
+  if (unchanged('points', [...st.points.values()].map((p) => `${p.point}:${p.status}:${p.outcome}`).join())) {
+    for (const p of st.points.values()) {
+      const c = cards.get(p.point);
+      if (c) { c.card.update(p.tally); clear(c.holder).append(byRoleTable(p.tally)); }
+    }
+    return;
+  }
   const list = clear($('#points'));
   cards.clear();
   const points = [...st.points.values()].reverse();
