@@ -207,7 +207,9 @@ void HttpApi::page(const HttpRequest& req, const std::string& path, HttpReply re
   res.set(http::field::server, "yishiting");
   res.set(http::field::content_type, file->content_type);
   res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
+  // The token lives in the fragment, which browsers never send; the origin alone is
+  // enough for stream players that check where they are embedded.
+  res.set("Referrer-Policy", "strict-origin-when-cross-origin");
   res.set(http::field::etag, file->etag);
   res.set(http::field::cache_control, "no-cache");
   res.set(http::field::vary, "Accept-Encoding");

@@ -1,0 +1,253 @@
+// A scripted session run against the real server, whose minutes are checked in every
+// format with standard readers: Python's csv and jsonschema, LibreOffice for the docx.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/Helpers.hpp"
+
+using namespace yst::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string run_command(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream o(path, std::ios::binary);
+  o << data;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Every needle appears, each after the one before.
+void expect_in_order(const std::string& hay, const std::vector<std::string>& needles, const std::string& what) {
+  size_t pos = 0;
+  for (const auto& n : needles) {
+    size_t at = hay.find(n, pos);
+    EXPECT_NE(at, std::string::npos) << what << ": missing or out of order: " << n;
+    if (at != std::string::npos) pos = at + n.size();
+  }
+}
+
+struct Scripted {
+  Created s;
+  std::vector<std::string> texts;  // every statement, question, answer, note and point, in order
+  int64_t last_seq = 0;
+  std::string title = "有事来协商——委员议事厅（第12期）";
+};
+
+Scripted run_scripted_session(const ServerProcess& srv) {
+  Scripted sc;
+  sc.s = create_session(srv, json{{"title", sc.title}, {"topic", "老旧小区加装电梯"}});
+  const auto& sid = sc.s.id;
+  auto m1 = add_person(srv, sid, "李委员", "member", "民盟界别");
+  auto m2 = add_person(srv, sid, "张委员", "member", "经济界别");
+  auto dept = add_person(srv, sid, "陈科长", "department", "区住建局");
+  auto clerk = add_person(srv, sid, "赵记录", "clerk", "区政协办公室");
+  WsClient host(srv.port()), c1(srv.port()), c2(srv.port()), cd(srv.port()), ck(srv.port()), a1(srv.port()),
+      a2(srv.port());
+  staff_join(host, sid, sc.s.host_token);
+  staff_join(c1, sid, m1.token);
+  staff_join(c2, sid, m2.token);
+  staff_join(cd, sid, dept.token);
+  staff_join(ck, sid, clerk.token);
+  audience_join(a1, sid, "王阿姨", "minutes-aud-1");
+  audience_join(a2, sid, "小刘", "minutes-aud-2");
+  auto ok = [](const json& r) {
+    EXPECT_EQ(r["type"], "ack") << r.dump();
+    return r;
+  };
+  auto note = [&](const std::string& t) {
+    ok(ck.request({{"type", "note"}, {"text", t}}));
+    sc.texts.push_back(t);
+  };
+  auto say = [&](WsClient& c, const std::string& t, const std::string& reply_to = "") {
+    json r{{"type", "say"}, {"text", t}};
+    if (!reply_to.empty()) r["reply_to"] = reply_to;
+    ok(c.request(r));
+    sc.texts.push_back(t);
+  };
+  note("会前：到会委员两名，部门代表一名。");
+  ok(host.request({{"type", "start"}}));
+  say(host, "各位委员、各位听众，今天我们协商老旧小区加装电梯。");
+  say(c1, "我认为应当先征求一楼住户意见，费用按楼层分摊。");
+  say(c2, "建议政府补贴，降低居民负担，逗号,引号\"也要保留。");
+  std::string q_text = "加装电梯的补贴标准是多少？";
+  std::string q = ok(a1.request({{"type", "ask"}, {"text", q_text}}))["question"];
+  sc.texts.push_back(q_text);
+  ok(host.request({{"type", "moderate"}, {"question", q}, {"action", "approve"}}));
+  ok(host.request({{"type", "moderate"}, {"question", q}, {"action", "feature"}}));
+  ok(host.request({{"type", "floor"}, {"participant", dept.id}}));
+  say(cd, "每台电梯补贴二十万元，\n不足部分由业主分摊。", q);
+  ok(host.request({{"type", "moderate"}, {"question", q}, {"action", "answered"}}));
+  ok(host.request({{"type", "floor"}, {"participant", nullptr}}));
+  note("部门当场答复了补贴标准。");
+  std::string p1_text = "同意先行试点两栋楼";
+  std::string p1 = ok(c1.request({{"type", "propose"}, {"text", p1_text}}))["point"];
+  sc.texts.push_back(p1_text);
+  ok(c1.request({{"type", "vote"}, {"point", p1}, {"choice", "agree"}}));
+  ok(c2.request({{"type", "vote"}, {"point", p1}, {"choice", "agree"}}));
+  ok(cd.request({{"type", "vote"}, {"point", p1}, {"choice", "disagree"}}));
+  ok(a1.request({{"type", "vote"}, {"point", p1}, {"choice", "agree"}}));
+  ok(a2.request({{"type", "vote"}, {"point", p1}, {"choice", "abstain"}}));
+  ok(host.request({{"type", "close_point"}, {"point", p1}}));
+  std::string p2_text = "建立加装电梯协商议事长效机制";
+  ok(host.request({{"type", "propose"}, {"text", p2_text}}));
+  sc.texts.push_back(p2_text);
+  sc.last_seq = ok(host.request({{"type", "end"}}))["seq"];
+  note("会后：纪要已核对。");
+  sc.last_seq += 1;
+  return sc;
+}
+
+}  // namespace
+
+TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
+  ServerProcess srv;
+  auto sc = run_scripted_session(srv);
+  const std::string base = "/api/sessions/" + sc.s.id + "/minutes?format=";
+  auto dir = ServerProcess::make_temp_dir();
+
+  // Markdown.
+  auto md = http(srv.port(), "GET", base + "md");
+  ASSERT_EQ(md.status, 200) << md.body;
+  EXPECT_EQ(md.headers["content-type"], "text/markdown; charset=utf-8");
+  EXPECT_NE(md.headers["content-disposition"].find("filename*=UTF-8''"), std::string::npos);
+  // The title, percent-encoded (RFC 5987): 有 is E6 9C 89.
+  EXPECT_NE(md.headers["content-disposition"].find("%E6%9C%89"), std::string::npos) << md.headers["content-disposition"];
+  std::vector<std::string> md_texts;
+  for (auto t : sc.texts) {
+    // Markdown keeps a line break inside one entry as two lines; compare the first line.
+    md_texts.push_back(t.substr(0, t.find('\n')));
+  }
+  expect_in_order(md.body, md_texts, "md");
+  for (const char* s : {"李委员", "民盟界别", "区住建局", "通过", "哈希链头"}) EXPECT_NE(md.body.find(s), std::string::npos) << s;
+
+  // HTML.
+  auto html = http(srv.port(), "GET", base + "html");
+  ASSERT_EQ(html.status, 200);
+  EXPECT_EQ(html.headers["content-type"], "text/html; charset=utf-8");
+  std::vector<std::string> html_texts;
+  for (auto t : md_texts) {
+    std::string e;
+    for (char c : t) e += c == '"' ? std::string("&quot;") : std::string(1, c);
+    html_texts.push_back(e);
+  }
+  expect_in_order(html.body, html_texts, "html");
+  EXPECT_NE(html.body.find("@page"), std::string::npos);
+
+  // JSON: validates against the documented schema and round-trips.
+  auto js = http(srv.port(), "GET", base + "json");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.headers["content-type"], "application/json");
+  auto doc = json::parse(js.body);
+  EXPECT_EQ(json::parse(doc.dump()), doc);
+  ASSERT_EQ(doc["events"].size(), static_cast<size_t>(sc.last_seq));
+  write_file(dir + "/minutes.json", js.body);
+  auto validation = run_command("/usr/bin/python3 -c \"import json,sys,jsonschema; "
+                                "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))); "
+                                "print('valid')\" " + dir + "/minutes.json " YST_SOURCE_DIR "/docs/minutes.schema.json 2>&1");
+  EXPECT_EQ(validation, "valid\n");
+  std::string all_json_text;
+  for (const auto& e : doc["events"])
+    if (e["data"].contains("text")) all_json_text += e["data"]["text"].get<std::string>() + "\x1f";
+  expect_in_order(all_json_text, sc.texts, "json");
+
+  // CSV: Python's csv module reads one row per event, text byte for byte.
+  auto csv = http(srv.port(), "GET", base + "csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u);
+  ASSERT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
+  write_file(dir + "/minutes.csv", csv.body);
+  auto rows = json::parse(run_command(
+      "/usr/bin/python3 -c \"import csv,json,sys; "
+      "r=list(csv.DictReader(open(sys.argv[1],encoding='utf-8-sig',newline=''))); "
+      "print(json.dumps([{'seq':x['seq'],'kind':x['kind'],'text':x['text']} for x in r]))\" " + dir + "/minutes.csv"));
+  ASSERT_EQ(rows.size(), static_cast<size_t>(sc.last_seq));
+  std::string all_csv_text;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i]["seq"], std::to_string(i + 1));
+    if (!rows[i]["text"].get<std::string>().empty()) all_csv_text += rows[i]["text"].get<std::string>() + "\x1f";
+  }
+  expect_in_order(all_csv_text, sc.texts, "csv");
+  EXPECT_NE(all_csv_text.find("每台电梯补贴二十万元，\n不足部分由业主分摊。"), std::string::npos);
+
+  // DOCX: LibreOffice opens it and the same text comes out.
+  auto docx = http(srv.port(), "GET", base + "docx");
+  ASSERT_EQ(docx.status, 200);
+  EXPECT_EQ(docx.headers["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_EQ(docx.body.substr(0, 2), "PK");
+  write_file(dir + "/minutes.docx", docx.body);
+  run_command("cd " + dir + " && HOME=" + dir + " timeout 120 soffice --headless --norestore -env:UserInstallation=file://" +
+              dir + "/lo --convert-to txt:Text minutes.docx >/dev/null 2>&1");
+  std::string txt = read_file(dir + "/minutes.txt");
+  ASSERT_FALSE(txt.empty()) << "LibreOffice did not convert the docx";
+  expect_in_order(txt, md_texts, "docx");
+  EXPECT_NE(txt.find("李委员"), std::string::npos);
+
+  // The command-line export writes the same minutes without the server's help.
+  auto out = dir + "/export.md";
+  int rc = std::system((std::string(YST_BINARY) + " export --data " + srv.data_dir() + " --session " + sc.s.id +
+                        " --format md -o " + out + " 2>/dev/null")
+                           .c_str());
+  EXPECT_EQ(rc, 0);
+  expect_in_order(read_file(out), md_texts, "export md");
+  fs::remove_all(dir);
+}
+
+TEST(Minutes, AccessIsForStaffUntilTheSessionEnds) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto member = add_participant(srv, s.id, "李委员", "member");
+  const std::string url = "/api/sessions/" + s.id + "/minutes?format=md";
+  EXPECT_EQ(http(srv.port(), "GET", url).status, 401);
+  EXPECT_EQ(http(srv.port(), "GET", url, "", bearer("not-a-real-token-at-all")).status, 403);
+  EXPECT_EQ(http(srv.port(), "GET", url, "", bearer(member)).status, 200);
+  EXPECT_EQ(http(srv.port(), "GET", "/api/sessions/" + s.id + "/minutes?format=pdf", "", bearer(member)).status, 400);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  host.request({{"type", "start"}});
+  host.request({{"type", "end"}});
+  EXPECT_EQ(http(srv.port(), "GET", url).status, 200);
+}
+
+TEST(Minutes, VerifyHoldsForAFreshSessionAndNamesTheFirstEditedSeq) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  host.request({{"type", "start"}});
+  for (int i = 0; i < 5; ++i) host.request({{"type", "say"}, {"text", "发言" + std::to_string(i)}});
+  auto v = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
+  EXPECT_EQ(v["ok"], true);
+  EXPECT_EQ(v["events"], 6);
+  EXPECT_TRUE(v["first_bad_seq"].is_null());
+  EXPECT_EQ(v["head"].get<std::string>().size(), 64u);
+  // Someone edits one stored statement behind the server's back.
+  std::string db = srv.data_dir() + "/yishiting.db";
+  int rc = std::system(("sqlite3 " + db + " \"UPDATE events SET data_json='{\\\"text\\\":\\\"篡改\\\"}' WHERE session_id='" +
+                        s.id + "' AND seq=4\"")
+                           .c_str());
+  ASSERT_EQ(rc, 0);
+  v = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
+  EXPECT_EQ(v["ok"], false);
+  EXPECT_EQ(v["first_bad_seq"], 4);
+}
