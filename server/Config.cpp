@@ -51,18 +51,18 @@ std::vector<std::string> split_list(const std::string& v) {
   return out;
 }
 
-#define YST_NUM(field, lo, hi) \
-  [](Config& c, const std::string& v) { c.field = static_cast<decltype(c.field)>(parse_long(#field, v, lo, hi)); }
+#define YST_NUM(flag, field, lo, hi) \
+  [](Config& c, const std::string& v) { c.field = static_cast<decltype(c.field)>(parse_long(flag, v, lo, hi)); }
 
 const std::vector<Option>& options() {
   static const std::vector<Option> opts = {
       {"bind", "address to listen on (default 127.0.0.1)", false, [](Config& c, const std::string& v) { c.bind = v; }},
-      {"port", "TCP port, 0 = any free port (default 8080)", false, YST_NUM(port, 0, 65535)},
+      {"port", "TCP port, 0 = any free port (default 8080)", false, YST_NUM("port", port, 0, 65535)},
       {"data", "directory of the SQLite database and files (default ./data)", false,
        [](Config& c, const std::string& v) { c.data_dir = v; }},
       {"web", "directory of the static pages (default ./web)", false,
        [](Config& c, const std::string& v) { c.web_dir = v; }},
-      {"threads", "I/O threads (default: one per core)", false, YST_NUM(threads, 1, 256)},
+      {"threads", "I/O threads (default: one per core)", false, YST_NUM("threads", threads, 1, 256)},
       {"admin-token", "the admin token (default: generated on first start, kept in DATA/admin-token)", false,
        [](Config& c, const std::string& v) { c.admin_token = v; }},
       {"port-file", "write the bound port to this file once listening", false,
@@ -78,7 +78,7 @@ const std::vector<Option>& options() {
        }},
       {"allowed-origins", "comma-separated Origins allowed to open WebSockets (default: any)", false,
        [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); }},
-      {"tls-cert", "PEM certificate chain: serve HTTPS and WSS", false,
+      {"tls-cert", "PEM certificate chain (not built in yet: use a reverse proxy)", false,
        [](Config& c, const std::string& v) { c.tls_cert = v; }},
       {"tls-key", "PEM private key for --tls-cert", false, [](Config& c, const std::string& v) { c.tls_key = v; }},
       {"log-level", "trace, debug, info, warn, error (default info)", false,
@@ -88,31 +88,31 @@ const std::vector<Option>& options() {
          c.log_level = v;
        }},
       {"max-frame-bytes", "largest client WebSocket frame (default 16384)", false,
-       YST_NUM(max_frame_bytes, 256, 16 * 1024 * 1024)},
+       YST_NUM("max-frame-bytes", max_frame_bytes, 256, 16 * 1024 * 1024)},
       {"max-queue-bytes", "unsent bytes to one connection before it is closed with 1013 (default 1048576)",
-       false, YST_NUM(max_queue_bytes, 4096, 1L << 30)},
+       false, YST_NUM("max-queue-bytes", max_queue_bytes, 4096, 1L << 30)},
       {"max-queue-messages", "unsent messages to one connection before it is closed (default 8192)", false,
-       YST_NUM(max_queue_messages, 16, 1 << 24)},
+       YST_NUM("max-queue-messages", max_queue_messages, 16, 1 << 24)},
       {"audience-rate", "requests per second per audience connection (default 20)", false,
-       YST_NUM(audience_rate, 1, 100000)},
+       YST_NUM("audience-rate", audience_rate, 1, 100000)},
       {"staff-rate", "requests per second per staff connection (default 1000)", false,
-       YST_NUM(staff_rate, 1, 1000000)},
+       YST_NUM("staff-rate", staff_rate, 1, 1000000)},
       {"max-connections", "open connections in total (default 50000)", false,
-       YST_NUM(max_connections, 1, 10000000)},
+       YST_NUM("max-connections", max_connections, 1, 10000000)},
       {"max-connections-per-address", "open connections per client address, 0 = unlimited (default 0)", false,
-       YST_NUM(max_connections_per_address, 0, 10000000)},
+       YST_NUM("max-connections-per-address", max_connections_per_address, 0, 10000000)},
       {"max-body-bytes", "largest HTTP request body (default 65536)", false,
-       YST_NUM(max_body_bytes, 1024, 64L * 1024 * 1024)},
+       YST_NUM("max-body-bytes", max_body_bytes, 1024, 64L * 1024 * 1024)},
       {"max-header-bytes", "largest HTTP request header (default 8192)", false,
-       YST_NUM(max_header_bytes, 1024, 1024 * 1024)},
+       YST_NUM("max-header-bytes", max_header_bytes, 1024, 1024 * 1024)},
       {"header-timeout", "seconds to receive a whole HTTP request (default 10)", false,
-       YST_NUM(header_timeout_s, 1, 3600)},
+       YST_NUM("header-timeout", header_timeout_s, 1, 3600)},
       {"handshake-timeout", "seconds for the WebSocket handshake (default 10)", false,
-       YST_NUM(handshake_timeout_s, 1, 3600)},
+       YST_NUM("handshake-timeout", handshake_timeout_s, 1, 3600)},
       {"idle-timeout", "seconds of WebSocket silence before a ping; no pong, closed (default 60)", false,
-       YST_NUM(idle_timeout_s, 2, 86400)},
+       YST_NUM("idle-timeout", idle_timeout_s, 2, 86400)},
       {"shutdown-grace-ms", "how long shutdown waits for WebSockets to close (default 2000)", false,
-       YST_NUM(shutdown_grace_ms, 0, 60000)},
+       YST_NUM("shutdown-grace-ms", shutdown_grace_ms, 0, 60000)},
   };
   return opts;
 }
@@ -212,6 +212,9 @@ ParsedArgs parse_serve_args(const std::vector<std::string>& args, const std::map
   if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw std::invalid_argument("--tls-cert and --tls-key go together");
+  // Accepting the flags and serving plain HTTP would be worse than refusing them.
+  if (!c.tls_cert.empty())
+    throw std::invalid_argument("--tls-cert: TLS is not built in yet; terminate TLS in a reverse proxy (see docs/deploy.md)");
   if (!c.admin_token.empty() && c.admin_token.size() < 16)
     throw std::invalid_argument("--admin-token must be at least 16 characters");
   if (c.max_queue_bytes < c.max_frame_bytes)

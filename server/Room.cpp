@@ -186,8 +186,13 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
     return;
   }
   auto changes = std::make_shared<const Changes>(std::move(o.changes));
+  // The peak audience is otherwise stored on the presence tick; at the end it goes with
+  // the session.ended event, so the minutes never miss the last second.
+  const int peak = r.type == RequestType::end ? peak_audience_ : -1;
+  if (peak >= 0) peak_audience_stored_ = peak;
   hub_.writer().submit(
-      [changes, sid = id_](Database& db) {
+      [changes, sid = id_, peak](Database& db) {
+        if (peak >= 0) db.set_peak_audience(sid, peak);
         for (const auto& e : changes->events) db.insert_event(sid, e);
         for (const auto& u : changes->upvotes) db.insert_upvote(sid, u);
         for (const auto& v : changes->votes) db.upsert_vote(sid, v);

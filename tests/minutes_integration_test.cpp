@@ -203,6 +203,17 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   expect_in_order(txt, md_texts, "docx");
   EXPECT_NE(txt.find("李委员"), std::string::npos);
 
+  // YST_SAMPLES_DIR=docs/samples keeps this session's minutes as the documented samples.
+  if (const char* samples = std::getenv("YST_SAMPLES_DIR")) {
+    fs::create_directories(samples);
+    write_file(std::string(samples) + "/minutes.md", md.body);
+    write_file(std::string(samples) + "/minutes.html", html.body);
+    write_file(std::string(samples) + "/minutes.json", js.body);
+    write_file(std::string(samples) + "/minutes.csv", csv.body);
+    write_file(std::string(samples) + "/minutes.docx", docx.body);
+    write_file(std::string(samples) + "/minutes-docx-as-text.txt", txt);
+  }
+
   // The command-line export writes the same minutes without the server's help.
   auto out = dir + "/export.md";
   int rc = std::system((std::string(YST_BINARY) + " export --data " + srv.data_dir() + " --session " + sc.s.id +

@@ -117,6 +117,16 @@ TEST(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
   Shared sh;
   sh.port = srv->port();
   std::vector<std::thread> threads;
+  // However the test leaves (a failed ASSERT returns early), the writers stop first.
+  struct Joiner {
+    Shared& sh;
+    std::vector<std::thread>& threads;
+    ~Joiner() {
+      sh.stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } joiner{sh, threads};
   // Three staff writers: say, say, say... each text unique.
   const std::vector<std::pair<std::string, std::string>> staff = {
       {"host", s.host_token}, {"member", member_token}, {"department", dept_token}};
@@ -234,7 +244,7 @@ TEST(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
     }
     auto v = http(srv->port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
     ASSERT_EQ(v.value("ok", false), true) << "after restart " << k << ": " << v.dump();
-    ASSERT_EQ(v["events"].get<size_t>(), served.size());
+    ASSERT_GE(v["events"].get<size_t>(), served.size());  // writers went on meanwhile
     checked_events = events.size();
     checked_upvotes = upvotes.size();
     checked_votes = votes.size();
