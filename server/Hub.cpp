@@ -44,7 +44,9 @@ std::string Hub::database_path() const { return (fs::path(config_.data_dir) / "y
 std::string Hub::admin_token_file() const { return (fs::path(config_.data_dir) / "admin-token").string(); }
 
 void Hub::load() {
-  fs::create_directories(config_.data_dir);
+  // A data directory we create is the owner's only: the generated admin token lives here.
+  if (fs::create_directories(config_.data_dir))
+    fs::permissions(config_.data_dir, fs::perms::owner_all, fs::perm_options::replace);
   db_ = std::make_unique<Database>(database_path());
 
   // The admin token: only its hash is kept in the database. When none is configured, one

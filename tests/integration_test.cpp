@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -301,4 +303,38 @@ TEST(Spine, ASlowClientIsDroppedAndOthersKeepUp) {
   EXPECT_NE(metrics.find("yishiting_slow_client_disconnects_total 1"), std::string::npos) << metrics;
   // The slow client finds its connection closed once it reads again, and resumes with after.
   EXPECT_EQ(slow.wait_close(10s) == 1013 || !slow.is_open(), true);
+}
+
+TEST(Spine, FirstStartGeneratesAnAdminTokenFileAndDemoPrintsJoinLinks) {
+  ServerProcess srv({"--demo"}, "", 0, false);
+  auto file = srv.data_dir() + "/admin-token";
+  ASSERT_TRUE(std::filesystem::exists(file)) << srv.log();
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ifstream in(file);
+  std::string token;
+  in >> token;
+  EXPECT_GE(token.size(), 32u);  // 24 random bytes, base64url
+  // The log says where the token is, never the token itself.
+  EXPECT_NE(srv.log().find(file), std::string::npos);
+  auto log = srv.log();
+  std::string stderr_part = log.substr(0, log.find("demo session"));
+  EXPECT_EQ(stderr_part.find(token), std::string::npos);
+  // The generated token works; a wrong one does not.
+  EXPECT_EQ(http(srv.port(), "POST", "/api/sessions", R"({"title":"t"})", bearer(token)).status, 201);
+  EXPECT_EQ(http(srv.port(), "POST", "/api/sessions", R"({"title":"t"})", bearer(token + "x")).status, 403);
+  // --demo printed a session with a host, two members, a department and a clerk.
+  for (const char* needle : {"/host/", "/p/", "/clerk/", "/s/", "/overlay/", "#token="})
+    EXPECT_NE(log.find(needle), std::string::npos) << needle;
+  auto sessions = http(srv.port(), "GET", "/api/sessions").json_body();
+  ASSERT_EQ(sessions.size(), 2u);
+  // The demo's host link works: join with its token.
+  auto at = log.find("/host/");
+  std::string sid = log.substr(at + 6, log.find('#', at) - at - 6);
+  auto tok_at = log.find("#token=", at) + 7;
+  std::string host_token = log.substr(tok_at, log.find_first_of(" \n", tok_at) - tok_at);
+  WsClient host(srv.port());
+  auto w = staff_join(host, sid, host_token);
+  EXPECT_EQ(w["type"], "welcome") << w.dump();
+  EXPECT_EQ(http(srv.port(), "GET", "/api/sessions/" + sid + "/participants", "", bearer(host_token)).json_body().size(), 5u);
 }

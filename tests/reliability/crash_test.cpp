@@ -89,7 +89,7 @@ TEST(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
   const uint64_t seed = env_seed ? std::strtoull(env_seed, nullptr, 10) : std::random_device{}();
   const int kills = [] {
     const char* k = std::getenv("YST_CRASH_KILLS");
-    return k ? std::atoi(k) : 12;
+    return k ? std::atoi(k) : 20;
   }();
   std::printf("[crash] seed %llu (set YST_CRASH_SEED to replay), %d kills\n", static_cast<unsigned long long>(seed),
               kills);

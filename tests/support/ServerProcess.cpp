@@ -24,7 +24,8 @@ std::string ServerProcess::make_temp_dir() {
   return tmpl;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir, int port) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir, int port,
+                             bool with_admin_token) {
   work_dir_ = make_temp_dir();
   if (data_dir.empty()) {
     data_dir_ = work_dir_ + "/data";
@@ -37,8 +38,13 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string da
   std::string port_file = work_dir_ + "/port";
   std::string log_file = work_dir_ + "/server.log";
   std::vector<std::string> args = {YST_BINARY, "serve", "--port", std::to_string(port), "--port-file", port_file,
-                                   "--data", data_dir_, "--web", YST_WEB_DIR, "--admin-token", admin_token_,
-                                   "--threads", "2", "--bind", "127.0.0.1"};
+                                   "--data", data_dir_, "--web", YST_WEB_DIR, "--threads", "2", "--bind", "127.0.0.1"};
+  if (with_admin_token) {
+    args.push_back("--admin-token");
+    args.push_back(admin_token_);
+  } else {
+    admin_token_.clear();
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

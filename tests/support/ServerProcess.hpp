@@ -12,7 +12,8 @@ class ServerProcess {
  public:
   // Starts `yishiting serve --port 0` (or the given port) with a fresh data directory
   // unless one is given; waits (bounded) for the port file.
-  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "", int port = 0);
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "", int port = 0,
+                         bool with_admin_token = true);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
