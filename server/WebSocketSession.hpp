@@ -54,6 +54,11 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   size_t queued_bytes_ = 0;  // counted bytes only
   bool writing_ = false;
   bool closing_ = false;
+  size_t in_flight_ = 0;  // queue entries the current write carries
+  bool batch_ = false;    // the client joined with "batch": true
+  std::string batch_buffer_;
+  static constexpr size_t kMaxBatchMessages = 256;
+  static constexpr size_t kMaxBatchBytes = 256 * 1024;
 
   std::shared_ptr<Room> room_;  // set once a join is sent to the room
   Caller caller_;

@@ -338,3 +338,39 @@ TEST(Spine, FirstStartGeneratesAnAdminTokenFileAndDemoPrintsJoinLinks) {
   EXPECT_EQ(w["type"], "welcome") << w.dump();
   EXPECT_EQ(http(srv.port(), "GET", "/api/sessions/" + sid + "/participants", "", bearer(host_token)).json_body().size(), 5u);
 }
+
+TEST(Spine, BatchExtensionDeliversArraysInOrder) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  WsClient host(srv.port()), reader(srv.port());
+  staff_join(host, s.id, s.host_token);
+  host.request({{"type", "start"}});
+  auto w = reader.request({{"type", "join"}, {"session", s.id}, {"role", "audience"}, {"name", "批量"},
+                           {"client_id", "batch-client-1"}, {"batch", true}});
+  ASSERT_EQ(w["type"], "welcome");
+  // The host talks faster than the reader reads: frames pile up and leave in arrays.
+  for (int i = 0; i < 200; ++i) host.send_json(json{{"type", "say"}, {"text", "第" + std::to_string(i) + "条"}, {"id", i}});
+  int acks = 0;
+  while (acks < 200) {
+    auto f = host.recv(5s);
+    ASSERT_TRUE(f);
+    if ((*f)["type"] == "ack") ++acks;
+  }
+  std::vector<int64_t> seqs;
+  int arrays = 0;
+  while (seqs.size() < 201) {
+    auto f = reader.recv(5s);
+    ASSERT_TRUE(f) << "got " << seqs.size();
+    std::vector<json> messages;
+    if (f->is_array()) {
+      ++arrays;
+      for (auto& m : *f) messages.push_back(m);
+    } else {
+      messages.push_back(*f);
+    }
+    for (auto& m : messages)
+      if (is_event(m)) seqs.push_back(m["seq"]);
+  }
+  for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1);
+  EXPECT_GT(arrays, 0);
+}
