@@ -78,7 +78,7 @@ const std::vector<Option>& options() {
        }},
       {"allowed-origins", "comma-separated Origins allowed to open WebSockets (default: any)", false,
        [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); }},
-      {"tls-cert", "PEM certificate chain (not built in yet: use a reverse proxy)", false,
+      {"tls-cert", "PEM certificate chain: serve HTTPS and WSS", false,
        [](Config& c, const std::string& v) { c.tls_cert = v; }},
       {"tls-key", "PEM private key for --tls-cert", false, [](Config& c, const std::string& v) { c.tls_key = v; }},
       {"log-level", "trace, debug, info, warn, error (default info)", false,
@@ -212,9 +212,6 @@ ParsedArgs parse_serve_args(const std::vector<std::string>& args, const std::map
   if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw std::invalid_argument("--tls-cert and --tls-key go together");
-  // Accepting the flags and serving plain HTTP would be worse than refusing them.
-  if (!c.tls_cert.empty())
-    throw std::invalid_argument("--tls-cert: TLS is not built in yet; terminate TLS in a reverse proxy (see docs/deploy.md)");
   if (!c.admin_token.empty() && c.admin_token.size() < 16)
     throw std::invalid_argument("--admin-token must be at least 16 characters");
   if (c.max_queue_bytes < c.max_frame_bytes)

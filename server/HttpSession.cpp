@@ -7,11 +7,36 @@
 
 namespace yst {
 
-HttpSession::HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot)
-    : stream_(std::move(socket)), hub_(hub), api_(api), slot_(std::move(slot)) {}
+namespace {
+std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> make_stream(tcp::socket&& socket,
+                                                                                  ssl::context* tls) {
+  if (tls) return std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>>(
+                  std::in_place_type<beast::ssl_stream<beast::tcp_stream>>, std::move(socket), *tls);
+  return std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>>(std::in_place_type<beast::tcp_stream>,
+                                                                              std::move(socket));
+}
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
+                         ssl::context* tls)
+    : stream_(make_stream(std::move(socket), tls)), hub_(hub), api_(api), slot_(std::move(slot)) {}
 
 void HttpSession::run() {
-  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  net::dispatch(lowest().get_executor(), [self = shared_from_this()] {
+    if (auto* tls = std::get_if<TlsStream>(&self->stream_)) {
+      // The handshake counts against the header timeout too: no slow TLS hellos.
+      self->lowest().expires_after(std::chrono::seconds(self->hub_.config().header_timeout_s));
+      tls->async_handshake(ssl::stream_base::server,
+                           beast::bind_front_handler(&HttpSession::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
+}
+
+void HttpSession::on_handshake(beast::error_code ec) {
+  if (ec) return;  // not a TLS client, or gone: nothing to answer
+  do_read();
 }
 
 void HttpSession::do_read() {
@@ -20,8 +45,10 @@ void HttpSession::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
   parser_->body_limit(cfg.max_body_bytes);
   // The whole request must arrive within the timeout: a slowloris gets nowhere.
-  stream_.expires_after(std::chrono::seconds(cfg.header_timeout_s));
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  lowest().expires_after(std::chrono::seconds(cfg.header_timeout_s));
+  std::visit([&](auto& s) {
+    http::async_read(s, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }, stream_);
 }
 
 bool HttpSession::origin_allowed(const HttpRequest& req) const {
@@ -55,12 +82,14 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::not_found, "WebSocket endpoint is /ws"), true);
     if (!origin_allowed(req))
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
-    stream_.expires_never();
-    std::make_shared<WebSocketSession>(std::move(stream_), hub_, std::move(slot_))->run(std::move(req));
+    lowest().expires_never();
+    std::visit([&](auto& s) {
+      std::make_shared<WebSocketSession>(std::move(s), hub_, std::move(slot_))->run(std::move(req));
+    }, stream_);
     return;
   }
   api_.handle(req, [self = shared_from_this()](HttpResponse res) {
-    net::dispatch(self->stream_.get_executor(),
+    net::dispatch(self->lowest().get_executor(),
                   [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
   });
 }
@@ -69,8 +98,10 @@ void HttpSession::write(HttpResponse res, bool close_after) {
   if (close_after) res.keep_alive(false);
   const bool close = !res.keep_alive();
   response_ = std::make_shared<HttpResponse>(std::move(res));
-  stream_.expires_after(std::chrono::seconds(30));
-  http::async_write(stream_, *response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+  lowest().expires_after(std::chrono::seconds(30));
+  std::visit([&](auto& s) {
+    http::async_write(s, *response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+  }, stream_);
 }
 
 void HttpSession::on_write(bool close, beast::error_code ec, size_t) {
@@ -81,8 +112,13 @@ void HttpSession::on_write(bool close, beast::error_code ec, size_t) {
 }
 
 void HttpSession::do_close() {
+  if (auto* tls = std::get_if<TlsStream>(&stream_)) {
+    lowest().expires_after(std::chrono::seconds(5));
+    tls->async_shutdown([self = shared_from_this()](beast::error_code) {});
+    return;
+  }
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 }  // namespace yst

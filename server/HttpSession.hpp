@@ -3,6 +3,7 @@
 // them through HttpApi, and hands a WebSocket upgrade on /ws to a WebSocketSession.
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include "server/ConnectionLimits.hpp"
 #include "server/HttpApi.hpp"
@@ -14,10 +15,13 @@ class Hub;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot);
+  // With `tls` set, the connection speaks TLS (handshake first, then HTTP).
+  HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
+              ssl::context* tls = nullptr);
   void run();
 
  private:
+  void on_handshake(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, size_t bytes);
   void write(HttpResponse res, bool close_after = false);
@@ -25,7 +29,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close();
   bool origin_allowed(const HttpRequest& req) const;
 
-  beast::tcp_stream stream_;
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+  beast::tcp_stream& lowest() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream_);
+  }
+
+  std::variant<beast::tcp_stream, TlsStream> stream_;
   beast::flat_buffer buffer_;
   Hub& hub_;
   HttpApi& api_;

@@ -7,8 +7,9 @@
 
 namespace yst {
 
-Listener::Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), hub_(hub), api_(api), limits_(limits) {
+Listener::Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits,
+                   ssl::context* tls)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), hub_(hub), api_(api), limits_(limits), tls_(tls) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -42,7 +43,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   std::string address = addr_ec ? std::string("unknown") : remote.address().to_string();
   if (auto slot = limits_.acquire(address)) {
     socket.set_option(tcp::no_delay(true), addr_ec);
-    std::make_shared<HttpSession>(std::move(socket), hub_, api_, std::move(slot))->run();
+    std::make_shared<HttpSession>(std::move(socket), hub_, api_, std::move(slot), tls_)->run();
   } else {
     hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
     // Over a connection limit: a plain 503 and close, without reading the request.

@@ -12,7 +12,8 @@ class Hub;
 // The accept loop. Each accepted socket gets its own strand as executor.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits);
+  Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits,
+           ssl::context* tls = nullptr);
   void run();
   void stop();
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -26,6 +27,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Hub& hub_;
   HttpApi& api_;
   ConnectionLimits& limits_;
+  ssl::context* tls_;
 };
 
 }  // namespace yst

@@ -26,12 +26,23 @@ void Server::start() {
   api_ = std::make_unique<HttpApi>(*hub_, *files_, !config_.tls_cert.empty());
   limits_ = std::make_unique<ConnectionLimits>(config_.max_connections, config_.max_connections_per_address);
 
+  if (!config_.tls_cert.empty()) {
+    tls_ = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    try {
+      tls_->use_certificate_chain_file(config_.tls_cert);
+      tls_->use_private_key_file(config_.tls_key, ssl::context::pem);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("TLS: cannot load --tls-cert/--tls-key: " + e.code().message());
+    }
+  }
   beast::error_code ec;
   auto address = net::ip::make_address(config_.bind, ec);
   if (ec) throw std::runtime_error("--bind: not an IP address: " + config_.bind);
   try {
     listener_ = std::make_shared<Listener>(ioc_, tcp::endpoint{address, static_cast<uint16_t>(config_.port)}, *hub_,
-                                           *api_, *limits_);
+                                           *api_, *limits_, tls_.get());
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " +
                              e.code().message());

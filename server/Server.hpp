@@ -40,6 +40,7 @@ class Server {
   std::unique_ptr<StaticFiles> files_;
   std::unique_ptr<HttpApi> api_;
   std::unique_ptr<ConnectionLimits> limits_;
+  std::unique_ptr<ssl::context> tls_;
   std::shared_ptr<Listener> listener_;
   net::signal_set signals_;
   net::signal_set reload_signal_;

@@ -25,7 +25,17 @@ bool routine(const beast::error_code& ec) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-    : ws_(std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(ws_.get_executor()) {
+    : ws_(std::in_place_type<PlainWs>, std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(executor()) {
+  init();
+}
+
+WebSocketSession::WebSocketSession(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+                                   std::unique_ptr<ConnectionLimits::Slot> slot)
+    : ws_(std::in_place_type<TlsWs>, std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(executor()) {
+  init();
+}
+
+void WebSocketSession::init() {
   hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
   hub_.metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
 }
@@ -35,18 +45,20 @@ WebSocketSession::~WebSocketSession() { hub_.metrics().connections_open.fetch_su
 void WebSocketSession::run(http::request<http::string_body> upgrade) {
   const Config& cfg = hub_.config();
   // The WebSocket layer has its own timeouts; the HTTP ones must not fire under it.
-  beast::get_lowest_layer(ws_).expires_never();
+  lowest().expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout_s);
   timeouts.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   timeouts.keep_alive_pings = true;  // a ping after half the idle time; no pong, the peer is dead
-  ws_.set_option(timeouts);
-  ws_.read_message_max(cfg.max_frame_bytes);
-  ws_.auto_fragment(false);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
   rate_limit_ = cfg.audience_rate;
-  ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+  with_ws([&](auto& ws) {
+    ws.set_option(timeouts);
+    ws.read_message_max(cfg.max_frame_bytes);
+    ws.auto_fragment(false);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
+    ws.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+  });
 }
 
 void WebSocketSession::on_accept(beast::error_code ec) {
@@ -58,7 +70,9 @@ void WebSocketSession::on_accept(beast::error_code ec) {
 }
 
 void WebSocketSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+  with_ws([&](auto& ws) {
+    ws.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+  });
 }
 
 void WebSocketSession::on_read(beast::error_code ec, size_t) {
@@ -71,7 +85,7 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
     room_.reset();
     return;
   }
-  if (!ws_.got_text()) {
+  if (!with_ws([](auto& ws) { return ws.got_text(); })) {
     buffer_.consume(buffer_.size());
     close_now(websocket::close_code::unknown_data, "binary frames are not accepted");
     do_read();  // keep reading until the close handshake finishes
@@ -151,19 +165,19 @@ void WebSocketSession::handle_join(const Request& r, const json& id) {
 
 void WebSocketSession::joined(bool ok) {
   if (ok) return;
-  net::post(ws_.get_executor(), [self = shared_from_this()] { self->room_.reset(); });
+  net::post(executor(), [self = shared_from_this()] { self->room_.reset(); });
 }
 
 void WebSocketSession::reply(std::string frame) { enqueue(make_frame(std::move(frame)), true); }
 
 void WebSocketSession::send(Frame frame, bool counted) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), counted]() mutable {
+  net::post(executor(), [self = shared_from_this(), frame = std::move(frame), counted]() mutable {
     self->enqueue(std::move(frame), counted);
   });
 }
 
 void WebSocketSession::close(uint16_t code, const char* reason) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), code, reason] {
+  net::post(executor(), [self = shared_from_this(), code, reason] {
     self->close_now(static_cast<websocket::close_code>(code), reason);
   });
 }
@@ -184,7 +198,7 @@ void WebSocketSession::enqueue(Frame frame, bool counted) {
 
 void WebSocketSession::do_write() {
   writing_ = true;
-  ws_.text(true);
+  with_ws([](auto& ws) { ws.text(true); });
   if (batch_ && queue_.size() > 1) {
     // Protocol extension (join with "batch": true): the frames waiting now go out as one
     // text frame holding a JSON array, in order. One write, one frame header, one
@@ -200,13 +214,16 @@ void WebSocketSession::do_write() {
       ++in_flight_;
     }
     batch_buffer_.push_back(']');
-    ws_.async_write(net::buffer(batch_buffer_),
-                    beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+    with_ws([&](auto& ws) {
+      ws.async_write(net::buffer(batch_buffer_), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+    });
     return;
   }
   in_flight_ = 1;
   const Frame& f = queue_.front().frame;
-  ws_.async_write(net::buffer(*f), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+  with_ws([&](auto& ws) {
+    ws.async_write(net::buffer(*f), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+  });
 }
 
 void WebSocketSession::on_write(beast::error_code ec, size_t bytes) {
@@ -237,16 +254,18 @@ void WebSocketSession::close_now(websocket::close_code code, const char* reason)
     queue_.clear();
   }
   queued_bytes_ = 0;
-  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
-    if (ec && !routine(ec)) spdlog::debug("websocket close: {}", ec.message());
+  with_ws([&](auto& ws) {
+    ws.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
+      if (ec && !routine(ec)) spdlog::debug("websocket close: {}", ec.message());
+    });
   });
   // A peer that reads nothing will never let the close frame out: cut the socket.
   close_timer_.expires_after(std::chrono::seconds(2));
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) {
       beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+      self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      self->lowest().socket().close(ignored);
     }
   });
 }

@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "server/ConnectionLimits.hpp"
 #include "server/Net.hpp"
@@ -19,6 +20,8 @@ class Room;
 class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
+  WebSocketSession(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+                   std::unique_ptr<ConnectionLimits::Slot> slot);
   ~WebSocketSession() override;
 
   void run(http::request<http::string_body> upgrade);
@@ -40,7 +43,20 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   void on_write(beast::error_code ec, size_t bytes);
   void close_now(websocket::close_code code, const char* reason);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // Plain or TLS: one connection class for both, the stream chosen at accept.
+  using PlainWs = websocket::stream<beast::tcp_stream>;
+  using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+  template <class F>
+  decltype(auto) with_ws(F&& f) {
+    return std::visit(std::forward<F>(f), ws_);
+  }
+  beast::tcp_stream& lowest() {
+    return std::visit([](auto& ws) -> beast::tcp_stream& { return beast::get_lowest_layer(ws); }, ws_);
+  }
+  net::any_io_executor executor() { return lowest().get_executor(); }
+  void init();
+
+  std::variant<PlainWs, TlsWs> ws_;
   beast::flat_buffer buffer_;
   Hub& hub_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;

@@ -374,3 +374,38 @@ TEST(Spine, BatchExtensionDeliversArraysInOrder) {
   for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1);
   EXPECT_GT(arrays, 0);
 }
+
+TEST(Spine, OptionalTlsServesHttpsAndWss) {
+  auto dir = ServerProcess::make_temp_dir();
+  int rc = std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " + dir +
+                        "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1")
+                           .c_str());
+  ASSERT_EQ(rc, 0) << "openssl could not make a test certificate";
+  ServerProcess srv({"--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"});
+  EXPECT_NE(srv.log().find("listening on https://"), std::string::npos);
+  // A real TLS client (curl) gets the API over HTTPS...
+  auto out = dir + "/curl.json";
+  rc = std::system(("curl -sk --max-time 10 -o " + out + " -X POST -H 'Authorization: Bearer " + srv.admin_token() +
+                    "' -d '{\"title\":\"加密会场\"}' https://127.0.0.1:" + std::to_string(srv.port()) + "/api/sessions")
+                       .c_str());
+  ASSERT_EQ(rc, 0);
+  std::ifstream in(out);
+  auto created = json::parse(in, nullptr, false);
+  ASSERT_TRUE(created.contains("id")) << created.dump();
+  // ...and plain HTTP on the TLS port gets nowhere.
+  EXPECT_THROW(http(srv.port(), "GET", "/healthz"), std::exception);
+  // A WSS client written apart from the server (Python's ssl) joins and pings.
+  auto lines = dir + "/wss.txt";
+  rc = std::system(("/usr/bin/python3 " YST_SOURCE_DIR "/tests/support/wss_client.py " + std::to_string(srv.port()) +
+                    " " + created["id"].get<std::string>() + " > " + lines)
+                       .c_str());
+  ASSERT_EQ(rc, 0);
+  std::ifstream wss(lines);
+  std::string welcome, pong;
+  std::getline(wss, welcome);
+  std::getline(wss, pong);
+  EXPECT_EQ(json::parse(welcome)["type"], "welcome");
+  EXPECT_EQ(json::parse(welcome)["you"]["name"], "加密听众");
+  EXPECT_EQ(json::parse(pong)["type"], "pong");
+  std::filesystem::remove_all(dir);
+}

@@ -86,6 +86,11 @@ struct World {
     root = base / ("yst_fuzz_http." + std::to_string(::getpid()));
     fs::remove_all(root);
     fs::create_directories(root / "web" / "assets");
+    static fs::path cleanup = root;
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(cleanup, ec);
+    });
     auto put = [&](const fs::path& p, const std::string& body) {
       std::ofstream(p, std::ios::binary) << body;
     };
