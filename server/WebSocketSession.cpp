@@ -140,9 +140,10 @@ void WebSocketSession::handle_text(std::string_view text) {
 }
 
 void WebSocketSession::handle_join(const Request& r, const json& id) {
-  if (room_) return reply(error_frame(id, ErrorCode::conflict, "this connection has joined already"));
+  // not_found comes before conflict in the contract's precedence.
   auto room = hub_.room(r.session);
   if (!room) return reply(error_frame(id, ErrorCode::not_found, "no session " + r.session.substr(0, 64)));
+  if (room_) return reply(error_frame(id, ErrorCode::conflict, "this connection has joined already"));
   Caller caller;
   if (r.claimed_role) {
     caller.role = Role::audience;

@@ -148,6 +148,54 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
   return bad("unknown type");
 }
 
+// Reads the top-level "type" of a document that json::parse refused, as far as the
+// document goes before the refusal (the error path only).
+class TypeSniffer : public nlohmann::json_sax<json> {
+ public:
+  std::string type;
+  bool null() override { return scalar(); }
+  bool boolean(bool) override { return scalar(); }
+  bool number_integer(number_integer_t) override { return scalar(); }
+  bool number_unsigned(number_unsigned_t) override { return scalar(); }
+  bool number_float(number_float_t, const string_t&) override { return scalar(); }
+  bool string(string_t& s) override {
+    if (depth_ == 1 && type_key_ && type.empty()) type = s;
+    return scalar();
+  }
+  bool binary(binary_t&) override { return scalar(); }
+  bool start_object(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    type_key_ = depth_ == 1 && k == "type";
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool scalar() {
+    type_key_ = false;
+    return true;
+  }
+  bool open() {
+    type_key_ = false;
+    return ++depth_ <= kMaxJsonDepth;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+  bool type_key_ = false;
+};
+
+std::string sniff_type(std::string_view frame) {
+  TypeSniffer sniffer;
+  json::sax_parse(frame, &sniffer, json::input_format_t::json, false);
+  return sniffer.type;
+}
+
 }  // namespace
 
 ParsedRequest parse_request(std::string_view frame) {
@@ -164,6 +212,12 @@ ParsedRequest parse_request(std::string_view frame) {
     });
   } catch (const TooDeep&) {
     out.error = bad("JSON nested deeper than 32 levels");
+    return out;
+  } catch (const json::out_of_range&) {
+    // Well-formed JSON holding a number no double can hold (1e400). It is still a
+    // request of some type, which decides between not_joined and bad_request.
+    out.type = sniff_type(frame);
+    out.error = bad("a number is out of range");
     return out;
   } catch (const json::exception&) {
     out.error = bad("not JSON");

@@ -94,3 +94,13 @@ TEST(Request, FloorNullReleases) {
   ASSERT_FALSE(p.error);
   EXPECT_FALSE(p.request->participant.has_value());
 }
+
+TEST(Request, NumbersNoDoubleCanHoldAreBadRequestAndKeepTheirType) {
+  auto p = parse_request(R"({"type":"join","session":"s1","token":"t","after":1e400})");
+  ASSERT_TRUE(p.error);
+  EXPECT_EQ(p.error->code, ErrorCode::bad_request);
+  EXPECT_EQ(p.type, "join");  // so a joining client hears bad_request, not not_joined
+  auto q = parse_request(R"({"after":-1e400,"type":"say"})");
+  ASSERT_TRUE(q.error);
+  EXPECT_EQ(q.type, "");  // the type came after the refusal: unknown
+}
