@@ -243,4 +243,8 @@ void Hub::shutdown() {
   for (auto& r : rooms()) r->shutdown();
 }
 
+void Hub::forget_connections() {
+  for (auto& r : rooms()) r->forget_members();
+}
+
 }  // namespace yst

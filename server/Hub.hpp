@@ -70,6 +70,8 @@ class Hub {
   std::string admin_token_file() const;
 
   void shutdown();
+  // After the I/O threads have stopped: drop every room's connections.
+  void forget_connections();
 
  private:
   void register_token(const std::string& token_hash, const std::string& session_id, const Participant& p);

@@ -52,6 +52,11 @@ class Room : public std::enable_shared_from_this<Room> {
   void leave(std::shared_ptr<Peer> peer);
   void add_participant(Participant p);
   void shutdown();
+  // Only once no thread runs the strand any more (the end of Server::run).
+  void forget_members() {
+    members_.clear();
+    member_index_.clear();
+  }
 
   template <class F>
   void inspect(F&& f) {

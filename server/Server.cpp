@@ -88,6 +88,10 @@ void Server::run() {
   // Every acked event was committed before it was acked; this commits what was decided
   // but not yet acked, so nothing accepted is lost either.
   hub_->writer().stop();
+  // Connections that did not finish closing in the grace period still have handlers
+  // queued; destroy them now, while everything they point to is alive.
+  hub_->forget_connections();
+  ioc_.destroy_pending_handlers();
   spdlog::info("stopped");
 }
 

@@ -15,6 +15,15 @@
 
 namespace yst {
 
+// An io_context whose handlers can be destroyed while the objects they refer to still
+// exist: run() ends with connections that never finished closing, and their handlers
+// hold the hub's metrics and the connection limits.
+class IoContext : public net::io_context {
+ public:
+  using net::io_context::io_context;
+  void destroy_pending_handlers() { shutdown(); }
+};
+
 class Server {
  public:
   explicit Server(Config config);
@@ -34,13 +43,15 @@ class Server {
   void poll_shutdown();
   void write_port_file();
 
+  // Declared in the order they must outlive each other: what handlers and connections
+  // refer to comes before them.
   Config config_;
-  net::io_context ioc_;
+  IoContext ioc_;
+  std::unique_ptr<ConnectionLimits> limits_;
+  std::unique_ptr<ssl::context> tls_;
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<StaticFiles> files_;
   std::unique_ptr<HttpApi> api_;
-  std::unique_ptr<ConnectionLimits> limits_;
-  std::unique_ptr<ssl::context> tls_;
   std::shared_ptr<Listener> listener_;
   net::signal_set signals_;
   net::signal_set reload_signal_;
