@@ -535,17 +535,4 @@ TEST(Minutes, NotStartedSessionStillRenders) {
   EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("未开始"), std::string::npos);
 }
 
-// Writes every format of the sample for a look by eye or by another program (LibreOffice,
-// a spreadsheet) when YST_MINUTES_SAMPLE_DIR names a directory.
-TEST(Minutes, WritesSamplesWhenAsked) {
-  const char* dir = std::getenv("YST_MINUTES_SAMPLE_DIR");
-  if (!dir || !*dir) GTEST_SKIP() << "set YST_MINUTES_SAMPLE_DIR to write samples";
-  const auto in = sample();
-  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::json, MinutesFormat::csv, MinutesFormat::docx}) {
-    std::ofstream out(std::string(dir) + "/minutes." + std::string(yst::to_string(f)), std::ios::binary);
-    out << yst::render_minutes(in, f);
-    ASSERT_TRUE(out.good());
-  }
-}
-
 }  // namespace
