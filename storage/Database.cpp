@@ -332,11 +332,14 @@ void Database::backup_to(const std::string& path) {
     sqlite3_close(dest);
     throw std::runtime_error("sqlite: backup: " + msg);
   }
+  // All pages in one step, inside one read transaction: a consistent snapshot even while
+  // the server writes (page-by-page steps restart whenever another process writes).
   int rc;
+  int tries = 0;
   do {
-    rc = sqlite3_backup_step(b, 256);
+    rc = sqlite3_backup_step(b, -1);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  } while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++tries < 1000);
   sqlite3_backup_finish(b);
   std::string msg = sqlite3_errmsg(dest);
   sqlite3_close(dest);
