@@ -71,6 +71,11 @@ std::string temp_path() {
     if (!dir) dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     return std::string(dir) + "/fuzz_word_filter." + std::to_string(::getpid()) + ".txt";
   }();
+  static const bool cleanup = [] {
+    std::atexit([] { std::remove(path.c_str()); });
+    return true;
+  }();
+  (void)cleanup;
   return path;
 }
 
