@@ -185,49 +185,68 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
     peer->send(make_frame(ack_frame(id, o.ack)));
     return;
   }
-  auto changes = std::make_shared<const Changes>(std::move(o.changes));
   // The peak audience is otherwise stored on the presence tick; at the end it goes with
   // the session.ended event, so the minutes never miss the last second.
-  const int peak = r.type == RequestType::end ? peak_audience_ : -1;
-  if (peak >= 0) peak_audience_stored_ = peak;
+  if (r.type == RequestType::end) peak_audience_stored_ = unsubmitted_peak_ = peak_audience_;
+  unsubmitted_.push_back(PendingWrite{peer, id, std::move(o.ack), std::move(o.changes)});
+  if (!submit_posted_) {
+    // Posted behind the requests already waiting on the strand, so a storm of votes goes
+    // to the writer as one job: one hop there and one back for all of them.
+    submit_posted_ = true;
+    net::post(strand_, [self = shared_from_this()] { self->submit_writes(); });
+  }
+}
+
+void Room::submit_writes() {
+  submit_posted_ = false;
+  if (unsubmitted_.empty()) return;
+  auto batch = std::make_shared<std::vector<PendingWrite>>(std::move(unsubmitted_));
+  unsubmitted_.clear();
+  const int peak = std::exchange(unsubmitted_peak_, -1);
   hub_.writer().submit(
-      [changes, sid = id_, peak](Database& db) {
+      [batch, sid = id_, peak](Database& db) {
         if (peak >= 0) db.set_peak_audience(sid, peak);
-        for (const auto& e : changes->events) db.insert_event(sid, e);
-        for (const auto& u : changes->upvotes) db.insert_upvote(sid, u);
-        for (const auto& v : changes->votes) db.upsert_vote(sid, v);
+        for (const auto& w : *batch) {
+          for (const auto& e : w.changes.events) db.insert_event(sid, e);
+          for (const auto& u : w.changes.upvotes) db.insert_upvote(sid, u);
+          for (const auto& v : w.changes.votes) db.upsert_vote(sid, v);
+        }
       },
-      [self = shared_from_this(), changes, peer, id, ack = std::move(o.ack)](bool ok) mutable {
-        net::post(self->strand_, [self, changes, peer, id, ack = std::move(ack), ok]() mutable {
-          self->on_committed(ok, *changes, peer, id, std::move(ack));
-        });
+      [self = shared_from_this(), batch](bool ok) {
+        net::post(self->strand_, [self, batch, ok] { self->on_committed(ok, *batch); });
       });
 }
 
-void Room::on_committed(bool ok, const Changes& changes, const std::shared_ptr<Peer>& peer, const json& id, json ack) {
+void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
   if (!ok) {
     // The decided state is now ahead of storage and cannot be rewound safely (later
     // decisions chain on it), so the session stops taking writes rather than risk a gap.
     storage_failed_ = true;
     spdlog::critical("session {}: storage failed; refusing further writes", id_);
-    peer->send(make_frame(error_frame(id, ErrorCode::internal, "storage failed")));
+    for (auto& w : batch) w.peer->send(make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
     return;
   }
-  committed_.apply(changes);
-  for (const auto& e : changes.events) {
-    Frame frame = make_frame(to_wire_json(e).dump());
-    history_.push_back(HistoryEntry{e, frame});
-    broadcast(frame, staff_only(e.kind));
-    hub_.metrics().events.fetch_add(1, std::memory_order_relaxed);
+  bool any_events = false, any_figures = false;
+  for (auto& w : batch) {
+    const Changes& changes = w.changes;
+    committed_.apply(changes);
+    for (const auto& e : changes.events) {
+      Frame frame = make_frame(to_wire_json(e).dump());
+      history_.push_back(HistoryEntry{e, frame});
+      broadcast(frame, staff_only(e.kind));
+      hub_.metrics().events.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!changes.events.empty()) {
+      w.ack["seq"] = changes.events.back().seq;
+      any_events = true;
+    }
+    for (const auto& u : changes.upvotes) dirty_questions_.insert(u.question);
+    for (const auto& v : changes.votes) dirty_points_.insert(v.point);
+    any_figures |= !changes.upvotes.empty() || !changes.votes.empty();
+    w.peer->send(make_frame(ack_frame(w.id, w.ack)));
   }
-  if (!changes.events.empty()) {
-    ack["seq"] = changes.events.back().seq;
-    update_summary();
-  }
-  for (const auto& u : changes.upvotes) dirty_questions_.insert(u.question);
-  for (const auto& v : changes.votes) dirty_points_.insert(v.point);
-  if (!changes.upvotes.empty() || !changes.votes.empty()) ensure_ticking();
-  peer->send(make_frame(ack_frame(id, ack)));
+  if (any_events) update_summary();
+  if (any_figures) ensure_ticking();
 }
 
 void Room::broadcast(const Frame& frame, bool only_staff) {

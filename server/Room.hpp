@@ -79,7 +79,14 @@ class Room : public std::enable_shared_from_this<Room> {
  private:
   void on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id);
   void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id);
-  void on_committed(bool ok, const Changes& changes, const std::shared_ptr<Peer>& peer, const json& id, json ack);
+  struct PendingWrite {
+    std::shared_ptr<Peer> peer;
+    json id;
+    json ack;
+    Changes changes;
+  };
+  void submit_writes();
+  void on_committed(bool ok, std::vector<PendingWrite>& batch);
   void on_leave(const std::shared_ptr<Peer>& peer);
   void broadcast(const Frame& frame, bool staff_only);
   void ensure_ticking();
@@ -101,6 +108,9 @@ class Room : public std::enable_shared_from_this<Room> {
   Session decided_;    // ahead of storage: decides requests
   Session committed_;  // what is durable: snapshots and broadcasts come from here
   bool storage_failed_ = false;
+  std::vector<PendingWrite> unsubmitted_;  // decided, going to the writer at the next submit_writes
+  bool submit_posted_ = false;
+  int unsubmitted_peak_ = -1;
   std::vector<HistoryEntry> history_;
   std::vector<Member> members_;
   std::unordered_map<Peer*, size_t> member_index_;

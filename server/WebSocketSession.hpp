@@ -58,6 +58,7 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
 
   std::variant<PlainWs, TlsWs> ws_;
   beast::flat_buffer buffer_;
+  size_t message_bytes_ = 0;  // of the message being read
   Hub& hub_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;
   net::steady_timer close_timer_;
@@ -73,6 +74,7 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   size_t in_flight_ = 0;  // queue entries the current write carries
   bool batch_ = false;    // the client joined with "batch": true
   std::string batch_buffer_;
+  static constexpr size_t kReadChunk = 16 * 1024;
   static constexpr size_t kMaxBatchMessages = 256;
   static constexpr size_t kMaxBatchBytes = 256 * 1024;
 

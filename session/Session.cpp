@@ -83,10 +83,6 @@ Event Session::make_event(int64_t now_ms, std::string kind, const Caller* by, js
   return e;
 }
 
-Outcome Session::handle(const Request& r, const Caller& caller, int64_t now_ms, const WordFilter* filter) {
-  return decide(r, caller, now_ms, filter);
-}
-
 namespace {
 Outcome fail(ErrorCode code, std::string message) {
   Outcome o;
@@ -97,7 +93,7 @@ Outcome fail(ErrorCode code, std::string message) {
 
 // The checks run in the contract's order of precedence: forbidden, not_live,
 // not_found, conflict (bad_request was settled when the request was parsed).
-Outcome Session::decide(const Request& r, const Caller& c, int64_t now_ms, const WordFilter* filter) {
+Outcome Session::handle(const Request& r, const Caller& c, int64_t now_ms, const WordFilter* filter) {
   if (!role_may(c.role, r.type, info_.settings))
     return fail(ErrorCode::forbidden, std::string(to_string(c.role)) + " may not " + std::string(to_string(r.type)));
 

@@ -125,7 +125,6 @@ class Session {
   Event make_event(int64_t now_ms, std::string kind, const Caller* by, json data);
   Question* find_question(const std::string& id);
   Point* find_point(const std::string& id);
-  Outcome decide(const Request& r, const Caller& c, int64_t now_ms, const WordFilter* filter);
 
   SessionInfo info_;
   Status status_ = Status::scheduled;

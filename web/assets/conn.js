@@ -92,7 +92,9 @@ export class Conn {
   }
 
   _join(resume) {
-    const frame = { type: 'join', session: this.session, ...this.opts.joinFields() };
+    // batch: the server may pack several messages into one frame as a JSON array when it
+    // has more than one waiting (a protocol extension; cheaper for it and for the phone).
+    const frame = { type: 'join', session: this.session, batch: true, ...this.opts.joinFields() };
     if (resume && this.lastSeq > 0) frame.after = this.lastSeq;
     this._send(frame).catch((err) => {
       if (err.code === 'resume_too_far') {
@@ -140,8 +142,16 @@ export class Conn {
   }
 
   _onMessage(data) {
-    let msg;
-    try { msg = JSON.parse(data); } catch { return; }
+    let parsed;
+    try { parsed = JSON.parse(data); } catch { return; }
+    if (Array.isArray(parsed)) {
+      for (const msg of parsed) this._onOne(msg);
+    } else {
+      this._onOne(parsed);
+    }
+  }
+
+  _onOne(msg) {
     if (!msg || typeof msg !== 'object') return;
     switch (msg.type) {
       case 'welcome': {
