@@ -161,7 +161,8 @@ Options parse_options(int argc, char** argv) {
   if (o.port == 0) usage_error("--port is required");
   if (o.scenario != "raw" && o.admin_token.empty()) usage_error("--admin-token is required for " + o.scenario);
   if (o.scenario == "resume" && o.restart_cmd.empty()) usage_error("resume needs --restart-cmd");
-  if (o.batch && o.scenario != "fanout" && o.scenario != "join") usage_error("--batch is for fanout and join");
+  if (o.batch && o.scenario != "fanout" && o.scenario != "join" && o.scenario != "storm")
+    usage_error("--batch is for fanout, join and storm");
   if (o.path.empty()) o.path = o.scenario == "raw" ? "/" : "/ws";
   if (o.scenario == "join" && !connect_window_set) o.connect_window = o.n;  // a burst: everyone at once
   if (o.label.empty()) o.label = o.scenario;
@@ -817,6 +818,18 @@ json run_join(const Options& o) {
 // ---------------------------------------------------------------------------------------
 // storm
 
+// A frame of a client joined with batch may hold several messages (a JSON array).
+template <class F>
+void for_each_message(std::string_view frame, F&& f) {
+  if (frame.empty() || frame.front() != '[') return f(frame);
+  json all = json::parse(frame, nullptr, false);
+  if (!all.is_array()) return f(frame);
+  for (const auto& m : all) {
+    const std::string one = m.dump();
+    f(std::string_view(one));
+  }
+}
+
 json tally_of(const json& j) { return j.contains("tally") ? j["tally"] : json::object(); }
 int64_t tally_total(const json& t) {
   return t.value("agree", int64_t{0}) + t.value("disagree", int64_t{0}) + t.value("abstain", int64_t{0});
@@ -878,8 +891,9 @@ json run_storm(const Options& o) {
         n, o.connect_window, o.timeout, conns,
         [&](size_t i) {
           return runner.start(
-              i, [&, i](Conn& c) { c.send(audience_join(sess, i)); },
-              [&](Conn& c, std::string_view msg, int64_t now) {
+              i, [&, i](Conn& c) { c.send(audience_join(sess, i, std::nullopt, o.batch)); },
+              [&](Conn& c, std::string_view frame, int64_t now) {
+                for_each_message(frame, [&](std::string_view msg) {
                 const size_t i2 = c.index();
                 if (contains(msg, "\"type\":\"ack\"") || contains(msg, "\"type\":\"error\"")) {
                   const bool ack = contains(msg, "\"type\":\"ack\"");
@@ -906,6 +920,7 @@ json run_storm(const Options& o) {
                   finals.fetch_add(1);
                   atomic_max(last_final_ns, now);
                 }
+                });
               },
               [&](Conn&, const beast::error_code& ec, bool opened) {
                 if (finishing) return;
@@ -974,6 +989,7 @@ json run_storm(const Options& o) {
                {"label", o.label},
                {"n", N},
                {"spread_s", o.spread},
+               {"batch", o.batch},
                {"requests", 2 * n},
                {"acks", acks.load()},
                {"errors", errors.load()},

@@ -6,6 +6,12 @@
 
 namespace yst {
 
+size_t ShardedCounter::slot() {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t mine = next.fetch_add(1, std::memory_order_relaxed) % kSlots;
+  return mine;
+}
+
 std::string Metrics::render(const Writer& writer) const {
   std::ostringstream o;
   auto counter = [&](const char* name, const char* help, uint64_t v) {

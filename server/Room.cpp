@@ -1,5 +1,7 @@
 #include "server/Room.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "server/Hub.hpp"
@@ -10,6 +12,7 @@ namespace yst {
 namespace {
 constexpr auto kTick = std::chrono::milliseconds(200);  // live figures at most 5 times a second
 constexpr int kTicksPerPresence = 5;                     // presence at most once a second
+constexpr int kAudiencePerFigureTick = 1000;  // audience connections per tick between their live figures
 }  // namespace
 
 Room::Room(Hub& hub, net::io_context& ioc, SessionInfo info)
@@ -249,10 +252,13 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
   if (any_figures) ensure_ticking();
 }
 
-void Room::broadcast(const Frame& frame, bool only_staff) {
+void Room::broadcast(const Frame& frame, bool only_staff) { broadcast(frame, only_staff ? Audience::staff : Audience::everyone); }
+
+void Room::broadcast(const Frame& frame, Audience to) {
   uint64_t n = 0;
   for (const auto& m : members_) {
-    if (only_staff && !is_staff(m.role)) continue;
+    const bool staff = is_staff(m.role);
+    if ((to == Audience::staff && !staff) || (to == Audience::audience && staff)) continue;
     m.peer->send(frame);
     ++n;
   }
@@ -271,18 +277,42 @@ void Room::ensure_ticking() {
 
 void Room::on_tick() {
   ++ticks_;
+  // Staff see live figures on every tick. The audience's are spaced out as it grows (5
+  // a second up to 1999 phones, then one tick in audience/1000, at least once a second),
+  // so a figure costs at most about 5000 sends a second: with 5000 phones a storm of
+  // votes would otherwise make 10 000 sends every 200 ms.
+  const int audience = online_[static_cast<int>(Role::audience)];
+  const int audience_every = std::clamp(audience / kAudiencePerFigureTick, 1, kTicksPerPresence);
+  const bool audience_due = ticks_ - last_audience_figures_tick_ >= audience_every;
+  auto upvotes_frame = [&](const std::string& qid, const Question& q) {
+    return make_frame(json{{"type", "upvotes"}, {"question", qid}, {"count", q.upvotes()}}.dump());
+  };
+  auto tally_frame = [&](const std::string& pid, const Point& p) {
+    return make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p.tally.to_json()}}.dump());
+  };
   for (const auto& qid : dirty_questions_) {
-    const Question* q = committed_.question(qid);
-    if (!q) continue;
-    broadcast(make_frame(json{{"type", "upvotes"}, {"question", qid}, {"count", q->upvotes()}}.dump()),
-              !q->made_public);
+    if (const Question* q = committed_.question(qid)) broadcast(upvotes_frame(qid, *q), Audience::staff);
+    if (!audience_due) audience_dirty_questions_.insert(qid);
+  }
+  for (const auto& pid : dirty_points_) {
+    if (const Point* p = committed_.point(pid)) broadcast(tally_frame(pid, *p), Audience::staff);
+    if (!audience_due) audience_dirty_points_.insert(pid);
+  }
+  if (audience_due) {
+    audience_dirty_questions_.merge(dirty_questions_);
+    audience_dirty_points_.merge(dirty_points_);
+    for (const auto& qid : audience_dirty_questions_) {
+      const Question* q = committed_.question(qid);
+      // A question still in moderation has no audience.
+      if (q && q->made_public) broadcast(upvotes_frame(qid, *q), Audience::audience);
+    }
+    for (const auto& pid : audience_dirty_points_)
+      if (const Point* p = committed_.point(pid)) broadcast(tally_frame(pid, *p), Audience::audience);
+    if (!audience_dirty_questions_.empty() || !audience_dirty_points_.empty()) last_audience_figures_tick_ = ticks_;
+    audience_dirty_questions_.clear();
+    audience_dirty_points_.clear();
   }
   dirty_questions_.clear();
-  for (const auto& pid : dirty_points_) {
-    const Point* p = committed_.point(pid);
-    if (!p) continue;
-    broadcast(make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p->tally.to_json()}}.dump()), false);
-  }
   dirty_points_.clear();
   bool presence_due = ticks_ % kTicksPerPresence == 0;
   if (presence_due && presence_dirty_) {
@@ -294,7 +324,7 @@ void Room::on_tick() {
                            nullptr);
     }
   }
-  if (presence_dirty_ || !dirty_questions_.empty() || !dirty_points_.empty()) ensure_ticking();
+  if (presence_dirty_ || !audience_dirty_questions_.empty() || !audience_dirty_points_.empty()) ensure_ticking();
 }
 
 }  // namespace yst

@@ -88,7 +88,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void submit_writes();
   void on_committed(bool ok, std::vector<PendingWrite>& batch);
   void on_leave(const std::shared_ptr<Peer>& peer);
+  enum class Audience { everyone, staff, audience };
   void broadcast(const Frame& frame, bool staff_only);
+  void broadcast(const Frame& frame, Audience to);
   void ensure_ticking();
   void on_tick();
   void update_summary();
@@ -120,6 +122,9 @@ class Room : public std::enable_shared_from_this<Room> {
   int peak_audience_stored_ = 0;
   std::set<std::string> dirty_questions_;
   std::set<std::string> dirty_points_;
+  std::set<std::string> audience_dirty_questions_;  // changed since the audience last saw them
+  std::set<std::string> audience_dirty_points_;
+  int last_audience_figures_tick_ = 0;
 
   mutable std::mutex summary_mutex_;
   RoomSummary summary_;

@@ -198,9 +198,26 @@ void WebSocketSession::joined(bool ok) {
 void WebSocketSession::reply(std::string frame) { enqueue(make_frame(std::move(frame)), true); }
 
 void WebSocketSession::send(Frame frame, bool counted) {
-  net::post(executor(), [self = shared_from_this(), frame = std::move(frame), counted]() mutable {
-    self->enqueue(std::move(frame), counted);
-  });
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(Outgoing{std::move(frame), counted});
+    if (drain_posted_) return;
+    drain_posted_ = true;
+  }
+  net::post(executor(), [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void WebSocketSession::drain_inbox() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    draining_.swap(inbox_);
+    drain_posted_ = false;
+  }
+  for (auto& o : draining_)
+    if (!push(std::move(o.frame), o.counted)) break;
+  draining_.clear();
+  if (draining_.capacity() > kKeptInboxCapacity) draining_.shrink_to_fit();  // after a history replay
+  if (!writing_ && !closing_ && !queue_.empty()) do_write();
 }
 
 void WebSocketSession::close(uint16_t code, const char* reason) {
@@ -210,7 +227,11 @@ void WebSocketSession::close(uint16_t code, const char* reason) {
 }
 
 void WebSocketSession::enqueue(Frame frame, bool counted) {
-  if (closing_) return;
+  if (push(std::move(frame), counted) && !writing_) do_write();
+}
+
+bool WebSocketSession::push(Frame frame, bool counted) {
+  if (closing_) return false;
   if (counted) queued_bytes_ += frame->size();
   queue_.push_back(Outgoing{std::move(frame), counted});
   if (queued_bytes_ > hub_.config().max_queue_bytes || queue_.size() > hub_.config().max_queue_messages) {
@@ -218,9 +239,9 @@ void WebSocketSession::enqueue(Frame frame, bool counted) {
     // resumes with `after` when it reconnects.
     hub_.metrics().slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
     close_now(websocket::close_code::try_again_later, "too slow: resume with after");
-    return;
+    return false;
   }
-  if (!writing_) do_write();
+  return true;
 }
 
 void WebSocketSession::do_write() {

@@ -4,8 +4,10 @@
 // threads post onto it.
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "server/ConnectionLimits.hpp"
 #include "server/Net.hpp"
@@ -39,6 +41,8 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   void reply(std::string frame);
   bool over_rate_limit();
   void enqueue(Frame frame, bool counted);
+  bool push(Frame frame, bool counted);  // false once the connection is closing
+  void drain_inbox();
   void do_write();
   void on_write(beast::error_code ec, size_t bytes);
   void close_now(websocket::close_code code, const char* reason);
@@ -68,6 +72,14 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
     bool counted;
   };
   std::deque<Outgoing> queue_;
+  // send() is called from the room's strand: frames wait in the inbox until this
+  // connection's strand takes them all at once, so a burst costs one post, not one per
+  // frame, and a batch client gets the burst in one frame.
+  std::mutex inbox_mutex_;
+  std::vector<Outgoing> inbox_;
+  bool drain_posted_ = false;
+  std::vector<Outgoing> draining_;  // strand only
+  static constexpr size_t kKeptInboxCapacity = 16;
   size_t queued_bytes_ = 0;  // counted bytes only
   bool writing_ = false;
   bool closing_ = false;

@@ -145,6 +145,11 @@ void WsClient::send_binary(const std::string& bytes) {
 }
 
 std::optional<json> WsClient::read_one(std::chrono::milliseconds timeout) {
+  if (!split_.empty()) {
+    json j = std::move(split_.front());
+    split_.pop_front();
+    return j;
+  }
   if (!impl_->open) return std::nullopt;
   // A read that timed out stays pending (cancelling would break the websocket stream);
   // the next call keeps waiting for the same frame.
@@ -176,7 +181,13 @@ std::optional<json> WsClient::read_one(std::chrono::milliseconds timeout) {
   }
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(impl_->buffer.size());
-  return json::parse(text);
+  json j = json::parse(text);
+  if (j.is_array() && !j.empty()) {  // a batched frame (join with batch): one message at a time
+    ++batched_frames_;
+    for (size_t i = 1; i < j.size(); ++i) split_.push_back(std::move(j[i]));
+    return std::move(j[0]);
+  }
+  return j;
 }
 
 std::optional<json> WsClient::recv(std::chrono::milliseconds timeout) {

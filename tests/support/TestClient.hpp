@@ -56,8 +56,13 @@ class WsClient {
   size_t inbox_size() const { return inbox_.size(); }
 
   std::deque<json> inbox_;
+  // Frames that came as a JSON array (clients that joined with batch); their messages
+  // are returned one by one, in order.
+  int batched_frames() const { return batched_frames_; }
 
  private:
+  std::deque<json> split_;
+  int batched_frames_ = 0;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int next_id_ = 1;
