@@ -226,13 +226,13 @@ def main():
     storms = group(rows, {"storm"})
     if storms:
         md.append("## Vote storm (every audience connection upvotes one question and votes on one point)\n")
-        md.append("| N | spread (s) | requests | acks | errors | acks/s | ack p50 | ack p99 | ack max "
+        md.append("| target | N | spread (s) | requests | acks | errors | acks/s | ack p50 | ack p99 | ack max "
                   "| host sees final (ms) | every client sees final (ms) | exact in snapshot | server CPU s "
                   "| others' cores |")
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
-        for (t, n), rs in sorted(storms.items(), key=lambda kv: kv[0][1]):
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        for (t, n), rs in sorted(storms.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             md.append("| " + " | ".join([
-                fmt(n), fmt(med(rs, "spread_s"), 1), fmt(med(rs, "requests")), fmt(med(rs, "acks")),
+                t, fmt(n), fmt(med(rs, "spread_s"), 2), fmt(med(rs, "requests")), fmt(med(rs, "acks")),
                 fmt(med(rs, "errors")), fmt(med(rs, "acks_per_s")), fmt(med(rs, "ack_ms", "p50")),
                 fmt(med(rs, "ack_ms", "p99")), fmt(med(rs, "ack_ms", "max")), fmt(med(rs, "host_final_ms")),
                 fmt(med(rs, "all_final_ms")), fmt(all_true(rs, "exact")), fmt(med(rs, "server_cpu_s")),
