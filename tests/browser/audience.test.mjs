@@ -3,30 +3,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  missing, startServer, launchBrowser, openPage, enterAudience, waitLive, makeSession, link, api, sleep,
+  serverAndBrowser, openPage, enterAudience, waitLive, makeSession, link, api, sleep,
 } from './helpers.mjs';
 
-const skip = missing();
-let srv;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.dispose();
-});
+const env = serverAndBrowser(before, after);
+const { skip } = env;
 
 test('the audience page is clean: no console errors, no failed requests', { skip: skip || false, timeout: 120000 }, async () => {
-  const s = await makeSession(srv, { title: '听众页检查', topic: '社区养老服务' });
-  const host = await openPage(browser, link(srv, 'host', s.id, s.hostToken), { name: 'host' });
+  const s = await makeSession(env.srv, { title: '听众页检查', topic: '社区养老服务' });
+  const host = await openPage(env.browser, link(env.srv, 'host', s.id, s.hostToken), { name: 'host' });
   host.setDefaultTimeout(15000);
   await waitLive(host);
 
-  const aud = await openPage(browser, `${srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
+  const aud = await openPage(env.browser, `${env.srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
   aud.setDefaultTimeout(15000);
   await enterAudience(aud, '检查员');
   // Before the start: asking waits for the broadcast.
@@ -97,8 +86,8 @@ test('the audience page is clean: no console errors, no failed requests', { skip
 });
 
 test('the audience page in English', { skip: skip || false, timeout: 60000 }, async () => {
-  const s = await makeSession(srv, { title: 'English check' });
-  const aud = await openPage(browser, `${srv.base}/s/${s.id}?lang=en`, { name: 'audience-en', width: 375, height: 812, mobile: true });
+  const s = await makeSession(env.srv, { title: 'English check' });
+  const aud = await openPage(env.browser, `${env.srv.base}/s/${s.id}?lang=en`, { name: 'audience-en', width: 375, height: 812, mobile: true });
   await enterAudience(aud, 'Reader');
   assert.equal(await aud.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await aud.locator('#ask-submit').textContent(), 'Submit');
@@ -108,17 +97,17 @@ test('the audience page in English', { skip: skip || false, timeout: 60000 }, as
 });
 
 test('the stream: .m3u8 in an inline video, anything else in an iframe', { skip: skip || false, timeout: 60000 }, async () => {
-  const hls = await api(srv, '/api/sessions', { method: 'POST', token: srv.adminToken, body: { title: 'HLS', stream_url: `${srv.base}/assets/live.m3u8?x=1` } });
-  const page = await api(srv, '/api/sessions', { method: 'POST', token: srv.adminToken, body: { title: 'Player', stream_url: `${srv.base}/` } });
-  const a = await openPage(browser, `${srv.base}/s/${hls.id}`, { name: 'hls', width: 375, height: 812, mobile: true });
+  const hls = await api(env.srv, '/api/sessions', { method: 'POST', token: env.srv.adminToken, body: { title: 'HLS', stream_url: `${env.srv.base}/assets/live.m3u8?x=1` } });
+  const page = await api(env.srv, '/api/sessions', { method: 'POST', token: env.srv.adminToken, body: { title: 'Player', stream_url: `${env.srv.base}/` } });
+  const a = await openPage(env.browser, `${env.srv.base}/s/${hls.id}`, { name: 'hls', width: 375, height: 812, mobile: true });
   await enterAudience(a, '看直播');
   const v = a.locator('#stream video');
   await v.waitFor();
   assert.equal(await v.getAttribute('playsinline'), '');
   assert.equal(await v.getAttribute('controls'), '');
-  assert.equal(await v.getAttribute('src'), `${srv.base}/assets/live.m3u8?x=1`);
-  const b = await openPage(browser, `${srv.base}/s/${page.id}`, { name: 'iframe', width: 375, height: 812, mobile: true });
+  assert.equal(await v.getAttribute('src'), `${env.srv.base}/assets/live.m3u8?x=1`);
+  const b = await openPage(env.browser, `${env.srv.base}/s/${page.id}`, { name: 'iframe', width: 375, height: 812, mobile: true });
   await enterAudience(b, '看直播');
-  assert.equal(await b.locator('#stream iframe').getAttribute('src'), `${srv.base}/`);
+  assert.equal(await b.locator('#stream iframe').getAttribute('src'), `${env.srv.base}/`);
   assert.equal(await b.locator('#stream video').count(), 0);
 });

@@ -242,3 +242,20 @@ export async function openOverlay(browser, mixer, overlayUrl, name = 'overlay') 
   await frame.waitForFunction(() => document.body && document.body.dataset.conn === 'live', null, { timeout: 15000 });
   return { page, frame };
 }
+
+// One server and one browser for a whole test file, closed after it; `env.srv` and
+// `env.browser` are set once node:test's `before` has run (`env.skip` when the binary
+// or the browser is missing).
+export function serverAndBrowser(before, after) {
+  const env = { skip: missing(), srv: null, browser: null };
+  before(async () => {
+    if (env.skip) return;
+    env.srv = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.srv) await env.srv.dispose();
+  });
+  return env;
+}

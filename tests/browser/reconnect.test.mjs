@@ -4,22 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  missing, startServer, launchBrowser, openPage, enterAudience, waitLive, makeSession, link, api, feedSeqs, sleep,
+  serverAndBrowser, openPage, enterAudience, waitLive, makeSession, link, api, feedSeqs, sleep,
 } from './helpers.mjs';
 
-const skip = missing();
-let srv;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.dispose();
-});
+const env = serverAndBrowser(before, after);
+const { skip } = env;
 
 async function hostSays(host, text) {
   await host.fill('#say-text', text);
@@ -29,17 +18,17 @@ async function hostSays(host, text) {
 
 // The seqs of the events the audience may see, from the HTTP API (anonymous).
 async function publicSeqs(sid) {
-  const evs = await api(srv, `/api/sessions/${sid}/events?after=0&limit=1000`);
+  const evs = await api(env.srv, `/api/sessions/${sid}/events?after=0&limit=1000`);
   const list = Array.isArray(evs) ? evs : evs.events;
   return list.map((e) => e.seq);
 }
 
 test('the audience page survives a server restart without duplicates or gaps', { skip: skip || false, timeout: 180000 }, async () => {
-  const s = await makeSession(srv, { title: '重连测试', settings: { pre_moderation: false, ask_interval_s: 0 } });
-  const host = await openPage(browser, link(srv, 'host', s.id, s.hostToken), { name: 'host' });
+  const s = await makeSession(env.srv, { title: '重连测试', settings: { pre_moderation: false, ask_interval_s: 0 } });
+  const host = await openPage(env.browser, link(env.srv, 'host', s.id, s.hostToken), { name: 'host' });
   host.setDefaultTimeout(20000);
   await waitLive(host);
-  const aud = await openPage(browser, `${srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
+  const aud = await openPage(env.browser, `${env.srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
   aud.setDefaultTimeout(20000);
   const joins = [];
   aud.on('websocket', (ws) => ws.on('framesent', (f) => {
@@ -57,14 +46,14 @@ test('the audience page survives a server restart without duplicates or gaps', {
   const beforeSeqs = await feedSeqs(aud);
 
   // ---- the server goes away ----
-  const code = await srv.stop();
+  const code = await env.srv.stop();
   assert.equal(code, 0, 'SIGTERM exits 0');
   const banner = aud.locator('#banner');
   await banner.waitFor({ state: 'visible' });
   assert.equal(await banner.textContent(), '连接中断，正在重连…');
   // While the phone is also offline, the host (once the server is back) goes on.
   await aud.context().setOffline(true);
-  await srv.launch(srv.port);
+  await env.srv.launch(env.srv.port);
   await waitLive(host, 30000);
   for (let i = 5; i <= 7; i++) await hostSays(host, `重启后、听众离线时的发言 ${i}`);
 

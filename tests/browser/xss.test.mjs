@@ -2,22 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  missing, startServer, startMixer, openOverlay, launchBrowser, openPage, enterAudience, waitLive, makeSession, link,
+  serverAndBrowser, startMixer, openOverlay, openPage, enterAudience, waitLive, makeSession, link,
 } from './helpers.mjs';
 
-const skip = missing();
-let srv;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.dispose();
-});
+const env = serverAndBrowser(before, after);
+const { skip } = env;
 
 const IMG = '<img src=x onerror=window.__xss=1>';
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -27,7 +16,7 @@ const N_IMG = '<img src=x onerror=__xss=1>';
 const N_SCRIPT = '<script>__xss=1</script>';
 
 test('HTML in names and texts shows as text and never runs', { skip: skip || false, timeout: 180000 }, async () => {
-  const s = await makeSession(srv, {
+  const s = await makeSession(env.srv, {
     title: `标题${IMG}`,
     topic: `议题${SCRIPT}`,
     people: [
@@ -37,17 +26,17 @@ test('HTML in names and texts shows as text and never runs', { skip: skip || fal
     ],
   });
   const pages = [];
-  const open = async (url, opts) => { const p = await openPage(browser, url, opts); p.setDefaultTimeout(15000); pages.push(p); return p; };
+  const open = async (url, opts) => { const p = await openPage(env.browser, url, opts); p.setDefaultTimeout(15000); pages.push(p); return p; };
 
-  const host = await open(link(srv, 'host', s.id, s.hostToken), { name: 'host' });
-  const member = await open(link(srv, 'member', s.id, s.people.member.token), { name: 'member' });
-  const dept = await open(link(srv, 'department', s.id, s.people.dept.token), { name: 'department' });
-  const clerk = await open(link(srv, 'clerk', s.id, s.people.clerk.token), { name: 'clerk' });
+  const host = await open(link(env.srv, 'host', s.id, s.hostToken), { name: 'host' });
+  const member = await open(link(env.srv, 'member', s.id, s.people.member.token), { name: 'member' });
+  const dept = await open(link(env.srv, 'department', s.id, s.people.dept.token), { name: 'department' });
+  const clerk = await open(link(env.srv, 'clerk', s.id, s.people.clerk.token), { name: 'clerk' });
   for (const p of [host, member, dept, clerk]) await waitLive(p);
-  const aud = await open(`${srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
+  const aud = await open(`${env.srv.base}/s/${s.id}`, { name: 'audience', width: 375, height: 812, mobile: true });
   await enterAudience(aud, NICK);
   const mixer = await startMixer();
-  const { page: ov, frame: ovFrame } = await openOverlay(browser, mixer, `${srv.base}/overlay/${s.id}`);
+  const { page: ov, frame: ovFrame } = await openOverlay(env.browser, mixer, `${env.srv.base}/overlay/${s.id}`);
   pages.push(ov);
 
   await host.click('#btn-start');
@@ -94,9 +83,9 @@ test('HTML in names and texts shows as text and never runs', { skip: skip || fal
   assert.equal(await ovFrame.locator('#ov-title').textContent(), `标题${IMG}`);
 
   // The front page and the admin list show the title as text too.
-  const index = await open(`${srv.base}/`, { name: 'index' });
+  const index = await open(`${env.srv.base}/`, { name: 'index' });
   await index.locator('.session-card .card-title', { hasText: `标题${IMG}` }).waitFor();
-  const admin = await open(`${srv.base}/admin`, { name: 'admin' });
+  const admin = await open(`${env.srv.base}/admin`, { name: 'admin' });
   await admin.locator('#sessions .session-title', { hasText: `标题${IMG}` }).waitFor();
   await admin.locator('#add-session option', { hasText: `标题${IMG}` }).waitFor({ state: 'attached' });
 
