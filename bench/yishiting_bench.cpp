@@ -818,15 +818,28 @@ json run_join(const Options& o) {
 // ---------------------------------------------------------------------------------------
 // storm
 
-// A frame of a client joined with batch may hold several messages (a JSON array).
+// A frame of a client joined with batch may hold several messages (a JSON array of
+// objects). Split at the top level by scanning, without building a DOM: the tool shares
+// the machine with the server, so its own CPU per message matters.
 template <class F>
 void for_each_message(std::string_view frame, F&& f) {
   if (frame.empty() || frame.front() != '[') return f(frame);
-  json all = json::parse(frame, nullptr, false);
-  if (!all.is_array()) return f(frame);
-  for (const auto& m : all) {
-    const std::string one = m.dump();
-    f(std::string_view(one));
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  size_t start = 0;
+  for (size_t i = 1; i < frame.size(); ++i) {
+    const char c = frame[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (depth++ == 0) start = i;
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+      f(frame.substr(start, i - start + 1));
+    }
   }
 }
 
