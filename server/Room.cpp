@@ -236,7 +236,7 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
     for (const auto& e : changes.events) {
       Frame frame = make_frame(to_wire_json(e).dump());
       history_.push_back(HistoryEntry{e, frame});
-      broadcast(frame, staff_only(e.kind));
+      broadcast(frame, staff_only(e.kind) ? Audience::staff : Audience::everyone);
       hub_.metrics().events.fetch_add(1, std::memory_order_relaxed);
     }
     if (!changes.events.empty()) {
@@ -251,8 +251,6 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
   if (any_events) update_summary();
   if (any_figures) ensure_ticking();
 }
-
-void Room::broadcast(const Frame& frame, bool only_staff) { broadcast(frame, only_staff ? Audience::staff : Audience::everyone); }
 
 void Room::broadcast(const Frame& frame, Audience to) {
   uint64_t n = 0;
@@ -290,17 +288,15 @@ void Room::on_tick() {
   auto tally_frame = [&](const std::string& pid, const Point& p) {
     return make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p.tally.to_json()}}.dump());
   };
-  for (const auto& qid : dirty_questions_) {
+  for (const auto& qid : dirty_questions_)
     if (const Question* q = committed_.question(qid)) broadcast(upvotes_frame(qid, *q), Audience::staff);
-    if (!audience_due) audience_dirty_questions_.insert(qid);
-  }
-  for (const auto& pid : dirty_points_) {
+  for (const auto& pid : dirty_points_)
     if (const Point* p = committed_.point(pid)) broadcast(tally_frame(pid, *p), Audience::staff);
-    if (!audience_due) audience_dirty_points_.insert(pid);
-  }
+  audience_dirty_questions_.merge(dirty_questions_);
+  audience_dirty_points_.merge(dirty_points_);
+  dirty_questions_.clear();
+  dirty_points_.clear();
   if (audience_due) {
-    audience_dirty_questions_.merge(dirty_questions_);
-    audience_dirty_points_.merge(dirty_points_);
     for (const auto& qid : audience_dirty_questions_) {
       const Question* q = committed_.question(qid);
       // A question still in moderation has no audience.
@@ -312,12 +308,10 @@ void Room::on_tick() {
     audience_dirty_questions_.clear();
     audience_dirty_points_.clear();
   }
-  dirty_questions_.clear();
-  dirty_points_.clear();
   bool presence_due = ticks_ % kTicksPerPresence == 0;
   if (presence_due && presence_dirty_) {
     presence_dirty_ = false;
-    broadcast(make_frame(json{{"type", "presence"}, {"online", online_json()}}.dump()), false);
+    broadcast(make_frame(json{{"type", "presence"}, {"online", online_json()}}.dump()), Audience::everyone);
     if (peak_audience_ > peak_audience_stored_) {
       peak_audience_stored_ = peak_audience_;
       hub_.writer().submit([sid = id_, peak = peak_audience_](Database& db) { db.set_peak_audience(sid, peak); },

@@ -89,7 +89,6 @@ class Room : public std::enable_shared_from_this<Room> {
   void on_committed(bool ok, std::vector<PendingWrite>& batch);
   void on_leave(const std::shared_ptr<Peer>& peer);
   enum class Audience { everyone, staff, audience };
-  void broadcast(const Frame& frame, bool staff_only);
   void broadcast(const Frame& frame, Audience to);
   void ensure_ticking();
   void on_tick();

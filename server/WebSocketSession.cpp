@@ -195,7 +195,9 @@ void WebSocketSession::joined(bool ok) {
   net::post(executor(), [self = shared_from_this()] { self->room_.reset(); });
 }
 
-void WebSocketSession::reply(std::string frame) { enqueue(make_frame(std::move(frame)), true); }
+void WebSocketSession::reply(std::string frame) {
+  if (push(make_frame(std::move(frame)), true) && !writing_) do_write();
+}
 
 void WebSocketSession::send(Frame frame, bool counted) {
   {
@@ -224,10 +226,6 @@ void WebSocketSession::close(uint16_t code, const char* reason) {
   net::post(executor(), [self = shared_from_this(), code, reason] {
     self->close_now(static_cast<websocket::close_code>(code), reason);
   });
-}
-
-void WebSocketSession::enqueue(Frame frame, bool counted) {
-  if (push(std::move(frame), counted) && !writing_) do_write();
 }
 
 bool WebSocketSession::push(Frame frame, bool counted) {

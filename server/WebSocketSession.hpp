@@ -40,7 +40,6 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   void handle_join(const Request& r, const json& id);
   void reply(std::string frame);
   bool over_rate_limit();
-  void enqueue(Frame frame, bool counted);
   bool push(Frame frame, bool counted);  // false once the connection is closing
   void drain_inbox();
   void do_write();
