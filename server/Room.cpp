@@ -246,9 +246,11 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
     for (const auto& u : changes.upvotes) dirty_questions_.insert(u.question);
     for (const auto& v : changes.votes) dirty_points_.insert(v.point);
     any_figures |= !changes.upvotes.empty() || !changes.votes.empty();
-    w.peer->send(make_frame(ack_frame(w.id, w.ack)));
   }
+  // The summary (status for HTTP access checks, lists) before any ack: a client that has
+  // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();
+  for (auto& w : batch) w.peer->send(make_frame(ack_frame(w.id, w.ack)));
   if (any_figures) ensure_ticking();
 }
 
