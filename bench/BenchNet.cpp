@@ -18,7 +18,7 @@ const net::ip::address& loopback() {
 }  // namespace
 
 Conn::Conn(net::io_context& ioc, size_t index, uint16_t port, std::string path)
-    : ws_(net::make_strand(ioc)), index_(index), port_(port), path_(std::move(path)) {}
+    : ws_(ioc.get_executor()), index_(index), port_(port), path_(std::move(path)) {}
 
 void Conn::start(OpenHandler on_open, MessageHandler on_message, CloseHandler on_close) {
   on_open_ = std::move(on_open);

@@ -21,8 +21,9 @@ using tcp = net::ip::tcp;
 
 using Frame = std::shared_ptr<const std::string>;
 
-// One client WebSocket. Its handlers run on its own strand, so a scenario may keep
-// per-connection state without locks as long as only these handlers touch it.
+// One client WebSocket on an io_context that one thread runs: its handlers never run
+// concurrently, so a scenario may keep per-connection state without locks as long as
+// only these handlers touch it.
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
   using OpenHandler = std::function<void(Conn&)>;

@@ -33,8 +33,21 @@ std::string random_id(size_t len) {
 }
 }  // namespace
 
-Hub::Hub(net::io_context& ioc, const Config& config, Clock clock)
-    : ioc_(ioc), config_(config), clock_(clock ? std::move(clock) : Clock(system_now_ms)) {}
+Hub::Hub(std::vector<net::io_context*> contexts, const Config& config, Clock clock)
+    : contexts_(std::move(contexts)), config_(config), clock_(clock ? std::move(clock) : Clock(system_now_ms)) {
+  if (contexts_.empty()) throw std::logic_error("Hub: no io_context");
+}
+
+size_t Hub::shard_of(const net::any_io_executor& executor) const {
+  const net::execution_context* ctx = &net::query(executor, net::execution::context);
+  for (size_t i = 0; i < contexts_.size(); ++i)
+    if (contexts_[i] == ctx) return i;
+  return 0;
+}
+
+net::io_context& Hub::home_context(const std::string& session_id) const {
+  return *contexts_[std::hash<std::string>{}(session_id) % contexts_.size()];
+}
 
 Hub::~Hub() {
   if (writer_) writer_->stop();
@@ -73,7 +86,7 @@ void Hub::load() {
   }
 
   for (const auto& info : db_->sessions()) {
-    auto room = std::make_shared<Room>(*this, ioc_, info);
+    auto room = std::make_shared<Room>(*this, home_context(info.id), info);
     auto participants = db_->participants(info.id);
     room->load(participants, db_->events(info.id), db_->upvotes(info.id), db_->votes(info.id),
                db_->peak_audience(info.id));
@@ -154,7 +167,7 @@ void Hub::create_session(SessionInfo info, std::string host_name, CreatedSession
       },
       [this, info, host, hash, token, done = std::move(done)](bool ok) {
         if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, "", "");
-        auto room = std::make_shared<Room>(*this, ioc_, info);
+        auto room = std::make_shared<Room>(*this, home_context(info.id), info);
         room->load({StoredParticipant{host, hash}}, {}, {}, {}, 0);
         {
           std::lock_guard lock(mutex_);

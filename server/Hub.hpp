@@ -36,13 +36,19 @@ class Hub {
  public:
   using Clock = std::function<int64_t()>;  // unix milliseconds
 
-  Hub(net::io_context& ioc, const Config& config, Clock clock = {});
+  // One io_context per I/O thread: every connection and every room lives on one of them.
+  Hub(std::vector<net::io_context*> contexts, const Config& config, Clock clock = {});
+  Hub(net::io_context& ioc, const Config& config, Clock clock = {})
+      : Hub(std::vector<net::io_context*>{&ioc}, config, std::move(clock)) {}
   ~Hub();
 
   // Opens storage, replays every session, settles the admin token. Start-up only.
   void load();
 
   const Config& config() const { return config_; }
+  const std::vector<net::io_context*>& contexts() const { return contexts_; }
+  // The index of the io_context an executor belongs to (0 if none of them).
+  size_t shard_of(const net::any_io_executor& executor) const;
   Metrics& metrics() { return metrics_; }
   Writer& writer() { return *writer_; }
   int64_t now_ms() const { return clock_(); }
@@ -76,7 +82,9 @@ class Hub {
  private:
   void register_token(const std::string& token_hash, const std::string& session_id, const Participant& p);
 
-  net::io_context& ioc_;
+  net::io_context& home_context(const std::string& session_id) const;
+
+  std::vector<net::io_context*> contexts_;
   Config config_;
   Clock clock_;
   Metrics metrics_;

@@ -26,7 +26,9 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  const auto& contexts = hub_.contexts();
+  net::io_context& next = *contexts[next_context_++ % contexts.size()];
+  acceptor_.async_accept(next, beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {

@@ -9,7 +9,8 @@ namespace yst {
 
 class Hub;
 
-// The accept loop. Each accepted socket gets its own strand as executor.
+// The accept loop. Accepted sockets are dealt to the hub's io_contexts in turn: a
+// connection stays on that one I/O thread for its whole life.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits,
@@ -24,6 +25,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  size_t next_context_ = 0;
   Hub& hub_;
   HttpApi& api_;
   ConnectionLimits& limits_;

@@ -15,13 +15,14 @@ constexpr int kTicksPerPresence = 5;                     // presence at most onc
 constexpr int kAudiencePerFigureTick = 1000;  // audience connections per tick between their live figures
 }  // namespace
 
-Room::Room(Hub& hub, net::io_context& ioc, SessionInfo info)
+Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
     : hub_(hub),
       id_(info.id),
-      strand_(net::make_strand(ioc)),
+      strand_(net::make_strand(home)),
       ticker_(strand_),
       decided_(info),
       committed_(info) {
+  for (net::io_context* ioc : hub_.contexts()) shards_.push_back(std::make_shared<RoomShard>(*ioc));
   update_summary();
 }
 
@@ -112,9 +113,9 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
                    const json& id) {
   const int64_t last = committed_.last_seq();
   if (after && last - *after > kMaxResume) {
-    peer->send(make_frame(error_frame(id, ErrorCode::resume_too_far,
+    send(peer, make_frame(error_frame(id, ErrorCode::resume_too_far,
                                       "more than " + std::to_string(kMaxResume) + " events missed; join without after")));
-    peer->joined(false);
+    shards_[peer->shard()]->refuse(peer);
     return;
   }
   json welcome{{"type", "welcome"},
@@ -122,7 +123,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
                {"you", {{"participant", caller.participant}, {"role", to_string(caller.role)}, {"name", caller.name}}},
                {"session", public_snapshot(caller.role)},
                {"last_seq", last}};
-  peer->send(make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);
+  send(peer, make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);
 
   // History: the events visible to this role, after `after`, else the last 50. seq n is
   // history_[n-1], so the start of a resume is found without a search.
@@ -138,9 +139,9 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
     }
   }
   for (size_t i = begin; i < history_.size(); ++i)
-    if (visible_to(history_[i].event, caller.role)) peer->send(history_[i].frame, false);
+    if (visible_to(history_[i].event, caller.role)) send(peer, history_[i].frame, false);
 
-  peer->joined(true);
+  shards_[peer->shard()]->add(peer, caller.role);
   member_index_[peer.get()] = members_.size();
   members_.push_back(Member{peer, caller.role});
   ++online_[static_cast<int>(caller.role)];
@@ -162,6 +163,7 @@ void Room::on_leave(const std::shared_ptr<Peer>& peer) {
     member_index_[members_[i].peer.get()] = i;
   }
   members_.pop_back();
+  shards_[peer->shard()]->remove(peer);
   --online_[static_cast<int>(role)];
   hub_.metrics().connections_by_role[static_cast<int>(role)].fetch_sub(1, std::memory_order_relaxed);
   presence_dirty_ = true;
@@ -170,22 +172,22 @@ void Room::on_leave(const std::shared_ptr<Peer>& peer) {
 
 void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id) {
   if (!member_index_.count(peer.get())) {
-    peer->send(make_frame(error_frame(id, ErrorCode::not_joined, "join first")));
+    send(peer, make_frame(error_frame(id, ErrorCode::not_joined, "join first")));
     return;
   }
   if (storage_failed_) {
-    peer->send(make_frame(error_frame(id, ErrorCode::internal, "storage failed; the session is read-only")));
+    send(peer, make_frame(error_frame(id, ErrorCode::internal, "storage failed; the session is read-only")));
     return;
   }
   auto filter = hub_.word_filter();
   Outcome o = decided_.handle(r, caller, hub_.now_ms(), filter.get());
   if (o.error) {
     hub_.metrics().request_errors.fetch_add(1, std::memory_order_relaxed);
-    peer->send(make_frame(error_frame(id, o.error->code, o.error->message, o.ack)));
+    send(peer, make_frame(error_frame(id, o.error->code, o.error->message, o.ack)));
     return;
   }
   if (o.changes.empty()) {
-    peer->send(make_frame(ack_frame(id, o.ack)));
+    send(peer, make_frame(ack_frame(id, o.ack)));
     return;
   }
   // The peak audience is otherwise stored on the presence tick; at the end it goes with
@@ -226,7 +228,7 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
     // decisions chain on it), so the session stops taking writes rather than risk a gap.
     storage_failed_ = true;
     spdlog::critical("session {}: storage failed; refusing further writes", id_);
-    for (auto& w : batch) w.peer->send(make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
+    for (auto& w : batch) send(w.peer, make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
     return;
   }
   bool any_events = false, any_figures = false;
@@ -250,19 +252,16 @@ void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();
-  for (auto& w : batch) w.peer->send(make_frame(ack_frame(w.id, w.ack)));
+  for (auto& w : batch) send(w.peer, make_frame(ack_frame(w.id, w.ack)));
   if (any_figures) ensure_ticking();
 }
 
 void Room::broadcast(const Frame& frame, Audience to) {
-  uint64_t n = 0;
-  for (const auto& m : members_) {
-    const bool staff = is_staff(m.role);
-    if ((to == Audience::staff && !staff) || (to == Audience::audience && staff)) continue;
-    m.peer->send(frame);
-    ++n;
-  }
-  hub_.metrics().deliveries.fetch_add(n, std::memory_order_relaxed);
+  for (auto& shard : shards_) shard->broadcast(frame, to);
+  int64_t n = 0;
+  for (Role r : kAllRoles)
+    if (to == Audience::everyone || (to == Audience::staff) == is_staff(r)) n += online_[static_cast<int>(r)];
+  hub_.metrics().deliveries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
 }
 
 void Room::ensure_ticking() {

@@ -14,6 +14,7 @@
 
 #include "server/Net.hpp"
 #include "server/Peer.hpp"
+#include "server/RoomShard.hpp"
 #include "session/Session.hpp"
 #include "storage/Database.hpp"
 
@@ -41,7 +42,9 @@ class Room : public std::enable_shared_from_this<Room> {
  public:
   using Strand = net::strand<net::io_context::executor_type>;
 
-  Room(Hub& hub, net::io_context& ioc, SessionInfo info);
+  // The room's strand runs on `home`; its connections may be on any of the hub's
+  // io_contexts, each reached through its RoomShard.
+  Room(Hub& hub, net::io_context& home, SessionInfo info);
 
   // Start-up only, before the room is shared: replays what storage holds.
   void load(const std::vector<StoredParticipant>& participants, const std::vector<Event>& events,
@@ -56,6 +59,7 @@ class Room : public std::enable_shared_from_this<Room> {
   void forget_members() {
     members_.clear();
     member_index_.clear();
+    for (auto& s : shards_) s->forget_members();
   }
 
   template <class F>
@@ -88,8 +92,10 @@ class Room : public std::enable_shared_from_this<Room> {
   void submit_writes();
   void on_committed(bool ok, std::vector<PendingWrite>& batch);
   void on_leave(const std::shared_ptr<Peer>& peer);
-  enum class Audience { everyone, staff, audience };
   void broadcast(const Frame& frame, Audience to);
+  void send(const std::shared_ptr<Peer>& peer, Frame frame, bool counted = true) {
+    shards_[peer->shard()]->send(peer, std::move(frame), counted);
+  }
   void ensure_ticking();
   void on_tick();
   void update_summary();
@@ -102,6 +108,7 @@ class Room : public std::enable_shared_from_this<Room> {
   Hub& hub_;
   const std::string id_;
   Strand strand_;
+  std::vector<std::shared_ptr<RoomShard>> shards_;  // one per io_context of the hub
   net::steady_timer ticker_;
   bool ticking_ = false;
   int ticks_ = 0;

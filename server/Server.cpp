@@ -9,8 +9,21 @@ namespace yst {
 
 namespace fs = std::filesystem;
 
+namespace {
+std::vector<std::unique_ptr<IoContext>> make_contexts(int threads) {
+  std::vector<std::unique_ptr<IoContext>> out;
+  for (int i = 0; i < std::max(threads, 1); ++i) out.push_back(std::make_unique<IoContext>(1));
+  return out;
+}
+}  // namespace
+
 Server::Server(Config config)
-    : config_(std::move(config)), ioc_(config_.threads), signals_(ioc_, SIGINT, SIGTERM), reload_signal_(ioc_, SIGHUP), shutdown_timer_(ioc_) {}
+    : config_(std::move(config)),
+      contexts_(make_contexts(config_.threads)),
+      ioc_(*contexts_.front()),
+      signals_(ioc_, SIGINT, SIGTERM),
+      reload_signal_(ioc_, SIGHUP),
+      shutdown_timer_(ioc_) {}
 
 Server::~Server() = default;
 
@@ -20,7 +33,9 @@ void Server::start() {
   }
   if (!fs::exists(fs::path(config_.web_dir) / "index.html"))
     spdlog::warn("no index.html in the web directory {}", config_.web_dir);
-  hub_ = std::make_unique<Hub>(ioc_, config_);
+  std::vector<net::io_context*> contexts;
+  for (auto& c : contexts_) contexts.push_back(c.get());
+  hub_ = std::make_unique<Hub>(std::move(contexts), config_);
   hub_->load();
   files_ = std::make_unique<StaticFiles>(config_.web_dir);
   api_ = std::make_unique<HttpApi>(*hub_, *files_, !config_.tls_cert.empty());
@@ -81,9 +96,16 @@ void Server::run() {
   write_port_file();
   spdlog::info("listening on {}://{}:{}", config_.tls_cert.empty() ? "http" : "https", host, port_);
 
+  // The other threads' contexts may have nothing to do for a while (no connections yet).
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::vector<std::thread> threads;
-  for (int i = 1; i < config_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  for (size_t i = 1; i < contexts_.size(); ++i) {
+    keep_running.push_back(net::make_work_guard(*contexts_[i]));
+    threads.emplace_back([c = contexts_[i].get()] { c->run(); });
+  }
   ioc_.run();
+  keep_running.clear();
+  for (auto& c : contexts_) c->stop();
   for (auto& t : threads) t.join();
   // Every acked event was committed before it was acked; this commits what was decided
   // but not yet acked, so nothing accepted is lost either.
@@ -91,7 +113,7 @@ void Server::run() {
   // Connections that did not finish closing in the grace period still have handlers
   // queued; destroy them now, while everything they point to is alive.
   hub_->forget_connections();
-  ioc_.destroy_pending_handlers();
+  for (auto& c : contexts_) c->destroy_pending_handlers();
   spdlog::info("stopped");
 }
 

@@ -46,7 +46,10 @@ class Server {
   // Declared in the order they must outlive each other: what handlers and connections
   // refer to comes before them.
   Config config_;
-  IoContext ioc_;
+  // One per I/O thread, each run by that thread alone; contexts_[0] is the main
+  // thread's and also carries the listener, signals and shutdown.
+  std::vector<std::unique_ptr<IoContext>> contexts_;
+  IoContext& ioc_;
   std::unique_ptr<ConnectionLimits> limits_;
   std::unique_ptr<ssl::context> tls_;
   std::unique_ptr<Hub> hub_;

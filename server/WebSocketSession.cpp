@@ -25,13 +25,21 @@ bool routine(const beast::error_code& ec) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-    : ws_(std::in_place_type<PlainWs>, std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(executor()) {
+    : ws_(std::in_place_type<PlainWs>, std::move(stream)),
+      hub_(hub),
+      slot_(std::move(slot)),
+      close_timer_(executor()),
+      shard_(hub.shard_of(executor())) {
   init();
 }
 
 WebSocketSession::WebSocketSession(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
                                    std::unique_ptr<ConnectionLimits::Slot> slot)
-    : ws_(std::in_place_type<TlsWs>, std::move(stream)), hub_(hub), slot_(std::move(slot)), close_timer_(executor()) {
+    : ws_(std::in_place_type<TlsWs>, std::move(stream)),
+      hub_(hub),
+      slot_(std::move(slot)),
+      close_timer_(executor()),
+      shard_(hub.shard_of(executor())) {
   init();
 }
 
@@ -190,35 +198,20 @@ void WebSocketSession::handle_join(const Request& r, const json& id) {
   room->join(shared_from_this(), std::move(caller), r.after, id);
 }
 
-void WebSocketSession::joined(bool ok) {
-  if (ok) return;
-  net::post(executor(), [self = shared_from_this()] { self->room_.reset(); });
-}
+void WebSocketSession::join_refused() { room_.reset(); }
 
 void WebSocketSession::reply(std::string frame) {
   if (push(make_frame(std::move(frame)), true) && !writing_) do_write();
 }
 
-void WebSocketSession::send(Frame frame, bool counted) {
-  {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_.push_back(Outgoing{std::move(frame), counted});
-    if (drain_posted_) return;
-    drain_posted_ = true;
-  }
-  net::post(executor(), [self = shared_from_this()] { self->drain_inbox(); });
+bool WebSocketSession::deliver(Frame frame, bool counted) {
+  if (!push(std::move(frame), counted) || flush_due_) return false;
+  flush_due_ = true;
+  return true;
 }
 
-void WebSocketSession::drain_inbox() {
-  {
-    std::lock_guard lock(inbox_mutex_);
-    draining_.swap(inbox_);
-    drain_posted_ = false;
-  }
-  for (auto& o : draining_)
-    if (!push(std::move(o.frame), o.counted)) break;
-  draining_.clear();
-  if (draining_.capacity() > kKeptInboxCapacity) draining_.shrink_to_fit();  // after a history replay
+void WebSocketSession::flush() {
+  flush_due_ = false;
   if (!writing_ && !closing_ && !queue_.empty()) do_write();
 }
 

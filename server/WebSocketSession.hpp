@@ -1,10 +1,9 @@
 #pragma once
-// One WebSocket connection. Its executor is its own strand (made at accept): reads,
-// writes and the outgoing queue are touched only there; send() and close() from other
-// threads post onto it.
+// One WebSocket connection. Its executor is the io_context of one I/O thread (chosen at
+// accept), which no other thread runs: reads, writes and the outgoing queue are touched
+// only there. Rooms reach it through that thread's RoomShard; close() posts onto it.
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,9 +27,11 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
 
   void run(http::request<http::string_body> upgrade);
 
-  void send(Frame frame, bool counted = true) override;
+  size_t shard() const override { return shard_; }
+  bool deliver(Frame frame, bool counted) override;
+  void flush() override;
+  void join_refused() override;
   void close(uint16_t code, const char* reason) override;
-  void joined(bool ok) override;
 
  private:
   void on_accept(beast::error_code ec);
@@ -41,7 +42,6 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   void reply(std::string frame);
   bool over_rate_limit();
   bool push(Frame frame, bool counted);  // false once the connection is closing
-  void drain_inbox();
   void do_write();
   void on_write(beast::error_code ec, size_t bytes);
   void close_now(websocket::close_code code, const char* reason);
@@ -71,14 +71,8 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
     bool counted;
   };
   std::deque<Outgoing> queue_;
-  // send() is called from the room's strand: frames wait in the inbox until this
-  // connection's strand takes them all at once, so a burst costs one post, not one per
-  // frame, and a batch client gets the burst in one frame.
-  std::mutex inbox_mutex_;
-  std::vector<Outgoing> inbox_;
-  bool drain_posted_ = false;
-  std::vector<Outgoing> draining_;  // strand only
-  static constexpr size_t kKeptInboxCapacity = 16;
+  const size_t shard_;
+  bool flush_due_ = false;   // deliver() queued frames that flush() has not written yet
   size_t queued_bytes_ = 0;  // counted bytes only
   bool writing_ = false;
   bool closing_ = false;

@@ -1,0 +1,122 @@
+#include "server/RoomShard.hpp"
+
+namespace yst {
+
+void RoomShard::add(std::shared_ptr<Peer> peer, Role role) {
+  enqueue(Op{Kind::add, std::move(peer), nullptr, role});
+}
+
+void RoomShard::remove(std::shared_ptr<Peer> peer) { enqueue(Op{Kind::remove, std::move(peer), nullptr}); }
+
+void RoomShard::send(std::shared_ptr<Peer> peer, Frame frame, bool counted) {
+  Op op{Kind::send, std::move(peer), std::move(frame)};
+  op.counted = counted;
+  enqueue(std::move(op));
+}
+
+void RoomShard::refuse(std::shared_ptr<Peer> peer) { enqueue(Op{Kind::refuse, std::move(peer), nullptr}); }
+
+void RoomShard::broadcast(Frame frame, Audience to) {
+  Op op{Kind::broadcast, nullptr, std::move(frame)};
+  op.to = to;
+  enqueue(std::move(op));
+}
+
+void RoomShard::enqueue(Op op) {
+  {
+    std::lock_guard lock(mutex_);
+    inbox_.push_back(std::move(op));
+    if (drain_posted_) return;  // a pass is queued or under way and will take it
+    drain_posted_ = true;
+  }
+  net::post(ioc_, [self = shared_from_this()] { self->drain(); });
+}
+
+void RoomShard::deliver(Peer& peer, const Frame& frame, bool counted) {
+  if (peer.deliver(frame, counted)) to_flush_.push_back(&peer);
+  ++delivered_in_slice_;
+}
+
+void RoomShard::flush_slice() {
+  for (Peer* p : to_flush_) p->flush();
+  to_flush_.clear();
+  delivered_in_slice_ = 0;
+}
+
+void RoomShard::drain() {
+  if (draining_.empty()) {
+    std::lock_guard lock(mutex_);
+    draining_.swap(inbox_);  // drain_posted_ stays set until the pass has taken everything
+  }
+  for (; next_op_ < draining_.size(); ++next_op_) {
+    Op& op = draining_[next_op_];
+    switch (op.kind) {
+      case Kind::add:
+        member_index_[op.peer.get()] = members_.size();
+        members_.push_back(Member{op.peer, is_staff(op.role)});
+        break;
+      case Kind::remove: {
+        auto it = member_index_.find(op.peer.get());
+        if (it == member_index_.end()) break;
+        const size_t i = it->second;
+        member_index_.erase(it);
+        if (i + 1 != members_.size()) {
+          members_[i] = std::move(members_.back());
+          member_index_[members_[i].peer.get()] = i;
+        }
+        members_.pop_back();  // op.peer keeps it alive until the pass ends
+        break;
+      }
+      case Kind::send:
+        deliver(*op.peer, op.frame, op.counted);
+        break;
+      case Kind::refuse:
+        op.peer->join_refused();
+        break;
+      case Kind::broadcast:
+        for (; next_member_ < members_.size(); ++next_member_) {
+          if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
+          const Member& m = members_[next_member_];
+          if ((op.to == Audience::staff && !m.staff) || (op.to == Audience::audience && m.staff)) continue;
+          deliver(*m.peer, op.frame, true);
+        }
+        next_member_ = 0;
+        break;
+    }
+    if (delivered_in_slice_ >= kDeliveriesPerSlice && next_op_ + 1 < draining_.size()) {
+      ++next_op_;
+      return continue_later();
+    }
+  }
+  flush_slice();
+  next_op_ = 0;
+  draining_.clear();  // only now: the ops' references keep removed peers alive until here
+  if (draining_.capacity() > 64) draining_.shrink_to_fit();  // after a join burst's history
+  {
+    std::lock_guard lock(mutex_);
+    if (inbox_.empty()) {
+      drain_posted_ = false;
+      return;
+    }
+  }
+  net::post(ioc_, [self = shared_from_this()] { self->drain(); });
+}
+
+void RoomShard::continue_later() {
+  // Written before going on: the writes of this slice complete (and free their memory)
+  // before the next slice starts, and other connections' reads get a turn in between.
+  flush_slice();
+  net::post(ioc_, [self = shared_from_this()] { self->drain(); });
+}
+
+void RoomShard::forget_members() {
+  members_.clear();
+  member_index_.clear();
+  to_flush_.clear();
+  draining_.clear();
+  next_op_ = next_member_ = 0;
+  std::lock_guard lock(mutex_);
+  inbox_.clear();
+}
+
+}  // namespace yst

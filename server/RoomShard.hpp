@@ -1,0 +1,79 @@
+#pragma once
+// The connections of one room that live on one I/O thread.
+//
+// The room (on its strand) hands everything it sends to a connection or to its audience
+// to the shard of the thread that connection runs on, through an inbox; that thread takes
+// the inbox in one go and writes to its connections itself. So a broadcast to ten
+// thousand phones on two threads costs two posts, not ten thousand, and the connections'
+// queues are only ever touched by their own thread. Everything the room sends to one
+// shard keeps its order: a welcome before the events after it, an event before the ack
+// of the request that made it.
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "server/Net.hpp"
+#include "server/Peer.hpp"
+#include "session/Types.hpp"
+
+namespace yst {
+
+enum class Audience { everyone, staff, audience };
+
+class RoomShard : public std::enable_shared_from_this<RoomShard> {
+ public:
+  explicit RoomShard(net::io_context& ioc) : ioc_(ioc) {}
+
+  // From the room's strand; applied on the shard's thread, in this order.
+  void add(std::shared_ptr<Peer> peer, Role role);
+  void remove(std::shared_ptr<Peer> peer);
+  void send(std::shared_ptr<Peer> peer, Frame frame, bool counted = true);
+  void refuse(std::shared_ptr<Peer> peer);  // peer->join_refused() after what was sent before
+  void broadcast(Frame frame, Audience to);
+  // Only once no thread runs the shard any more (the end of Server::run).
+  void forget_members();
+
+ private:
+  enum class Kind { add, remove, send, refuse, broadcast };
+  struct Op {
+    Kind kind;
+    std::shared_ptr<Peer> peer;  // add, remove, send, refuse
+    Frame frame;                 // send, broadcast
+    Role role = Role::audience;  // add
+    Audience to = Audience::everyone;
+    bool counted = true;
+  };
+  struct Member {
+    std::shared_ptr<Peer> peer;
+    bool staff;
+  };
+  void enqueue(Op op);
+  void drain();
+  void continue_later();
+  void deliver(Peer& peer, const Frame& frame, bool counted);
+  void flush_slice();
+
+  // A broadcast is written in slices of this many frames, each slice's writes issued
+  // before the next slice is queued. All ten thousand at once would keep ten thousand
+  // write operations allocated together, which glibc gives back to the kernel and
+  // faults in again on every event (measured: a third of the server's CPU).
+  static constexpr size_t kDeliveriesPerSlice = 64;
+
+  net::io_context& ioc_;
+  std::mutex mutex_;  // guards inbox_ and drain_posted_; never held while delivering
+  std::vector<Op> inbox_;
+  bool drain_posted_ = false;
+
+  // The shard's thread only. A pass takes the whole inbox into draining_ and may run
+  // over several handlers (slices); next_op_/next_member_ say where it stands.
+  std::vector<Op> draining_;
+  size_t next_op_ = 0;
+  size_t next_member_ = 0;
+  size_t delivered_in_slice_ = 0;
+  std::vector<Member> members_;
+  std::unordered_map<Peer*, size_t> member_index_;
+  std::vector<Peer*> to_flush_;
+};
+
+}  // namespace yst
