@@ -54,11 +54,6 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   void deliver(Peer& peer, const Frame& frame, bool counted);
   void flush_slice();
 
-  // A broadcast is written in slices of this many frames, each slice's writes issued
-  // before the next slice is queued. All ten thousand at once would keep ten thousand
-  // write operations allocated together, which glibc gives back to the kernel and
-  // faults in again on every event (measured: a third of the server's CPU).
-  static constexpr size_t kDeliveriesPerSlice = 64;
 
   net::io_context& ioc_;
   std::mutex mutex_;  // guards inbox_ and drain_posted_; never held while delivering
