@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -134,6 +135,77 @@ TEST(Spine, ResumeWithAfterDeliversExactlyTheMissedEventsInOrder) {
   ASSERT_EQ(history.size(), 50u);
   EXPECT_EQ(history.back(), fw["last_seq"]);
   for (size_t i = 1; i < history.size(); ++i) EXPECT_EQ(history[i], history[i - 1] + 1);
+}
+
+// The server deals connections to its I/O threads in turn (ServerProcess runs two), and a
+// room reaches each thread's connections through that thread's RoomShard. Whatever thread
+// a connection is on, it sees every event once and in order, a sender sees its event
+// before the ack that carries its seq, and a join in the middle of a stream gets welcome,
+// history and the live events with no gap and no repeat.
+TEST(Spine, ConnectionsOnEveryThreadSeeEveryEventInOrderAndTheEventBeforeItsAck) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto member_token = add_participant(srv, s.id, "周委员", "member");
+  WsClient host(srv.port()), member(srv.port());
+  staff_join(host, s.id, s.host_token);
+  staff_join(member, s.id, member_token);
+  std::vector<std::unique_ptr<WsClient>> audience;
+  for (int i = 0; i < 7; ++i) {
+    audience.push_back(std::make_unique<WsClient>(srv.port()));
+    ASSERT_EQ(audience_join(*audience.back(), s.id, "听众" + std::to_string(i), "order-client-" + std::to_string(i))["type"],
+              "welcome");
+  }
+  ASSERT_EQ(host.request({{"type", "start"}})["seq"], 1);
+
+  constexpr int kEach = 60;
+  auto say_half = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      host.send_json({{"type", "say"}, {"text", "主持" + std::to_string(i)}, {"id", "h" + std::to_string(i)}});
+      member.send_json({{"type", "say"}, {"text", "委员" + std::to_string(i)}, {"id", "m" + std::to_string(i)}});
+    }
+  };
+  say_half(0, kEach / 2);
+  WsClient late(srv.port());
+  auto late_welcome = audience_join(late, s.id, "迟到", "order-client-late");
+  ASSERT_EQ(late_welcome["type"], "welcome");
+  say_half(kEach / 2, kEach);
+  const int64_t last = 1 + 2 * kEach;
+
+  // Each sender: every ack's seq was already delivered to it as an event.
+  for (WsClient* sender : {&host, &member}) {
+    std::set<int64_t> events_seen;
+    int acks = 0;
+    while (acks < kEach) {
+      auto f = sender->recv(5s);
+      ASSERT_TRUE(f) << "acks so far: " << acks;
+      if (is_event(*f)) events_seen.insert((*f)["seq"].get<int64_t>());
+      if ((*f)["type"] == "ack") {
+        ++acks;
+        EXPECT_TRUE(events_seen.count((*f)["seq"].get<int64_t>())) << "ack before its event: " << f->dump();
+      }
+    }
+  }
+  // Each audience connection: seq 1 (start) to the last, consecutive.
+  for (auto& a : audience) {
+    std::vector<int64_t> seqs;
+    while (seqs.empty() || seqs.back() < last) {
+      auto f = a->recv(5s);
+      ASSERT_TRUE(f) << "stopped after seq " << (seqs.empty() ? 0 : seqs.back());
+      if (is_event(*f)) seqs.push_back((*f)["seq"]);
+    }
+    ASSERT_EQ(seqs.size(), static_cast<size_t>(last));
+    for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], static_cast<int64_t>(i) + 1);
+  }
+  // The late joiner: history up to its welcome's last_seq, then everything after it.
+  std::vector<int64_t> late_seqs;
+  while (late_seqs.empty() || late_seqs.back() < last) {
+    auto f = late.recv(5s);
+    ASSERT_TRUE(f) << "late joiner stopped after seq " << (late_seqs.empty() ? 0 : late_seqs.back());
+    if (is_event(*f)) late_seqs.push_back((*f)["seq"]);
+  }
+  ASSERT_FALSE(late_seqs.empty());
+  EXPECT_LE(late_seqs.front(), late_welcome["last_seq"].get<int64_t>());
+  for (size_t i = 1; i < late_seqs.size(); ++i) EXPECT_EQ(late_seqs[i], late_seqs[i - 1] + 1);
 }
 
 TEST(Spine, StaffOnlyEventsStayOffAudienceConnections) {
