@@ -13,15 +13,17 @@ import statistics
 import sys
 from collections import defaultdict
 
-TARGETS = ["yishiting", "baseline", "node", "yishiting-batch"]
+TARGETS = ["yishiting", "baseline", "baseline-pt", "node", "yishiting-batch"]
 TARGET_NAMES = {
     "yishiting": "yishiting",
     "baseline": "baseline-relay (Beast)",
+    "baseline-pt": "baseline-relay --per-thread (Beast)",
     "node": "Node ws relay",
     "yishiting-batch": "yishiting, audience joins with batch:true",
 }
-PLOT_TARGETS = ["yishiting", "baseline", "node"]  # the columns of latency.dat
-SHORT_NAMES = {"yishiting": "yishiting", "baseline": "baseline-relay", "node": "Node ws",
+PLOT_TARGETS = ["yishiting", "baseline", "node", "baseline-pt"]  # the columns of latency.dat
+SHORT_NAMES = {"yishiting": "yishiting", "baseline": "baseline-relay", "baseline-pt": "baseline per-thread",
+               "node": "Node ws",
                "yishiting-batch": "yishiting batch:true"}
 
 
@@ -166,7 +168,8 @@ def main():
                 for r in sat.get((t, n), []):
                     by_rep[r["_rep"]][t] = r
             # (numerator, denominator): yishiting against each relay, and batching against plain.
-            for num, den in [("yishiting", "baseline"), ("yishiting", "node"), ("yishiting-batch", "yishiting")]:
+            for num, den in [("yishiting", "baseline"), ("yishiting", "baseline-pt"), ("yishiting", "node"),
+                             ("yishiting-batch", "yishiting")]:
                 tp, cpu = [], []
                 for d in by_rep.values():
                     if num in d and den in d:
@@ -189,7 +192,7 @@ def main():
             for t in TARGETS:
                 for r in paced.get((t, n), []):
                     by_rep[r["_rep"]][t] = r
-            for other in ["baseline", "node"]:
+            for other in ["baseline", "baseline-pt", "node"]:
                 p50, p99, cpu = [], [], []
                 for d in by_rep.values():
                     if "yishiting" in d and other in d:
