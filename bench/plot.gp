@@ -43,6 +43,7 @@ set style fill solid 0.8 border -1
 set boxwidth 0.6
 set key off
 set grid noxtics ytics
+set xtics rotate by -12
 plot "saturation.dat" using 2:xtic(1) lc rgb "#7d3c98", \
      ""               using 0:2:(sprintf("%.0f/s\n%.1f µs CPU", $2, $3)) with labels offset 0,1.6 notitle
 unset multiplot

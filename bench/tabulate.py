@@ -22,7 +22,7 @@ TARGET_NAMES = {
     "yishiting-batch": "yishiting, audience joins with batch:true",
 }
 PLOT_TARGETS = ["yishiting", "baseline", "node", "baseline-pt"]  # the columns of latency.dat
-SHORT_NAMES = {"yishiting": "yishiting", "baseline": "baseline-relay", "baseline-pt": "baseline per-thread",
+SHORT_NAMES = {"yishiting": "yishiting", "baseline": "relay", "baseline-pt": "relay per-thread",
                "node": "Node ws",
                "yishiting-batch": "yishiting batch:true"}
 
