@@ -46,16 +46,19 @@ namespace {
 
 const char* kAdmin = "fuzz-admin-token-0123456789";
 
-// Records what a Room sends to a connection.
+// Records what a Room sends to a connection (on the one io_context: shard 0).
 struct Recorder : Peer {
   std::mutex m;
   std::vector<std::string> frames;
-  void send(Frame f, bool) override {
+  size_t shard() const override { return 0; }
+  bool deliver(Frame f, bool) override {
     std::lock_guard l(m);
     frames.push_back(*f);
+    return false;
   }
+  void flush() override {}
+  void join_refused() override {}
   void close(uint16_t, const char*) override {}
-  void joined(bool) override {}
 };
 
 struct World {
