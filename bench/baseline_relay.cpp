@@ -106,7 +106,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     ws_.async_accept(beast::bind_front_handler(&Connection::on_accept, shared_from_this()));
   }
 
-  // --per-thread, on this connection's thread: queue and write.
+  // On this connection's strand (classic) or thread (--per-thread): queue and write.
   void send_here(const Frame& frame) {
     queue_.push_back(frame);
     if (queue_.size() == 1) do_write();
@@ -114,10 +114,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // May be called from any thread: hops onto this connection's strand.
   void send(Frame frame) {
-    net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-      self->queue_.push_back(std::move(frame));
-      if (self->queue_.size() == 1) self->do_write();
-    });
+    net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] { self->send_here(frame); });
   }
 
  private:

@@ -260,7 +260,7 @@ void Room::broadcast(const Frame& frame, Audience to) {
   for (auto& shard : shards_) shard->broadcast(frame, to);
   int64_t n = 0;
   for (Role r : kAllRoles)
-    if (to == Audience::everyone || (to == Audience::staff) == is_staff(r)) n += online_[static_cast<int>(r)];
+    if (reaches(to, is_staff(r))) n += online_[static_cast<int>(r)];
   hub_.metrics().deliveries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
 }
 

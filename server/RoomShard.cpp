@@ -37,6 +37,10 @@ void RoomShard::enqueue(Op op) {
     if (drain_posted_) return;  // a pass is queued or under way and will take it
     drain_posted_ = true;
   }
+  post_drain();
+}
+
+void RoomShard::post_drain() {
   net::post(ioc_, [self = shared_from_this()] { self->drain(); });
 }
 
@@ -85,8 +89,7 @@ void RoomShard::drain() {
         for (; next_member_ < members_.size(); ++next_member_) {
           if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
           const Member& m = members_[next_member_];
-          if ((op.to == Audience::staff && !m.staff) || (op.to == Audience::audience && m.staff)) continue;
-          deliver(*m.peer, op.frame, true);
+          if (reaches(op.to, m.staff)) deliver(*m.peer, op.frame, true);
         }
         next_member_ = 0;
         break;
@@ -107,14 +110,14 @@ void RoomShard::drain() {
       return;
     }
   }
-  net::post(ioc_, [self = shared_from_this()] { self->drain(); });
+  post_drain();
 }
 
 void RoomShard::continue_later() {
   // Written before going on: the writes of this slice complete (and free their memory)
   // before the next slice starts, and other connections' reads get a turn in between.
   flush_slice();
-  net::post(ioc_, [self = shared_from_this()] { self->drain(); });
+  post_drain();
 }
 
 void RoomShard::forget_members() {

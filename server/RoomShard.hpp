@@ -20,6 +20,9 @@
 namespace yst {
 
 enum class Audience { everyone, staff, audience };
+inline bool reaches(Audience to, bool staff) {
+  return to == Audience::everyone || (to == Audience::staff) == staff;
+}
 
 class RoomShard : public std::enable_shared_from_this<RoomShard> {
  public:
@@ -49,6 +52,7 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
     bool staff;
   };
   void enqueue(Op op);
+  void post_drain();
   void drain();
   void continue_later();
   void deliver(Peer& peer, const Frame& frame, bool counted);
