@@ -1270,7 +1270,12 @@ TEST(Limits, AClientThatStopsReadingIsClosedWith1013AtTheDefaultQueueLimit) {
   int sent = 0;
   bool closed = false;
   // Pipelined in windows of 50 (staff may send 1000 a second), checking between windows.
+  // A window waits until the reader has the one before it: on a busy machine the test's
+  // reading thread can be starved, and a phone that far behind would rightly be dropped
+  // too; the test is about the one that stops reading.
   while (sent < 6000 && !(closed = slow_closed())) {
+    const auto until = Clock::now() + 10s;
+    while (fast_seen.load() < sent && Clock::now() < until) std::this_thread::sleep_for(1ms);
     for (int i = 0; i < 50; ++i) host.send_json({{"type", "say"}, {"text", text}, {"id", sent + i}});
     for (int i = 0; i < 50; ++i) {
       auto r = host.recv_until([](const json& j) { return j.value("type", "") == "ack" || j.value("type", "") == "error"; });
@@ -1347,8 +1352,14 @@ TEST(Limits, StalledClientsCostBoundedMemoryAndDoNotDelayAReader) {
       if (t.joinable()) t.join();
     }
   } join_reader{stop, reading};
+  // A window goes out once the reader has the one before it, so the reader is never more
+  // than 25 events (150 KB) behind: under the queue limit whatever the kernel buffers, so
+  // only a starved test thread, never the server, could make it lag. The stalled clients
+  // still get all 6 MB.
   auto say_phase = [&](int first) {
     for (int base = first; base < first + kEvents; base += kWindow) {
+      const auto until = Clock::now() + 10s;
+      while (seen.load() < base && Clock::now() < until) std::this_thread::sleep_for(1ms);
       for (int i = base; i < base + kWindow; ++i) {
         sent_at[i] = Clock::now();
         host.send_json({{"type", "say"}, {"text", std::to_string(i) + " " + body}, {"id", i}});
