@@ -84,7 +84,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
     lowest().expires_never();
     std::visit([&](auto& s) {
-      std::make_shared<WebSocketSession>(std::move(s), hub_, std::move(slot_))->run(std::move(req));
+      make_websocket_session(std::move(s), hub_, std::move(slot_))->run(std::move(req));
     }, stream_);
     return;
   }

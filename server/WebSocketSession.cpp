@@ -17,33 +17,20 @@ int64_t steady_ms() {
       .count();
 }
 
-// Errors that only mean "the peer went away": not worth a log line.
-bool routine(const beast::error_code& ec) {
+}  // namespace
+
+bool WebSocketSession::routine(const beast::error_code& ec) {
   return ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
          ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == beast::error::timeout;
 }
-}  // namespace
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-    : ws_(std::in_place_type<PlainWs>, std::move(stream)),
-      hub_(hub),
-      slot_(std::move(slot)),
-      close_timer_(executor()),
-      shard_(hub.shard_of(executor())) {
-  init();
-}
-
-WebSocketSession::WebSocketSession(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+WebSocketSession::WebSocketSession(net::any_io_executor executor, Hub& hub,
                                    std::unique_ptr<ConnectionLimits::Slot> slot)
-    : ws_(std::in_place_type<TlsWs>, std::move(stream)),
+    : executor_(std::move(executor)),
       hub_(hub),
       slot_(std::move(slot)),
-      close_timer_(executor()),
-      shard_(hub.shard_of(executor())) {
-  init();
-}
-
-void WebSocketSession::init() {
+      close_timer_(executor_),
+      shard_(hub.shard_of(executor_)) {
   hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
   hub_.metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
 }
@@ -59,17 +46,7 @@ void WebSocketSession::run(http::request<http::string_body> upgrade) {
   timeouts.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   timeouts.keep_alive_pings = true;  // a ping after half the idle time; no pong, the peer is dead
   rate_limit_ = cfg.audience_rate;
-  with_ws([&](auto& ws) {
-    ws.set_option(timeouts);
-    // The message size limit is ours (on_read), not Beast's: Beast 1.81 fails an oversized
-    // message by closing the socket after one read of the rest, so a peer still sending
-    // gets a TCP reset instead of 1009. async_close drains until the peer's close.
-    ws.read_message_max(0);
-    ws.auto_fragment(false);
-    ws.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
-    ws.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
-  });
+  accept(timeouts, std::move(upgrade));
 }
 
 void WebSocketSession::on_accept(beast::error_code ec) {
@@ -77,13 +54,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
     if (!routine(ec)) spdlog::debug("websocket accept: {}", ec.message());
     return;
   }
-  do_read();
-}
-
-void WebSocketSession::do_read() {
-  with_ws([&](auto& ws) {
-    ws.async_read_some(buffer_, kReadChunk, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
-  });
+  read_some();
 }
 
 void WebSocketSession::on_read(beast::error_code ec, size_t) {
@@ -98,11 +69,11 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
   }
   if (closing_) {  // the rest of whatever the peer sends before its close is dropped
     buffer_.consume(buffer_.size());
-    do_read();
+    read_some();
     return;
   }
   // The size is checked before the kind, as Beast did: a 20 KiB binary frame is 1009.
-  const bool is_text = with_ws([](auto& ws) { return ws.got_text(); });
+  const bool is_text = got_text();
   if (is_text) {
     message_bytes_ = buffer_.size();
   } else {  // a binary message is only counted, never kept
@@ -112,24 +83,24 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
   if (message_bytes_ > hub_.config().max_frame_bytes) {
     buffer_.consume(buffer_.size());
     close_now(websocket::close_code::too_big, "message too big");
-    do_read();
+    read_some();
     return;
   }
-  if (!with_ws([](auto& ws) { return ws.is_message_done(); })) {
-    do_read();  // the message continues
+  if (!is_message_done()) {
+    read_some();  // the message continues
     return;
   }
   message_bytes_ = 0;
   if (!is_text) {
     close_now(websocket::close_code::unknown_data, "binary frames are not accepted");
-    do_read();  // keep reading until the close handshake finishes
+    read_some();  // keep reading until the close handshake finishes
     return;
   }
   auto data = buffer_.cdata();
   std::string_view text(static_cast<const char*>(data.data()), data.size());
   handle_text(text);
   buffer_.consume(buffer_.size());
-  do_read();
+  read_some();
 }
 
 bool WebSocketSession::over_rate_limit() {
@@ -216,7 +187,7 @@ void WebSocketSession::flush() {
 }
 
 void WebSocketSession::close(uint16_t code, const char* reason) {
-  net::post(executor(), [self = shared_from_this(), code, reason] {
+  net::post(executor_, [self = shared_from_this(), code, reason] {
     self->close_now(static_cast<websocket::close_code>(code), reason);
   });
 }
@@ -237,7 +208,6 @@ bool WebSocketSession::push(Frame frame, bool counted) {
 
 void WebSocketSession::do_write() {
   writing_ = true;
-  with_ws([](auto& ws) { ws.text(true); });
   if (batch_ && queue_.size() > 1) {
     // Protocol extension (join with "batch": true): the frames waiting now go out as one
     // text frame holding a JSON array, in order. One write, one frame header, one
@@ -253,16 +223,11 @@ void WebSocketSession::do_write() {
       ++in_flight_;
     }
     batch_buffer_.push_back(']');
-    with_ws([&](auto& ws) {
-      ws.async_write(net::buffer(batch_buffer_), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-    });
+    write(net::buffer(batch_buffer_));
     return;
   }
   in_flight_ = 1;
-  const Frame& f = queue_.front().frame;
-  with_ws([&](auto& ws) {
-    ws.async_write(net::buffer(*f), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-  });
+  write(net::buffer(*queue_.front().frame));
 }
 
 void WebSocketSession::on_write(beast::error_code ec, size_t bytes) {
@@ -293,11 +258,7 @@ void WebSocketSession::close_now(websocket::close_code code, const char* reason)
     queue_.clear();
   }
   queued_bytes_ = 0;
-  with_ws([&](auto& ws) {
-    ws.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
-      if (ec && !routine(ec)) spdlog::debug("websocket close: {}", ec.message());
-    });
-  });
+  send_close(code, reason);
   // A peer that reads nothing will never let the close frame out: cut the socket.
   close_timer_.expires_after(std::chrono::seconds(2));
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {

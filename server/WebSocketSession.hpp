@@ -5,7 +5,6 @@
 #include <deque>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "server/ConnectionLimits.hpp"
@@ -18,11 +17,12 @@ namespace yst {
 class Hub;
 class Room;
 
+// The connection's logic: the join, requests, rate limits, the outgoing queue. What
+// touches the Beast stream is in WebSocketStream.hpp, instantiated once for plain TCP and
+// once for TLS in two files of their own: those instantiations are most of the compile
+// time (two minutes under the sanitizers in one file), and apart they build in parallel.
 class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(beast::tcp_stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
-  WebSocketSession(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
-                   std::unique_ptr<ConnectionLimits::Slot> slot);
   ~WebSocketSession() override;
 
   void run(http::request<http::string_body> upgrade);
@@ -33,34 +33,38 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   void join_refused() override;
   void close(uint16_t code, const char* reason) override;
 
- private:
+ protected:
+  WebSocketSession(net::any_io_executor executor, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
+
+  // The stream's side, each ending in the handler named.
+  virtual void accept(const websocket::stream_base::timeout& timeouts,
+                      http::request<http::string_body> upgrade) = 0;  // on_accept
+  virtual void read_some() = 0;                                       // on_read, into buffer_
+  virtual void write(net::const_buffer text) = 0;                     // on_write
+  virtual void send_close(websocket::close_code code, const char* reason) = 0;
+  virtual bool got_text() const = 0;
+  virtual bool is_message_done() const = 0;
+  virtual beast::tcp_stream& lowest() = 0;
+
+  // Errors that only mean "the peer went away": not worth a log line.
+  static bool routine(const beast::error_code& ec);
   void on_accept(beast::error_code ec);
-  void do_read();
   void on_read(beast::error_code ec, size_t bytes);
+  void on_write(beast::error_code ec, size_t bytes);
+
+  beast::flat_buffer buffer_;
+  static constexpr size_t kReadChunk = 16 * 1024;
+
+ private:
   void handle_text(std::string_view text);
   void handle_join(const Request& r, const json& id);
   void reply(std::string frame);
   bool over_rate_limit();
   bool push(Frame frame, bool counted);  // false once the connection is closing
   void do_write();
-  void on_write(beast::error_code ec, size_t bytes);
   void close_now(websocket::close_code code, const char* reason);
 
-  // Plain or TLS: one connection class for both, the stream chosen at accept.
-  using PlainWs = websocket::stream<beast::tcp_stream>;
-  using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-  template <class F>
-  decltype(auto) with_ws(F&& f) {
-    return std::visit(std::forward<F>(f), ws_);
-  }
-  beast::tcp_stream& lowest() {
-    return std::visit([](auto& ws) -> beast::tcp_stream& { return beast::get_lowest_layer(ws); }, ws_);
-  }
-  net::any_io_executor executor() { return lowest().get_executor(); }
-  void init();
-
-  std::variant<PlainWs, TlsWs> ws_;
-  beast::flat_buffer buffer_;
+  const net::any_io_executor executor_;
   size_t message_bytes_ = 0;  // of the message being read
   Hub& hub_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;
@@ -79,7 +83,6 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   size_t in_flight_ = 0;  // queue entries the current write carries
   bool batch_ = false;    // the client joined with "batch": true
   std::string batch_buffer_;
-  static constexpr size_t kReadChunk = 16 * 1024;
   static constexpr size_t kMaxBatchMessages = 256;
   static constexpr size_t kMaxBatchBytes = 256 * 1024;
 
@@ -92,5 +95,11 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
   int64_t window_start_ms_ = 0;
   int window_count_ = 0;
 };
+
+// Defined in WebSocketPlain.cpp and WebSocketTls.cpp.
+std::shared_ptr<WebSocketSession> make_websocket_session(beast::tcp_stream&& stream, Hub& hub,
+                                                         std::unique_ptr<ConnectionLimits::Slot> slot);
+std::shared_ptr<WebSocketSession> make_websocket_session(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+                                                         std::unique_ptr<ConnectionLimits::Slot> slot);
 
 }  // namespace yst
