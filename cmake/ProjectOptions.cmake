@@ -2,6 +2,7 @@
 option(YST_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(YST_TSAN "Build with ThreadSanitizer" OFF)
 option(YST_WERROR "Treat warnings as errors" OFF)
+option(YST_FUZZ "Build the libFuzzer targets (clang; with YST_SANITIZE)" OFF)
 
 function(yst_target_defaults tgt)
   target_compile_features(${tgt} PUBLIC cxx_std_20)

@@ -9,7 +9,7 @@ namespace yst {
 
 Listener::Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits,
                    ssl::context* tls)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), hub_(hub), api_(api), limits_(limits), tls_(tls) {
+    : acceptor_(net::make_strand(ioc)), hub_(hub), api_(api), limits_(limits), tls_(tls) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);

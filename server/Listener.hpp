@@ -23,7 +23,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
 
-  net::io_context& ioc_;
   tcp::acceptor acceptor_;
   size_t next_context_ = 0;
   Hub& hub_;
