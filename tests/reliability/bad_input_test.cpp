@@ -31,6 +31,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Waits (bounded) until a reading thread's count reaches n; the caller's assertions say
+// whether it did.
+void wait_until_reaches(const std::atomic<int>& count, int n, std::chrono::milliseconds limit) {
+  const auto until = Clock::now() + limit;
+  while (count.load() < n && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 // ---------------------------------------------------------------------------------------
 // The world every row runs in.
 
@@ -1274,8 +1281,7 @@ TEST(Limits, AClientThatStopsReadingIsClosedWith1013AtTheDefaultQueueLimit) {
   // reading thread can be starved, and a phone that far behind would rightly be dropped
   // too; the test is about the one that stops reading.
   while (sent < 6000 && !(closed = slow_closed())) {
-    const auto until = Clock::now() + 10s;
-    while (fast_seen.load() < sent && Clock::now() < until) std::this_thread::sleep_for(1ms);
+    wait_until_reaches(fast_seen, sent, 10s);
     for (int i = 0; i < 50; ++i) host.send_json({{"type", "say"}, {"text", text}, {"id", sent + i}});
     for (int i = 0; i < 50; ++i) {
       auto r = host.recv_until([](const json& j) { return j.value("type", "") == "ack" || j.value("type", "") == "error"; });
@@ -1358,8 +1364,7 @@ TEST(Limits, StalledClientsCostBoundedMemoryAndDoNotDelayAReader) {
   // still get all 6 MB.
   auto say_phase = [&](int first) {
     for (int base = first; base < first + kEvents; base += kWindow) {
-      const auto until = Clock::now() + 10s;
-      while (seen.load() < base && Clock::now() < until) std::this_thread::sleep_for(1ms);
+      wait_until_reaches(seen, base, 10s);
       for (int i = base; i < base + kWindow; ++i) {
         sent_at[i] = Clock::now();
         host.send_json({{"type", "say"}, {"text", std::to_string(i) + " " + body}, {"id", i}});
@@ -1371,8 +1376,7 @@ TEST(Limits, StalledClientsCostBoundedMemoryAndDoNotDelayAReader) {
       while (host.recv(0ms)) {
       }
     }
-    auto until = Clock::now() + 20s;
-    while (seen.load() < first + kEvents && Clock::now() < until) std::this_thread::sleep_for(10ms);
+    wait_until_reaches(seen, first + kEvents, 20s);
   };
   auto delays_ms = [&](int first) {
     std::vector<double> d;
