@@ -1,0 +1,73 @@
+# Sourced by scripts/bench and scripts/bench-ab: starting and stopping the servers under
+# test. Needs ROOT, TMP (a scratch directory), YST, BASE, TOKEN and log/die.
+# shellcheck shell=bash
+
+# Every server this script starts writes its pid to $TMP/<name>/pid; on exit each of those
+# processes (and only those) is stopped.
+is_alive() {
+  local s
+  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $s != Z* ]]
+}
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 150); do is_alive "$pid" || break; sleep 0.1; done
+  if is_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local f
+  for f in "$TMP"/*/pid; do [ -f "$f" ] && stop_pid "$(cat "$f")"; done
+  rm -rf "$TMP"
+}
+
+wait_for_file() {  # FILE SECONDS
+  local i
+  for i in $(seq $(($2 * 20))); do [ -s "$1" ] && return 0; sleep 0.05; done
+  return 1
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+SERVER_COUNT=0
+
+# Sets SRV_DIR, SRV_PID, SRV_PORT.
+yst_args() {  # DIR PORT
+  echo serve --bind 127.0.0.1 --port "$2" --port-file "$1/port" --data "$1/data" --web "$ROOT/web" \
+    --admin-token "$TOKEN" --threads 2 --staff-rate 1000000 --log-level warn
+}
+start_yishiting() {
+  SRV_DIR=$TMP/yishiting-$((++SERVER_COUNT))
+  mkdir -p "$SRV_DIR"
+  # shellcheck disable=SC2046
+  "$YST" $(yst_args "$SRV_DIR" 0) >"$SRV_DIR/log" 2>&1 &
+  SRV_PID=$!
+  echo "$SRV_PID" >"$SRV_DIR/pid"
+  wait_for_file "$SRV_DIR/port" 30 || { cat "$SRV_DIR/log" >&2; die "yishiting did not start"; }
+  SRV_PORT=$(cat "$SRV_DIR/port")
+}
+start_baseline() {
+  SRV_DIR=$TMP/baseline-$((++SERVER_COUNT))
+  mkdir -p "$SRV_DIR"
+  "$BASE" 0 --threads 2 "$@" >"$SRV_DIR/log" 2>&1 &
+  SRV_PID=$!
+  echo "$SRV_PID" >"$SRV_DIR/pid"
+  local i
+  for i in $(seq 200); do grep -q 'listening on' "$SRV_DIR/log" && break; sleep 0.05; done
+  SRV_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SRV_DIR/log")
+  [ -n "$SRV_PORT" ] || die "baseline-relay did not start"
+}
+start_node() {
+  SRV_DIR=$TMP/node-$((++SERVER_COUNT))
+  mkdir -p "$SRV_DIR"
+  SRV_PORT=$(free_port)
+  node bench/node/ws-relay.mjs "$SRV_PORT" >"$SRV_DIR/log" 2>&1 &
+  SRV_PID=$!
+  echo "$SRV_PID" >"$SRV_DIR/pid"
+  local i
+  for i in $(seq 200); do grep -q 'listening on' "$SRV_DIR/log" && break; sleep 0.05; done
+  grep -q 'listening on' "$SRV_DIR/log" || die "the Node relay did not start"
+}
+stop_server() {
+  stop_pid "$(cat "$SRV_DIR/pid")"
+  rm -f "$SRV_DIR/pid"
+}
