@@ -10,6 +10,7 @@
 
 #include "server/Server.hpp"
 #include "session/Minutes.hpp"
+#include "session/Vocabulary.hpp"
 #include "storage/Database.hpp"
 
 extern char** environ;
@@ -24,6 +25,7 @@ const char* kUsage =
     "                                 write a session's minutes without a running server\n"
     "  yishiting backup --data DIR -o FILE\n"
     "                                 consistent copy of the database, safe while the server runs\n"
+    "  yishiting vocabulary           print web/assets/vocabulary.js (event kinds and labels)\n"
     "  yishiting --help | --version\n";
 
 std::map<std::string, std::string> environment() {
@@ -153,6 +155,10 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return run_serve(args);
     if (cmd == "export") return run_export(args);
     if (cmd == "backup") return run_backup(args);
+    if (cmd == "vocabulary") {
+      std::cout << yst::vocabulary_js();
+      return 0;
+    }
     std::cerr << "unknown command: " << cmd << "\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -1,11 +1,14 @@
 #include "session/Event.hpp"
 
 #include "session/Sha256.hpp"
+#include "session/Vocabulary.hpp"
 
 namespace yst {
 
 bool staff_only(std::string_view kind) {
-  return kind == "question.asked" || kind == "question.rejected" || kind == "note";
+  auto k = event_kind_from_string(kind);
+  // A kind this release does not know is kept from the audience, to be safe.
+  return !k || info(*k).visible == Visibility::staff;
 }
 
 json to_wire_json(const Event& e) {

@@ -14,13 +14,11 @@
 #include "session/Request.hpp"
 #include "session/Tally.hpp"
 #include "session/Types.hpp"
+#include "session/Vocabulary.hpp"
 
 namespace yst {
 
 class WordFilter;
-
-enum class QuestionStatus { pending, approved, featured, answered, rejected };
-std::string_view to_string(QuestionStatus s);
 
 struct Question {
   std::string id;
@@ -39,7 +37,8 @@ struct Point {
   std::string text;
   bool open = true;
   std::string outcome;  // adopted / not_adopted once closed
-  Tally tally;
+  Tally tally;          // from the votes, as they come
+  json closed_tally;    // as point.closed announced it (null while open): what the record says
   std::unordered_map<std::string, std::pair<Role, Choice>> votes;  // by participant
 };
 
@@ -105,6 +104,9 @@ class Session {
   // caller stores them and applies them to its committed copy once they are durable.
   Outcome handle(const Request& r, const Caller& caller, int64_t now_ms, const WordFilter* filter = nullptr);
 
+  // The one set of rules that replays an event onto the state: the live session, a
+  // session loaded at start and the minutes all go through it. Tolerant of data this
+  // code would not have produced (an unknown kind is skipped, a missing field is empty).
   void apply(const Event& e);
   void apply(const Upvote& u);
   void apply(const Vote& v);
@@ -122,7 +124,26 @@ class Session {
   static std::string audience_participant_id(const std::string& session_id, const std::string& client_id);
 
  private:
-  Event make_event(int64_t now_ms, std::string kind, const Caller* by, json data);
+  struct Decision {
+    const Request& request;
+    const Caller& caller;
+    int64_t now_ms;
+  };
+  Outcome decide_start(const Decision& d);
+  Outcome decide_end(const Decision& d);
+  Outcome decide_say(const Decision& d);
+  Outcome decide_ask(const Decision& d, const WordFilter* filter);
+  Outcome decide_upvote(const Decision& d);
+  Outcome decide_moderate(const Decision& d);
+  Outcome decide_floor(const Decision& d);
+  Outcome decide_propose(const Decision& d);
+  Outcome decide_vote(const Decision& d);
+  Outcome decide_close_point(const Decision& d);
+  Outcome decide_note(const Decision& d);
+  json closing_data(const Point& p) const;
+
+  void apply_question(EventKind kind, const Event& e);
+  Event make_event(int64_t now_ms, EventKind kind, const Caller* by, json data);
   Question* find_question(const std::string& id);
   Point* find_point(const std::string& id);
 

@@ -31,8 +31,11 @@ struct Fixture {
 
   Outcome run(const Caller& c, Request r) {
     now += 1000;
-    return s.handle(r, c, now);
+    Outcome o = s.handle(r, c, now);
+    log.insert(log.end(), o.changes.events.begin(), o.changes.events.end());
+    return o;
   }
+  std::vector<Event> log;  // every event decided, in order
   static Request req(RequestType t) {
     Request r;
     r.type = t;
@@ -464,4 +467,63 @@ TEST(Statements, ReplyToLinksAnAnswer) {
   auto o = f.say(f.dept, "这是答复", "q1");
   ASSERT_FALSE(o.error);
   EXPECT_EQ(o.changes.events[0].data["reply_to"], "q1");
+}
+
+TEST(Lifecycle, EndReleasesTheFloorAndNothingOutlivesTheSession) {
+  Fixture f;
+  f.start();
+  f.ask(f.aud, "问题");
+  f.moderate("q1", ModerateAction::approve);
+  f.moderate("q1", ModerateAction::feature);
+  Request g = Fixture::req(RequestType::floor);
+  g.participant = "p_mem";
+  ASSERT_FALSE(f.run(f.host, g).error);
+  auto o = f.run(f.host, Fixture::req(RequestType::end));
+  ASSERT_EQ(o.changes.events.size(), 2u);
+  EXPECT_EQ(o.changes.events[0].kind, "floor.released");
+  EXPECT_EQ(o.changes.events[1].kind, "session.ended");
+  for (Role viewer : {Role::audience, Role::host}) {
+    auto snap = f.s.snapshot(viewer);
+    EXPECT_TRUE(snap["floor"].is_null());
+    EXPECT_TRUE(snap["featured"].is_null());
+  }
+}
+
+TEST(Lifecycle, ASessionStoredBeforeEndReleasedTheFloorLoadsWithoutIt) {
+  // Events as an earlier release stored them: the floor still held when session.ended came.
+  Fixture f;
+  f.start();
+  Request g = Fixture::req(RequestType::floor);
+  g.participant = "p_dept";
+  ASSERT_FALSE(f.run(f.host, g).error);
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0});
+  for (const auto& e : f.log) replay.apply(e);
+  ASSERT_TRUE(replay.floor());
+  replay.apply(Event{f.s.last_seq() + 1, f.now + 1000, "session.ended", std::nullopt, json::object(), ""});
+  EXPECT_FALSE(replay.floor());
+  EXPECT_TRUE(replay.snapshot(Role::audience)["floor"].is_null());
+}
+
+TEST(Replay, WhatTheAudienceSawIsEnoughToKnowEachPublicQuestion) {
+  Fixture f;
+  f.start();
+  f.ask(f.aud, "公开的问题");
+  f.moderate("q1", ModerateAction::approve);
+  f.moderate("q1", ModerateAction::answered);
+  f.ask(f.aud2, "被拒绝的问题");
+  f.moderate("q2", ModerateAction::reject);
+  f.propose(f.member, "共识");
+  f.vote(f.member, "pt1", Choice::agree);
+  f.close_point("pt1");
+  // Only the events the audience was sent, replayed through the same rules: no votes.
+  Session pub(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0});
+  for (const auto& e : f.log)
+    if (visible_to(e, Role::audience)) pub.apply(e);
+  ASSERT_EQ(pub.questions().size(), 1u);
+  EXPECT_EQ(pub.questions()[0].text, "公开的问题");
+  EXPECT_EQ(pub.questions()[0].name, "听众甲");
+  EXPECT_EQ(pub.questions()[0].status, QuestionStatus::answered);
+  ASSERT_EQ(pub.points().size(), 1u);
+  EXPECT_EQ(pub.points()[0].outcome, "adopted");
+  EXPECT_EQ(pub.points()[0].closed_tally["agree"], 1);
 }
