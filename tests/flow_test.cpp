@@ -255,3 +255,24 @@ TEST(Flow, BlockedWordsFlagQuestionsAndReloadOnSighup) {
   EXPECT_EQ(a.request({{"type", "ask"}, {"text", "新词又出现"}})["flagged"], true);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Flow, EndingReleasesTheFloorForEveryPageOpenedAfterwards) {
+  ServerProcess srv;
+  auto l = live_session(srv);
+  auto member = add_person(srv, l.s.id, "李委员", "member");
+  WsClient phone(srv.port());
+  audience_join(phone, l.s.id, "听众", "floor-end-client");
+  ASSERT_EQ(l.host->request({{"type", "floor"}, {"participant", member.id}})["type"], "ack");
+  ASSERT_EQ(l.host->request({{"type", "end"}})["type"], "ack");
+  // The phone is told, in order: the floor is released, then the session ends.
+  auto released = next_event(phone, "floor.released");
+  ASSERT_TRUE(released);
+  auto ended = next_event(phone, "session.ended");
+  ASSERT_TRUE(ended);
+  EXPECT_GT((*ended)["seq"], (*released)["seq"]);
+  EXPECT_TRUE(snapshot(srv, l.s.id)["floor"].is_null());
+  WsClient late(srv.port());
+  auto welcome = audience_join(late, l.s.id, "迟到", "floor-late-client");
+  EXPECT_TRUE(welcome["session"]["floor"].is_null()) << welcome.dump();
+  EXPECT_TRUE(welcome["session"]["featured"].is_null());
+}
