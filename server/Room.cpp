@@ -287,7 +287,7 @@ void Room::on_tick() {
     return make_frame(json{{"type", "upvotes"}, {"question", qid}, {"count", q.upvotes()}}.dump());
   };
   auto tally_frame = [&](const std::string& pid, const Point& p) {
-    return make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p.tally.to_json()}}.dump());
+    return make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p.tally.to_json(committed_.info().settings)}}.dump());
   };
   for (const auto& qid : dirty_questions_)
     if (const Question* q = committed_.question(qid)) broadcast(upvotes_frame(qid, *q), Audience::staff);

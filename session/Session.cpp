@@ -184,7 +184,7 @@ json Session::point_json(const Point& p) const {
               {"text", p.text},
               {"status", p.open ? "open" : "closed"},
               {"outcome", p.open ? json(nullptr) : json(p.outcome)},
-              {"tally", p.tally.to_json()}};
+              {"tally", p.tally.to_json(info_.settings)}};
 }
 
 json Session::snapshot(Role viewer) const {

@@ -243,7 +243,7 @@ Outcome Session::decide_note(const Decision& d) {
 json Session::closing_data(const Point& p) const {
   return json{{"point", p.id},
               {"outcome", p.tally.adopted(info_.settings) ? "adopted" : "not_adopted"},
-              {"tally", p.tally.to_json()}};
+              {"tally", p.tally.to_json(info_.settings)}};
 }
 
 }  // namespace yst

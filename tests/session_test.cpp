@@ -396,10 +396,13 @@ TEST(Points, AudienceVotesAreTalliedButNeverDecide) {
   EXPECT_FALSE(t.adopted(Settings{}));
   t.add(Role::member, Choice::disagree);
   EXPECT_FALSE(t.adopted(Settings{}));
-  auto j = t.to_json();
+  auto j = t.to_json(Settings{});
   EXPECT_EQ(j["agree"], 100);
   EXPECT_EQ(j["by_role"]["audience"]["agree"], 100);
   EXPECT_EQ(j["by_role"]["member"]["disagree"], 1);
+  // What decides and what advises, apart: never one sum as the result.
+  EXPECT_EQ(j["counted"], json({{"agree", 0}, {"disagree", 1}, {"abstain", 0}}));
+  EXPECT_EQ(j["audience"], json({{"agree", 100}, {"disagree", 0}, {"abstain", 0}}));
   // Host votes count only when the settings say so.
   Tally h;
   h.add(Role::host, Choice::agree);
