@@ -120,7 +120,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   }
   json welcome{{"type", "welcome"},
                {"id", id},
-               {"you", {{"participant", caller.participant}, {"role", to_string(caller.role)}, {"name", caller.name}}},
+               {"you", committed_.you_json(caller)},
                {"session", public_snapshot(caller.role)},
                {"last_seq", last}};
   send(peer, make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);

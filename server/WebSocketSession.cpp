@@ -8,6 +8,7 @@
 #include "server/Room.hpp"
 #include "server/Wire.hpp"
 #include "session/Request.hpp"
+#include "session/Vocabulary.hpp"
 
 namespace yst {
 
@@ -150,7 +151,12 @@ void WebSocketSession::handle_join(const Request& r, const json& id) {
   if (!room) return reply(error_frame(id, ErrorCode::not_found, "no session " + r.session.substr(0, 64)));
   if (room_) return reply(error_frame(id, ErrorCode::conflict, "this connection has joined already"));
   Caller caller;
-  if (r.claimed_role) {
+  if (r.claimed_role == Role::overlay) {
+    // A screen, not a person: one shared identity, counted apart from the audience.
+    caller.role = Role::overlay;
+    caller.participant = "overlay";
+    caller.name = std::string(label(Role::overlay).zh);
+  } else if (r.claimed_role) {
     caller.role = Role::audience;
     caller.participant = Session::audience_participant_id(r.session, r.client_id);
     caller.name = r.name;

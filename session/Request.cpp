@@ -13,6 +13,12 @@ std::string_view to_string(RequestType t) {
     case RequestType::ask: return "ask";
     case RequestType::upvote: return "upvote";
     case RequestType::moderate: return "moderate";
+    case RequestType::merge: return "merge";
+    case RequestType::raise_hand: return "raise_hand";
+    case RequestType::lower_hand: return "lower_hand";
+    case RequestType::on_air: return "on_air";
+    case RequestType::submit_minutes: return "submit_minutes";
+    case RequestType::approve_minutes: return "approve_minutes";
     case RequestType::floor: return "floor";
     case RequestType::propose: return "propose";
     case RequestType::vote: return "vote";
@@ -67,6 +73,16 @@ std::optional<Error> get_id(const json& obj, const char* key, std::string& out) 
   return get_string(obj, key, out, true, 1, 64);
 }
 
+std::optional<Error> get_seconds(const json& obj, std::optional<int>& out) {
+  auto it = obj.find("seconds");
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer() || it->get<int64_t>() < kMinFloorSeconds || it->get<int64_t>() > kMaxFloorSeconds)
+    return bad("seconds must be an integer from " + std::to_string(kMinFloorSeconds) + " to " +
+               std::to_string(kMaxFloorSeconds));
+  out = it->get<int>();
+  return std::nullopt;
+}
+
 bool valid_client_id(std::string_view s) {
   if (s.size() < 8 || s.size() > 64) return false;
   for (char c : s)
@@ -90,7 +106,11 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
       if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, 256);
       std::string role;
       if (auto e = get_string(obj, "role", role, true, 1, 16)) return bad("missing token (staff) or role (audience)");
-      if (role != "audience") return bad("role must be \"audience\"; staff join with a token");
+      if (role == "overlay") {
+        r.claimed_role = Role::overlay;
+        return std::nullopt;
+      }
+      if (role != "audience") return bad("role must be \"audience\" or \"overlay\"; staff join with a token");
       r.claimed_role = Role::audience;
       if (auto e = get_string(obj, "name", r.name, true, 1, 32)) return e;
       if (auto e = get_string(obj, "client_id", r.client_id, true, 8, 64)) return e;
@@ -99,6 +119,8 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
     }
     case RequestType::start:
     case RequestType::end:
+    case RequestType::submit_minutes:
+    case RequestType::approve_minutes:
     case RequestType::ping:
       return std::nullopt;
     case RequestType::say:
@@ -115,17 +137,38 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
       if (action == "approve") r.action = ModerateAction::approve;
       else if (action == "reject") r.action = ModerateAction::reject;
       else if (action == "feature") r.action = ModerateAction::feature;
+      else if (action == "unfeature") r.action = ModerateAction::unfeature;
       else if (action == "answered") r.action = ModerateAction::answered;
-      else return bad("action must be approve, reject, feature or answered");
+      else return bad("action must be approve, reject, feature, unfeature or answered");
       return get_string(obj, "reason", r.reason, false, 0, 500);
+    }
+    case RequestType::merge:
+      if (auto e = get_id(obj, "question", r.question)) return e;
+      return get_id(obj, "into", r.into);
+    case RequestType::raise_hand:
+      return get_string(obj, "note", r.text, false, 0, 200);
+    case RequestType::lower_hand: {
+      std::string p;
+      if (auto e = get_string(obj, "participant", p, false, 1, 64)) return e;
+      if (!p.empty()) r.participant = p;
+      return std::nullopt;
     }
     case RequestType::floor: {
       auto it = obj.find("participant");
       if (it == obj.end()) return bad("missing field: participant (null releases the floor)");
+      if (auto e = get_seconds(obj, r.seconds)) return e;
       if (it->is_null()) return std::nullopt;
       std::string p;
       if (auto e = get_id(obj, "participant", p)) return e;
       r.participant = p;
+      return std::nullopt;
+    }
+    case RequestType::on_air: {
+      std::string at;
+      if (auto e = get_string(obj, "at", at, false, 1, 40)) return e;
+      if (at.empty()) return std::nullopt;
+      r.at_ms = parse_iso8601_ms(at);
+      if (!r.at_ms) return bad("at must be an ISO 8601 time, e.g. 2026-11-26T21:30:00Z");
       return std::nullopt;
     }
     case RequestType::propose:

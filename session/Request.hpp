@@ -8,19 +8,40 @@
 
 namespace yst {
 
-enum class RequestType { join, start, end, say, ask, upvote, moderate, floor, propose, vote, close_point, note, ping };
+enum class RequestType {
+  join,
+  start,
+  end,
+  say,
+  ask,
+  upvote,
+  moderate,
+  merge,
+  raise_hand,
+  lower_hand,
+  floor,
+  on_air,
+  propose,
+  vote,
+  close_point,
+  note,
+  submit_minutes,
+  approve_minutes,
+  ping,
+};
 inline constexpr RequestType kAllRequestTypes[] = {
-    RequestType::join,   RequestType::start,   RequestType::end,  RequestType::say,
-    RequestType::ask,    RequestType::upvote,  RequestType::moderate, RequestType::floor,
-    RequestType::propose, RequestType::vote,   RequestType::close_point, RequestType::note,
-    RequestType::ping};
+    RequestType::join,       RequestType::start,          RequestType::end,        RequestType::say,
+    RequestType::ask,        RequestType::upvote,         RequestType::moderate,   RequestType::merge,
+    RequestType::raise_hand, RequestType::lower_hand,     RequestType::floor,      RequestType::on_air,
+    RequestType::propose,    RequestType::vote,           RequestType::close_point, RequestType::note,
+    RequestType::submit_minutes, RequestType::approve_minutes, RequestType::ping};
 std::string_view to_string(RequestType t);
 std::optional<RequestType> request_type_from_string(std::string_view s);
 
 enum class Choice { agree, disagree, abstain };
 std::string_view to_string(Choice c);
 
-enum class ModerateAction { approve, reject, feature, answered };
+enum class ModerateAction { approve, reject, feature, unfeature, answered };
 
 // A client request, validated for shape (types, lengths, characters) but not yet for
 // permission or state: that is Session's job.
@@ -29,20 +50,23 @@ struct Request {
   // join
   std::string session;
   std::string token;                 // staff
-  std::optional<Role> claimed_role;  // audience joins say role:"audience"
+  std::optional<Role> claimed_role;  // audience and overlay joins name their role
   std::string name;
   std::string client_id;
   std::optional<int64_t> after;
   bool batch = false;  // extension: several messages per frame
-  // say / ask / propose / note
+  // say / ask / propose / note; raise_hand's note
   std::string text;
   std::string reply_to;
   // upvote / moderate
   std::string question;
+  std::string into;  // merge
   ModerateAction action = ModerateAction::approve;
   std::string reason;
-  // floor: empty optional releases it
+  // floor: empty optional releases it; lower_hand: empty is the caller's own hand
   std::optional<std::string> participant;
+  std::optional<int> seconds;  // floor: a time budget
+  std::optional<int64_t> at_ms;  // on_air: when the picture went live (default: now)
   // vote / close_point
   std::string point;
   Choice choice = Choice::agree;
@@ -56,6 +80,8 @@ struct ParsedRequest {
 };
 
 inline constexpr int kMaxJsonDepth = 32;
+inline constexpr int kMinFloorSeconds = 10;    // a floor's time budget, in seconds
+inline constexpr int kMaxFloorSeconds = 3600;
 
 // Parses one text frame (already known to be valid UTF-8).
 ParsedRequest parse_request(std::string_view frame);

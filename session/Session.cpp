@@ -57,6 +57,13 @@ bool bool_field(const json& d, const char* key) {
   auto it = d.find(key);
   return it != d.end() && it->is_boolean() && it->get<bool>();
 }
+
+std::optional<int64_t> int_field(const json& d, const char* key) {
+  if (!d.is_object()) return std::nullopt;
+  auto it = d.find(key);
+  if (it == d.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
 }  // namespace
 
 void Session::apply(const Event& e) {
@@ -73,24 +80,31 @@ void Session::apply(const Event& e) {
     case EventKind::session_ended:
       status_ = Status::ended;
       ended_ms_ = e.at_ms;
-      // Nobody holds the floor or is being answered once the programme is over (sessions
-      // stored before `end` released them say so only here).
+      // Nobody holds the floor, waits for it or is being answered once the programme is
+      // over (sessions stored before `end` released them say so only here).
       floor_.reset();
       featured_.reset();
+      hands_.clear();
       break;
     case EventKind::question_asked:
     case EventKind::question_approved:
     case EventKind::question_rejected:
     case EventKind::question_featured:
     case EventKind::question_answered:
+    case EventKind::question_unfeatured:
+    case EventKind::question_withdrawn:
+    case EventKind::question_merged:
       apply_question(*kind, e);
       break;
+    case EventKind::hand_raised:
+    case EventKind::hand_lowered:
     case EventKind::floor_granted:
-      floor_ = Actor{str_field(d, "participant"), role_from_string(str_field(d, "role")).value_or(Role::member),
-                     str_field(d, "name")};
-      break;
+    case EventKind::floor_overrun:
     case EventKind::floor_released:
-      floor_.reset();
+      apply_floor(*kind, e);
+      break;
+    case EventKind::broadcast_on_air:
+      on_air_ms_ = parse_iso8601_ms(str_field(d, "at")).value_or(e.at_ms);
       break;
     case EventKind::point_proposed: {
       const std::string id = str_field(d, "point");
@@ -105,6 +119,15 @@ void Session::apply(const Event& e) {
         p->outcome = str_field(d, "outcome");
         p->closed_tally = d.is_object() && d.contains("tally") ? d["tally"] : json(nullptr);
       }
+      break;
+    case EventKind::minutes_submitted:
+      approval_.submitted_ms = e.at_ms;
+      approval_.head = str_field(d, "head");
+      break;
+    case EventKind::minutes_approved:
+      approval_.approved_ms = e.at_ms;
+      approval_.approved_by = e.by;
+      approval_.head = str_field(d, "head");
       break;
     case EventKind::statement:
     case EventKind::note:
@@ -124,6 +147,7 @@ void Session::apply_question(EventKind kind, const Event& e) {
     q->id = id;
   }
   if (!q) return;
+  const bool was_featured = featured_ == q->id;
   switch (kind) {
     case EventKind::question_asked:
       q->text = str_field(d, "text");
@@ -137,24 +161,94 @@ void Session::apply_question(EventKind kind, const Event& e) {
       if (q->text.empty()) q->text = str_field(d, "text");
       if (q->name.empty()) q->name = str_field(d, "name");
       break;
-    case EventKind::question_rejected:
-      q->status = QuestionStatus::rejected;
-      if (featured_ == q->id) featured_.reset();
-      break;
     case EventKind::question_featured:
       q->status = QuestionStatus::featured;
       featured_ = q->id;
       break;
+    case EventKind::question_unfeatured:
+      q->status = QuestionStatus::approved;
+      break;
+    case EventKind::question_rejected:
+    case EventKind::question_withdrawn:  // what the audience is told of a rejection
+      q->status = QuestionStatus::rejected;
+      break;
     case EventKind::question_answered:
       q->status = QuestionStatus::answered;
+      break;
+    case EventKind::question_merged:
+      if (Question* into = find_question(str_field(d, "into")); into && into != q) {
+        q->status = QuestionStatus::merged;
+        q->merged_into = into->id;
+        into->upvoters.insert(q->upvoters.begin(), q->upvoters.end());
+      }
+      break;
+    default:
+      break;
+  }
+  // Whatever takes the featured question out of `featured` status takes it off air.
+  if (was_featured && q->status != QuestionStatus::featured) featured_.reset();
+}
+
+void Session::apply_floor(EventKind kind, const Event& e) {
+  const json& d = e.data;
+  const std::string who = str_field(d, "participant");
+  switch (kind) {
+    case EventKind::hand_raised:
+      if (!hand_of(who))
+        hands_.push_back(Hand{who, str_field(d, "name"), role_from_string(str_field(d, "role")).value_or(Role::member),
+                              str_field(d, "note"), e.at_ms});
+      break;
+    case EventKind::hand_lowered:
+      std::erase_if(hands_, [&](const Hand& h) { return h.participant == who; });
+      break;
+    case EventKind::floor_granted: {
+      Floor f;
+      static_cast<Actor&>(f) = Actor{who, role_from_string(str_field(d, "role")).value_or(Role::member),
+                                     str_field(d, "name")};
+      if (auto secs = int_field(d, "seconds")) f.seconds = static_cast<int>(*secs);
+      if (f.seconds) f.until_ms = parse_iso8601_ms(str_field(d, "until")).value_or(e.at_ms + *f.seconds * 1000LL);
+      floor_ = std::move(f);
+      break;
+    }
+    case EventKind::floor_overrun:
+      if (floor_ && floor_->participant == who) floor_->overrun = true;
+      break;
+    case EventKind::floor_released:
+      floor_.reset();
       break;
     default:
       break;
   }
 }
 
+const Hand* Session::hand_of(const std::string& participant) const {
+  for (const auto& h : hands_)
+    if (h.participant == participant) return &h;
+  return nullptr;
+}
+
+Reach Session::reach(const Event& e) const {
+  const auto kind = event_kind_from_string(e.kind);
+  if (!kind) return Reach{};
+  const Question* q = question(str_field(e.data, "question"));
+  const std::string asker = *kind == EventKind::question_asked ? (e.by ? e.by->participant : std::string())
+                            : q                                 ? q->asker
+                                                                : std::string();
+  switch (yst::info(*kind).visible) {
+    case Visibility::everyone: return Reach{true, {}};
+    case Visibility::staff: return Reach{false, {}};
+    case Visibility::staff_and_asker: return Reach{false, asker};
+    case Visibility::public_question: return Reach{q && q->made_public, asker};
+  }
+  return Reach{};
+}
+
 void Session::apply(const Upvote& u) {
-  if (Question* q = find_question(u.question)) q->upvoters.insert(u.voter);
+  Question* q = find_question(u.question);
+  // Upvotes are loaded after the events, so one stored before its question was merged
+  // finds it merged: it counts for the question it went into, as it did live.
+  for (int hops = 0; q && !q->merged_into.empty() && hops < 64; ++hops) q = find_question(q->merged_into);
+  if (q) q->upvoters.insert(u.voter);
 }
 
 void Session::apply(const Vote& v) {
@@ -175,9 +269,33 @@ void Session::apply(const Changes& c) {
 }
 
 json Session::question_json(const Question& q) const {
-  return json{{"question", q.id},     {"text", q.text},       {"name", q.name},
-              {"status", to_string(q.status)}, {"flagged", q.flagged}, {"upvotes", q.upvotes()}};
+  return json{{"question", q.id},
+              {"text", q.text},
+              {"name", q.name},
+              {"status", to_string(q.status)},
+              {"flagged", q.flagged},
+              {"upvotes", q.upvotes()},
+              {"merged_into", q.merged_into.empty() ? json(nullptr) : json(q.merged_into)}};
 }
+
+namespace {
+json time_or_null(const std::optional<int64_t>& t) { return t ? json(format_time_ms(*t)) : json(nullptr); }
+
+json floor_json(const Floor& f) {
+  json j = to_json(static_cast<const Actor&>(f));
+  j["seconds"] = f.seconds ? json(*f.seconds) : json(nullptr);
+  j["until"] = time_or_null(f.until_ms);
+  return j;
+}
+
+json hand_json(const Hand& h) {
+  return json{{"participant", h.participant},
+              {"name", h.name},
+              {"role", to_string(h.role)},
+              {"note", h.note},
+              {"at", format_time_ms(h.at_ms)}};
+}
+}  // namespace
 
 json Session::point_json(const Point& p) const {
   return json{{"point", p.id},
@@ -195,7 +313,9 @@ json Session::snapshot(Role viewer) const {
   }
   json points = json::array();
   for (const auto& p : points_) points.push_back(point_json(p));
-  auto opt_time = [](const std::optional<int64_t>& t) { return t ? json(format_time_ms(*t)) : json(nullptr); };
+  json hands = json::array();
+  if (is_staff(viewer))
+    for (const auto& h : hands_) hands.push_back(hand_json(h));
   return json{{"id", info_.id},
               {"title", info_.title},
               {"topic", info_.topic},
@@ -203,12 +323,33 @@ json Session::snapshot(Role viewer) const {
               {"stream_url", info_.stream_url},
               {"settings", info_.settings.to_json()},
               {"scheduled_at", info_.scheduled_at.empty() ? json(nullptr) : json(info_.scheduled_at)},
-              {"started_at", opt_time(started_ms_)},
-              {"ended_at", opt_time(ended_ms_)},
+              {"started_at", time_or_null(started_ms_)},
+              {"ended_at", time_or_null(ended_ms_)},
+              {"on_air_at", time_or_null(on_air_ms_)},
               {"featured", featured_ ? json(*featured_) : json(nullptr)},
-              {"floor", floor_ ? to_json(*floor_) : json(nullptr)},
+              {"floor", floor_ ? floor_json(*floor_) : json(nullptr)},
+              {"hands", std::move(hands)},
               {"questions", std::move(questions)},
               {"points", std::move(points)}};
+}
+
+json Session::you_json(const Caller& caller) const {
+  json votes = json::object();
+  for (const auto& p : points_)
+    if (auto it = p.votes.find(caller.participant); it != p.votes.end()) votes[p.id] = to_string(it->second.second);
+  json upvoted = json::array();
+  json mine = json::array();
+  for (const auto& q : questions_) {
+    if (q.upvoters.count(caller.participant) && q.merged_into.empty()) upvoted.push_back(q.id);
+    if (q.asker == caller.participant) mine.push_back(question_json(q));
+  }
+  json you{{"participant", caller.participant},
+           {"role", to_string(caller.role)},
+           {"name", caller.name},
+           {"votes", std::move(votes)},
+           {"upvoted", std::move(upvoted)}};
+  if (caller.role == Role::audience) you["questions"] = std::move(mine);
+  return you;
 }
 
 json Session::participants_json() const {

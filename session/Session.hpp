@@ -28,6 +28,7 @@ struct Question {
   QuestionStatus status = QuestionStatus::pending;
   bool flagged = false;
   bool made_public = false;  // the audience was told of it (question.approved)
+  std::string merged_into;   // set once folded into another question
   std::unordered_set<std::string> upvoters;
   int upvotes() const { return static_cast<int>(upvoters.size()); }
 };
@@ -40,6 +41,37 @@ struct Point {
   Tally tally;          // from the votes, as they come
   json closed_tally;    // as point.closed announced it (null while open): what the record says
   std::unordered_map<std::string, std::pair<Role, Choice>> votes;  // by participant
+};
+
+// Who holds the floor, and for how long when the host gave a time budget.
+struct Floor : Actor {
+  std::optional<int> seconds;
+  std::optional<int64_t> until_ms;
+  bool overrun = false;  // floor.overrun was announced for this grant
+};
+
+// A raised hand in the speaking queue.
+struct Hand {
+  std::string participant;
+  std::string name;
+  Role role = Role::member;
+  std::string note;
+  int64_t at_ms = 0;
+};
+
+// The minutes' sign-off: the clerk submits, the host approves.
+struct Approval {
+  std::optional<int64_t> submitted_ms;
+  std::optional<int64_t> approved_ms;
+  std::optional<Actor> approved_by;
+  std::string head;  // the chain hash the latest of the two covers
+  std::string_view status() const { return approved_ms ? "approved" : submitted_ms ? "submitted" : "draft"; }
+};
+
+// Who besides staff may see an event: everyone, or just the asker of its question.
+struct Reach {
+  bool everyone = false;
+  std::string asker;  // a participant id, or empty
 };
 
 // Upvotes and votes are not events (the contract reports them as live figures), but
@@ -98,11 +130,21 @@ class Session {
   const std::vector<Question>& questions() const { return questions_; }
   const std::vector<Point>& points() const { return points_; }
   const std::optional<std::string>& featured() const { return featured_; }
-  const std::optional<Actor>& floor() const { return floor_; }
+  const std::optional<Floor>& floor() const { return floor_; }
+  const std::vector<Hand>& hands() const { return hands_; }
+  std::optional<int64_t> on_air_ms() const { return on_air_ms_; }
+  const Approval& approval() const { return approval_; }
+  // The time origin of timecodes: the moment the picture went live, else the start.
+  std::optional<int64_t> timecode_origin_ms() const { return on_air_ms_ ? on_air_ms_ : started_ms_; }
 
   // Decides a request. On success the changes are already applied to this state; the
   // caller stores them and applies them to its committed copy once they are durable.
   Outcome handle(const Request& r, const Caller& caller, int64_t now_ms, const WordFilter* filter = nullptr);
+  // floor.overrun, once, when the floor's time budget has run out by `now_ms`; the
+  // server calls it on its tick while someone holds the floor with a budget.
+  Changes expire_floor(int64_t now_ms);
+  // Who may see an event, judged against the state it was applied to.
+  Reach reach(const Event& e) const;
 
   // The one set of rules that replays an event onto the state: the live session, a
   // session loaded at start and the minutes all go through it. Tolerant of data this
@@ -115,6 +157,9 @@ class Session {
   // The snapshot of `welcome` (without `online`, which the server adds). The audience
   // sees only questions that were made public.
   json snapshot(Role viewer) const;
+  // The caller's own state for `welcome`'s `you`: votes, upvotes, and an audience
+  // member's own questions whatever their status.
+  json you_json(const Caller& caller) const;
   json question_json(const Question& q) const;
   json point_json(const Point& p) const;
   json participants_json() const;
@@ -135,14 +180,23 @@ class Session {
   Outcome decide_ask(const Decision& d, const WordFilter* filter);
   Outcome decide_upvote(const Decision& d);
   Outcome decide_moderate(const Decision& d);
+  Outcome decide_merge(const Decision& d);
+  Outcome decide_raise_hand(const Decision& d);
+  Outcome decide_lower_hand(const Decision& d);
   Outcome decide_floor(const Decision& d);
+  Outcome decide_on_air(const Decision& d);
+  Outcome decide_submit_minutes(const Decision& d);
+  Outcome decide_approve_minutes(const Decision& d);
   Outcome decide_propose(const Decision& d);
   Outcome decide_vote(const Decision& d);
   Outcome decide_close_point(const Decision& d);
   Outcome decide_note(const Decision& d);
   json closing_data(const Point& p) const;
+  void unfeature_current(const Decision& d, std::vector<Event>& out);
+  const Hand* hand_of(const std::string& participant) const;
 
   void apply_question(EventKind kind, const Event& e);
+  void apply_floor(EventKind kind, const Event& e);
   Event make_event(int64_t now_ms, EventKind kind, const Caller* by, json data);
   Question* find_question(const std::string& id);
   Point* find_point(const std::string& id);
@@ -160,7 +214,10 @@ class Session {
   std::vector<Point> points_;
   std::unordered_map<std::string, size_t> point_index_;
   std::optional<std::string> featured_;
-  std::optional<Actor> floor_;
+  std::optional<Floor> floor_;
+  std::vector<Hand> hands_;
+  std::optional<int64_t> on_air_ms_;
+  Approval approval_;
   std::unordered_map<std::string, int64_t> last_ask_ms_;  // audience ask interval, by participant
 };
 

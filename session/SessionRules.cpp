@@ -5,6 +5,9 @@
 namespace yst {
 
 bool role_may(Role role, RequestType type, const Settings& settings) {
+  // The overlay shows what the audience sees and says nothing.
+  if (role == Role::overlay) return type == RequestType::join || type == RequestType::ping;
+  const bool speaker = role == Role::member || role == Role::department;
   switch (type) {
     case RequestType::join:
     case RequestType::ping:
@@ -14,9 +17,18 @@ bool role_may(Role role, RequestType type, const Settings& settings) {
     case RequestType::start:
     case RequestType::end:
     case RequestType::moderate:
+    case RequestType::merge:
     case RequestType::floor:
+    case RequestType::on_air:
     case RequestType::close_point:
+    case RequestType::approve_minutes:
       return role == Role::host;
+    case RequestType::raise_hand:
+      return speaker;
+    case RequestType::lower_hand:
+      return speaker || role == Role::host;
+    case RequestType::submit_minutes:
+      return role == Role::clerk;
     case RequestType::say:
       return role == Role::host || role == Role::member || role == Role::department;
     case RequestType::propose:
@@ -38,8 +50,18 @@ Outcome fail(ErrorCode code, std::string message) {
   return o;
 }
 
-bool needs_live(RequestType t) {
-  return !(t == RequestType::join || t == RequestType::note || t == RequestType::ping || t == RequestType::start);
+// Which status a request needs: most need the session live; the minutes' sign-off needs
+// it ended; the rest go at any time (start checks its own conflict).
+std::optional<Status> status_needed(RequestType t) {
+  switch (t) {
+    case RequestType::join:
+    case RequestType::note:
+    case RequestType::ping:
+    case RequestType::start: return std::nullopt;
+    case RequestType::submit_minutes:
+    case RequestType::approve_minutes: return Status::ended;
+    default: return Status::live;
+  }
 }
 
 // The moderation transitions of the contract: the event an action makes from a status,
@@ -51,10 +73,13 @@ std::optional<EventKind> moderation_event(ModerateAction action, QuestionStatus 
       if (s == S::pending) return EventKind::question_approved;
       break;
     case ModerateAction::reject:
-      if (s == S::pending || s == S::approved) return EventKind::question_rejected;
+      if (s == S::pending || s == S::approved || s == S::featured) return EventKind::question_rejected;
       break;
     case ModerateAction::feature:
       if (s == S::approved) return EventKind::question_featured;
+      break;
+    case ModerateAction::unfeature:
+      if (s == S::featured) return EventKind::question_unfeatured;
       break;
     case ModerateAction::answered:
       if (s == S::approved || s == S::featured) return EventKind::question_answered;
@@ -70,8 +95,9 @@ std::optional<EventKind> moderation_event(ModerateAction action, QuestionStatus 
 Outcome Session::handle(const Request& r, const Caller& c, int64_t now_ms, const WordFilter* filter) {
   if (!role_may(c.role, r.type, info_.settings))
     return fail(ErrorCode::forbidden, std::string(to_string(c.role)) + " may not " + std::string(to_string(r.type)));
-  if (needs_live(r.type) && status_ != Status::live)
-    return fail(ErrorCode::not_live, std::string("the session is ") + std::string(to_string(status_)));
+  if (auto needed = status_needed(r.type); needed && status_ != *needed)
+    return fail(ErrorCode::not_live, std::string("the session is ") + std::string(to_string(status_)) +
+                                         (*needed == Status::ended ? "; the minutes are signed off after the end" : ""));
 
   const Decision d{r, c, now_ms};
   switch (r.type) {
@@ -83,7 +109,13 @@ Outcome Session::handle(const Request& r, const Caller& c, int64_t now_ms, const
     case RequestType::ask: return decide_ask(d, filter);
     case RequestType::upvote: return decide_upvote(d);
     case RequestType::moderate: return decide_moderate(d);
+    case RequestType::merge: return decide_merge(d);
+    case RequestType::raise_hand: return decide_raise_hand(d);
+    case RequestType::lower_hand: return decide_lower_hand(d);
     case RequestType::floor: return decide_floor(d);
+    case RequestType::on_air: return decide_on_air(d);
+    case RequestType::submit_minutes: return decide_submit_minutes(d);
+    case RequestType::approve_minutes: return decide_approve_minutes(d);
     case RequestType::propose: return decide_propose(d);
     case RequestType::vote: return decide_vote(d);
     case RequestType::close_point: return decide_close_point(d);
@@ -103,9 +135,11 @@ Outcome Session::decide_end(const Decision& d) {
   Outcome out;
   auto& ev = out.changes.events;
   // What the end settles comes first, so that session.ended is the last word: open
-  // points close with their outcomes, and whoever holds the floor leaves it.
+  // points close with their outcomes, the featured question goes off air and whoever
+  // holds the floor leaves it.
   for (const auto& p : points_)
     if (p.open) ev.push_back(make_event(d.now_ms, EventKind::point_closed, &d.caller, closing_data(p)));
+  unfeature_current(d, ev);
   if (floor_) ev.push_back(make_event(d.now_ms, EventKind::floor_released, &d.caller, json::object()));
   ev.push_back(make_event(d.now_ms, EventKind::session_ended, &d.caller, json::object()));
   return out;
@@ -182,7 +216,63 @@ Outcome Session::decide_moderate(const Decision& d) {
     data["reason"] = d.request.reason;
   }
   Outcome out;
-  out.changes.events.push_back(make_event(d.now_ms, *kind, &d.caller, std::move(data)));
+  auto& ev = out.changes.events;
+  const bool was_public = q->made_public;
+  if (*kind == EventKind::question_featured) unfeature_current(d, ev);  // one question on air at a time
+  ev.push_back(make_event(d.now_ms, *kind, &d.caller, std::move(data)));
+  // The audience saw it, so the audience is told it is gone (the reason stays with staff).
+  if (*kind == EventKind::question_rejected && was_public)
+    ev.push_back(make_event(d.now_ms, EventKind::question_withdrawn, &d.caller, json{{"question", q->id}}));
+  return out;
+}
+
+void Session::unfeature_current(const Decision& d, std::vector<Event>& out) {
+  if (!featured_) return;
+  const Question* current = question(*featured_);
+  if (current && current->status == QuestionStatus::featured)
+    out.push_back(make_event(d.now_ms, EventKind::question_unfeatured, &d.caller, json{{"question", current->id}}));
+}
+
+Outcome Session::decide_merge(const Decision& d) {
+  using S = QuestionStatus;
+  const Question* q = question(d.request.question);
+  if (!q) return fail(ErrorCode::not_found, "no question " + d.request.question);
+  const Question* into = question(d.request.into);
+  if (!into) return fail(ErrorCode::not_found, "no question " + d.request.into);
+  if (q == into) return fail(ErrorCode::conflict, "a question cannot be merged into itself");
+  if (q->status != S::pending && q->status != S::approved && q->status != S::featured)
+    return fail(ErrorCode::conflict, "question " + q->id + " is " + std::string(to_string(q->status)));
+  if (into->status != S::approved && into->status != S::featured && into->status != S::answered)
+    return fail(ErrorCode::conflict, "question " + into->id + " is " + std::string(to_string(into->status)));
+  Outcome out;
+  auto& ev = out.changes.events;
+  if (featured_ == q->id) unfeature_current(d, ev);
+  ev.push_back(make_event(d.now_ms, EventKind::question_merged, &d.caller, json{{"question", q->id}, {"into", into->id}}));
+  out.ack["question"] = q->id;
+  out.ack["into"] = into->id;
+  out.ack["count"] = question(d.request.into)->upvotes();
+  return out;
+}
+
+Outcome Session::decide_raise_hand(const Decision& d) {
+  Outcome out;
+  if (hand_of(d.caller.participant)) return out;  // already queued
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::hand_raised, &d.caller,
+                                          json{{"participant", d.caller.participant},
+                                               {"name", d.caller.name},
+                                               {"role", to_string(d.caller.role)},
+                                               {"note", d.request.text}}));
+  return out;
+}
+
+Outcome Session::decide_lower_hand(const Decision& d) {
+  const std::string who = d.request.participant.value_or(d.caller.participant);
+  if (d.caller.role != Role::host && who != d.caller.participant)
+    return fail(ErrorCode::forbidden, "only the host lowers another participant's hand");
+  if (who != d.caller.participant && !participant(who)) return fail(ErrorCode::not_found, "no participant " + who);
+  Outcome out;
+  if (hand_of(who))
+    out.changes.events.push_back(make_event(d.now_ms, EventKind::hand_lowered, &d.caller, json{{"participant", who}}));
   return out;
 }
 
@@ -193,10 +283,52 @@ Outcome Session::decide_floor(const Decision& d) {
     return out;
   }
   const Participant* p = participant(*d.request.participant);
-  if (!p || !is_staff(p->role)) return fail(ErrorCode::not_found, "no staff participant " + *d.request.participant);
-  if (floor_ && floor_->participant == p->id) return out;
-  out.changes.events.push_back(make_event(d.now_ms, EventKind::floor_granted, &d.caller,
-                                          json{{"participant", p->id}, {"name", p->name}, {"role", to_string(p->role)}}));
+  if (!p) return fail(ErrorCode::not_found, "no participant " + *d.request.participant);
+  if (p->role != Role::host && p->role != Role::member && p->role != Role::department)
+    return fail(ErrorCode::bad_request, std::string("a ") + std::string(to_string(p->role)) + " cannot hold the floor");
+  const auto seconds = d.request.seconds;
+  if (floor_ && floor_->participant == p->id && !seconds && !floor_->seconds) return out;
+  auto& ev = out.changes.events;
+  if (hand_of(p->id))
+    ev.push_back(make_event(d.now_ms, EventKind::hand_lowered, &d.caller, json{{"participant", p->id}}));
+  json data{{"participant", p->id},
+            {"name", p->name},
+            {"role", to_string(p->role)},
+            {"seconds", seconds ? json(*seconds) : json(nullptr)},
+            {"until", seconds ? json(format_time_ms(d.now_ms + *seconds * 1000LL)) : json(nullptr)}};
+  ev.push_back(make_event(d.now_ms, EventKind::floor_granted, &d.caller, std::move(data)));
+  return out;
+}
+
+Changes Session::expire_floor(int64_t now_ms) {
+  Changes changes;
+  if (status_ != Status::live || !floor_ || !floor_->until_ms || floor_->overrun || now_ms < *floor_->until_ms)
+    return changes;
+  changes.events.push_back(make_event(now_ms, EventKind::floor_overrun, nullptr, json{{"participant", floor_->participant}}));
+  return changes;
+}
+
+Outcome Session::decide_on_air(const Decision& d) {
+  if (on_air_ms_) return fail(ErrorCode::conflict, "the broadcast is already marked on air");
+  Outcome out;
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::broadcast_on_air, &d.caller,
+                                          json{{"at", format_time_ms(d.request.at_ms.value_or(d.now_ms))}}));
+  return out;
+}
+
+Outcome Session::decide_submit_minutes(const Decision& d) {
+  if (approval_.approved_ms) return fail(ErrorCode::conflict, "the minutes are already approved");
+  Outcome out;
+  if (approval_.submitted_ms) return out;  // submitted already, waiting for the host
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::minutes_submitted, &d.caller, json{{"head", last_hash_}}));
+  return out;
+}
+
+Outcome Session::decide_approve_minutes(const Decision& d) {
+  if (approval_.approved_ms) return fail(ErrorCode::conflict, "the minutes are already approved");
+  if (!approval_.submitted_ms) return fail(ErrorCode::conflict, "the clerk has not submitted the minutes");
+  Outcome out;
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::minutes_approved, &d.caller, json{{"head", last_hash_}}));
   return out;
 }
 
@@ -236,7 +368,9 @@ Outcome Session::decide_close_point(const Decision& d) {
 
 Outcome Session::decide_note(const Decision& d) {
   Outcome out;
-  out.changes.events.push_back(make_event(d.now_ms, EventKind::note, &d.caller, json{{"text", d.request.text}}));
+  // A note written after the approval does not change what was approved: an addendum.
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::note, &d.caller,
+                                          json{{"text", d.request.text}, {"addendum", approval_.approved_ms.has_value()}}));
   return out;
 }
 

@@ -35,7 +35,7 @@ json Tally::to_json(const Settings& settings) const {
   };
   json by_role = json::object();
   for (Role r : kAllRoles)
-    if (r != Role::clerk) by_role[std::string(to_string(r))] = of_role(r);  // clerks keep the minutes; they do not vote
+    if (r != Role::clerk && r != Role::overlay) by_role[std::string(to_string(r))] = of_role(r);  // they never vote
   // Every vote at the top level; `counted` decides the outcome, `audience` is the public's
   // advisory vote (民意参考): pages show the two apart, never their sum as the result.
   return json{{"agree", total(Choice::agree)},

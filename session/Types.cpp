@@ -12,6 +12,7 @@ std::string_view to_string(Role r) {
     case Role::department: return "department";
     case Role::clerk: return "clerk";
     case Role::audience: return "audience";
+    case Role::overlay: return "overlay";
   }
   return "audience";
 }
@@ -125,6 +126,71 @@ json Settings::to_json() const {
               {"consensus_threshold", consensus_threshold},
               {"counted_roles", roles},
               {"ask_interval_s", ask_interval_s}};
+}
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+std::optional<int64_t> parse_iso8601_ms(std::string_view s) {
+  size_t i = 0;
+  auto num = [&](size_t n, int& out) {
+    if (i + n > s.size()) return false;
+    out = 0;
+    for (size_t k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    i += n;
+    return true;
+  };
+  auto lit = [&](char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  if (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d)) return std::nullopt;
+  if (!(lit('T') || lit('t') || lit(' '))) return std::nullopt;
+  if (!num(2, h) || !lit(':') || !num(2, mi)) return std::nullopt;
+  if (lit(':')) {
+    if (!num(2, sec)) return std::nullopt;
+    if (lit('.') || lit(',')) {
+      int digits = 0;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (digits < 3) ms = ms * 10 + (s[i] - '0');
+        ++digits;
+        ++i;
+      }
+      if (digits == 0) return std::nullopt;
+      for (int k = std::min(digits, 3); k < 3; ++k) ms *= 10;
+    }
+  }
+  int offset_min = 0;
+  if (lit('Z') || lit('z')) {
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    const int sign = s[i] == '-' ? -1 : 1;
+    ++i;
+    int oh = 0, om = 0;
+    if (!num(2, oh)) return std::nullopt;
+    lit(':');
+    if (i < s.size() && !num(2, om)) return std::nullopt;
+    offset_min = sign * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  if (i != s.size() || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+                 mi * 60 + sec - int64_t{offset_min} * 60;
+  return secs * 1000 + ms;
 }
 
 std::string format_time_ms(int64_t unix_ms) {

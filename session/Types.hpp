@@ -12,14 +12,16 @@ namespace yst {
 
 using json = nlohmann::json;
 
-enum class Role { host, member, department, clerk, audience };
-inline constexpr int kRoleCount = 5;
-inline constexpr Role kAllRoles[kRoleCount] = {Role::host, Role::member, Role::department, Role::clerk,
-                                              Role::audience};
+// `overlay` is a broadcast overlay or preview screen: it sees what the audience sees,
+// sends nothing and is never counted as audience.
+enum class Role { host, member, department, clerk, audience, overlay };
+inline constexpr int kRoleCount = 6;
+inline constexpr Role kAllRoles[kRoleCount] = {Role::host,  Role::member,   Role::department,
+                                              Role::clerk, Role::audience, Role::overlay};
 
 std::string_view to_string(Role r);
 std::optional<Role> role_from_string(std::string_view s);
-inline bool is_staff(Role r) { return r != Role::audience; }
+inline bool is_staff(Role r) { return r != Role::audience && r != Role::overlay; }
 
 enum class ErrorCode {
   bad_request,
@@ -86,5 +88,10 @@ struct Participant {
 
 // ISO 8601 UTC with milliseconds, e.g. 2026-11-26T21:30:00.123Z.
 std::string format_time_ms(int64_t unix_ms);
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+// An ISO 8601 timestamp with a zone (Z or ±hh:mm): only such a string names an instant;
+// anything else is nullopt rather than a guess.
+std::optional<int64_t> parse_iso8601_ms(std::string_view s);
 
 }  // namespace yst

@@ -9,22 +9,33 @@ namespace {
 using enum EventKind;
 constexpr Visibility all = Visibility::everyone;
 constexpr Visibility staff = Visibility::staff;
+constexpr Visibility asker = Visibility::staff_and_asker;
+constexpr Visibility if_public = Visibility::public_question;
 
 // Data table: one row per kind, in the order of the enum.
 constexpr std::array kEventKinds{
     EventKindInfo{session_started, "session.started", all, {"议事厅开始", "Session started"}},
     EventKindInfo{session_ended, "session.ended", all, {"议事厅结束", "Session ended"}},
     EventKindInfo{statement, "statement", all, {"发言", "Statement"}},
-    EventKindInfo{question_asked, "question.asked", staff, {"新提问（待审核）", "New question (pending)"}},
+    EventKindInfo{question_asked, "question.asked", asker, {"新提问（待审核）", "New question (pending)"}},
     EventKindInfo{question_approved, "question.approved", all, {"听众提问", "Audience question"}},
-    EventKindInfo{question_rejected, "question.rejected", staff, {"提问未公开", "Question not published"}},
+    EventKindInfo{question_rejected, "question.rejected", asker, {"提问未公开", "Question not published"}},
     EventKindInfo{question_featured, "question.featured", all, {"主持人选定当前问题", "The host featured a question"}},
     EventKindInfo{question_answered, "question.answered", all, {"问题已答复", "Question answered"}},
+    EventKindInfo{question_unfeatured, "question.unfeatured", all, {"问题撤下直播", "Question taken off air"}},
+    EventKindInfo{question_withdrawn, "question.withdrawn", all, {"问题已撤回", "Question withdrawn"}},
+    EventKindInfo{question_merged, "question.merged", if_public, {"问题合并", "Question merged"}},
+    EventKindInfo{hand_raised, "hand.raised", staff, {"申请发言", "Hand raised"}},
+    EventKindInfo{hand_lowered, "hand.lowered", staff, {"取消发言申请", "Hand lowered"}},
     EventKindInfo{floor_granted, "floor.granted", all, {"获得发言", "Has the floor"}},
+    EventKindInfo{floor_overrun, "floor.overrun", all, {"发言超时", "Time is up"}},
     EventKindInfo{floor_released, "floor.released", all, {"发言结束", "Floor released"}},
+    EventKindInfo{broadcast_on_air, "broadcast.on_air", all, {"直播画面开始", "On air"}},
     EventKindInfo{point_proposed, "point.proposed", all, {"提出共识点", "Point proposed"}},
     EventKindInfo{point_closed, "point.closed", all, {"共识点表决结束", "Vote closed"}},
     EventKindInfo{note, "note", staff, {"记录", "Note"}},
+    EventKindInfo{minutes_submitted, "minutes.submitted", staff, {"纪要已提交审核", "Minutes submitted"}},
+    EventKindInfo{minutes_approved, "minutes.approved", all, {"纪要已审核通过", "Minutes approved"}},
 };
 
 constexpr bool rows_follow_enum() {
@@ -40,6 +51,7 @@ constexpr Term kRoles[]{
     {"department", {"部门代表", "Department"}},
     {"clerk", {"记录员", "Clerk"}},
     {"audience", {"听众", "Audience"}},
+    {"overlay", {"直播画面", "Overlay"}},
 };
 constexpr Term kSessionStatus[]{
     {"scheduled", {"未开始", "Not started"}},
@@ -52,6 +64,7 @@ constexpr Term kQuestionStatus[]{
     {"featured", {"正在回应", "Being answered"}},
     {"answered", {"已答复", "Answered"}},
     {"rejected", {"未公开", "Not published"}},
+    {"merged", {"已合并", "Merged"}},
 };
 constexpr Term kPointStatus[]{
     {"open", {"表决中", "Voting"}},
@@ -66,6 +79,11 @@ constexpr Term kChoice[]{
     {"disagree", {"反对", "Disagree"}},
     {"abstain", {"弃权", "Abstain"}},
 };
+constexpr Term kApproval[]{
+    {"draft", {"草稿", "Draft"}},
+    {"submitted", {"已提交审核", "Submitted"}},
+    {"approved", {"已审核", "Approved"}},
+};
 constexpr TermGroup kTermGroups[]{
     {"role", kRoles},
     {"session_status", kSessionStatus},
@@ -73,6 +91,7 @@ constexpr TermGroup kTermGroups[]{
     {"point_status", kPointStatus},
     {"outcome", kOutcome},
     {"choice", kChoice},
+    {"approval", kApproval},
 };
 
 // JavaScript string literal; the table holds no quote or backslash, but a future label
@@ -85,6 +104,18 @@ std::string js_string(std::string_view s) {
   }
   out.push_back('\'');
   return out;
+}
+
+// The pages' names: 'all', 'staff', 'asker' (staff and the asker), 'public' (everyone
+// when the question was public, else staff and the asker).
+std::string_view visibility_name(Visibility v) {
+  switch (v) {
+    case Visibility::everyone: return "all";
+    case Visibility::staff: return "staff";
+    case Visibility::staff_and_asker: return "asker";
+    case Visibility::public_question: return "public";
+  }
+  return "staff";
 }
 
 std::string js_label(const Label& l) { return "zh: " + js_string(l.zh) + ", en: " + js_string(l.en); }
@@ -108,6 +139,7 @@ std::string_view to_string(QuestionStatus s) {
     case QuestionStatus::featured: return "featured";
     case QuestionStatus::answered: return "answered";
     case QuestionStatus::rejected: return "rejected";
+    case QuestionStatus::merged: return "merged";
   }
   return "pending";
 }
@@ -134,6 +166,7 @@ std::string_view page_path(Role r) {
     case Role::department: return "/p/";
     case Role::clerk: return "/clerk/";
     case Role::audience: return "/s/";
+    case Role::overlay: return "/overlay/";
   }
   return "/s/";
 }
@@ -145,8 +178,8 @@ std::string vocabulary_js() {
       "// Each event kind once: who may see it and its label; each status one word.\n\n"
       "export const EVENT_KINDS = {\n";
   for (const auto& row : kEventKinds)
-    js += "  " + js_string(row.wire) + ": { visible: " + (row.visible == Visibility::staff ? "'staff'" : "'all'") +
-          ", " + js_label(row.label) + " },\n";
+    js += "  " + js_string(row.wire) + ": { visible: " + js_string(visibility_name(row.visible)) + ", " +
+          js_label(row.label) + " },\n";
   js += "};\n\nexport const LABELS = {\n";
   for (const auto& g : kTermGroups) {
     js += "  " + std::string(g.name) + ": {\n";

@@ -21,14 +21,25 @@ enum class EventKind {
   question_rejected,
   question_featured,
   question_answered,
+  question_unfeatured,
+  question_withdrawn,
+  question_merged,
+  hand_raised,
+  hand_lowered,
   floor_granted,
+  floor_overrun,
   floor_released,
+  broadcast_on_air,
   point_proposed,
   point_closed,
   note,
+  minutes_submitted,
+  minutes_approved,
 };
 
-enum class Visibility { everyone, staff };
+// Who sees an event of a kind: everyone; staff; staff and the question's asker; or, for
+// a question that was made public, everyone, else staff and its asker.
+enum class Visibility { everyone, staff, staff_and_asker, public_question };
 
 struct Label {
   std::string_view zh;
@@ -48,7 +59,7 @@ inline std::string_view to_string(EventKind k) { return info(k).wire; }
 // Stored events may come from another release: an unknown kind is kept, never applied.
 std::optional<EventKind> event_kind_from_string(std::string_view wire);
 
-enum class QuestionStatus { pending, approved, featured, answered, rejected };
+enum class QuestionStatus { pending, approved, featured, answered, rejected, merged };
 std::string_view to_string(QuestionStatus s);
 
 // One word for each value a page or an export shows, by group ("role", "session_status",

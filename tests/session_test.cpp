@@ -22,6 +22,7 @@ struct Fixture {
   Caller clerk{"p_clerk", Role::clerk, "记录员"};
   Caller aud{Session::audience_participant_id("s1", "client-aaaa"), Role::audience, "听众甲"};
   Caller aud2{Session::audience_participant_id("s1", "client-bbbb"), Role::audience, "听众乙"};
+  Caller overlay{"overlay", Role::overlay, "直播画面"};
   int64_t now = kT0;
 
   Fixture(Settings settings = {}) : s(SessionInfo{"s1", "标题", "议题", "", "", settings, kT0}) {
@@ -89,8 +90,8 @@ ErrorCode code_of(const Outcome& o) { return o.error ? o.error->code : ErrorCode
 TEST(Permissions, EveryRoleAndRequestMatchesTheContractTable) {
   // The contract's "who" column; vote by the audience depends on audience_can_vote.
   const std::map<RequestType, std::set<Role>> allowed = {
-      {RequestType::join, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
-      {RequestType::ping, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
+      {RequestType::join, {Role::host, Role::member, Role::department, Role::clerk, Role::audience, Role::overlay}},
+      {RequestType::ping, {Role::host, Role::member, Role::department, Role::clerk, Role::audience, Role::overlay}},
       {RequestType::start, {Role::host}},
       {RequestType::end, {Role::host}},
       {RequestType::say, {Role::host, Role::member, Role::department}},
@@ -98,6 +99,12 @@ TEST(Permissions, EveryRoleAndRequestMatchesTheContractTable) {
       {RequestType::upvote, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
       {RequestType::moderate, {Role::host}},
       {RequestType::floor, {Role::host}},
+      {RequestType::merge, {Role::host}},
+      {RequestType::raise_hand, {Role::member, Role::department}},
+      {RequestType::lower_hand, {Role::host, Role::member, Role::department}},
+      {RequestType::on_air, {Role::host}},
+      {RequestType::submit_minutes, {Role::clerk}},
+      {RequestType::approve_minutes, {Role::host}},
       {RequestType::propose, {Role::host, Role::member, Role::clerk}},
       {RequestType::vote, {Role::host, Role::member, Role::department, Role::audience}},
       {RequestType::close_point, {Role::host}},
@@ -131,7 +138,7 @@ TEST(Permissions, EveryForbiddenPairIsRefusedByTheSessionWithoutChange) {
       Fixture f;
       f.start();
       const Caller& c = role == Role::host ? f.host : role == Role::member ? f.member : role == Role::department ? f.dept
-                        : role == Role::clerk ? f.clerk : f.aud;
+                        : role == Role::clerk ? f.clerk : role == Role::overlay ? f.overlay : f.aud;
       Request r = Fixture::req(t);
       r.text = "x";
       r.question = "q1";
@@ -228,7 +235,7 @@ TEST(Questions, EveryTransitionAllowedAndRefused) {
   const std::map<S, std::map<A, S>> allowed = {
       {S::pending, {{A::approve, S::approved}, {A::reject, S::rejected}}},
       {S::approved, {{A::feature, S::featured}, {A::answered, S::answered}, {A::reject, S::rejected}}},
-      {S::featured, {{A::answered, S::answered}}},
+      {S::featured, {{A::answered, S::answered}, {A::unfeature, S::approved}, {A::reject, S::rejected}}},
       {S::answered, {}},
       {S::rejected, {}},
   };
@@ -244,7 +251,7 @@ TEST(Questions, EveryTransitionAllowedAndRefused) {
     if (target == S::answered) f.moderate("q1", A::answered);
   };
   for (const auto& [from, moves] : allowed) {
-    for (A action : {A::approve, A::reject, A::feature, A::answered}) {
+    for (A action : {A::approve, A::reject, A::feature, A::unfeature, A::answered}) {
       Fixture f;
       f.start();
       reach(f, from);
@@ -259,7 +266,9 @@ TEST(Questions, EveryTransitionAllowedAndRefused) {
       } else {
         EXPECT_FALSE(o.error) << to_string(from) << " action " << static_cast<int>(action);
         EXPECT_EQ(f.s.question("q1")->status, it->second);
-        EXPECT_EQ(f.s.last_seq(), before + 1);
+        // Rejecting a question the audience saw also withdraws it from them.
+        const bool withdrawn = action == A::reject && from != S::pending;
+        EXPECT_EQ(f.s.last_seq(), before + (withdrawn ? 2 : 1));
       }
     }
   }
@@ -482,9 +491,10 @@ TEST(Lifecycle, EndReleasesTheFloorAndNothingOutlivesTheSession) {
   g.participant = "p_mem";
   ASSERT_FALSE(f.run(f.host, g).error);
   auto o = f.run(f.host, Fixture::req(RequestType::end));
-  ASSERT_EQ(o.changes.events.size(), 2u);
-  EXPECT_EQ(o.changes.events[0].kind, "floor.released");
-  EXPECT_EQ(o.changes.events[1].kind, "session.ended");
+  ASSERT_EQ(o.changes.events.size(), 3u);
+  EXPECT_EQ(o.changes.events[0].kind, "question.unfeatured");
+  EXPECT_EQ(o.changes.events[1].kind, "floor.released");
+  EXPECT_EQ(o.changes.events[2].kind, "session.ended");
   for (Role viewer : {Role::audience, Role::host}) {
     auto snap = f.s.snapshot(viewer);
     EXPECT_TRUE(snap["floor"].is_null());

@@ -95,7 +95,7 @@ void check_text(const std::string& s, size_t min_chars, size_t max_chars, const 
 
 const std::map<RequestType, std::set<Role>>& contract_who() {
   static const std::map<RequestType, std::set<Role>> who = {
-      {RequestType::join, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
+      {RequestType::join, {Role::host, Role::member, Role::department, Role::clerk, Role::audience, Role::overlay}},
       {RequestType::start, {Role::host}},
       {RequestType::end, {Role::host}},
       {RequestType::say, {Role::host, Role::member, Role::department}},
@@ -103,11 +103,17 @@ const std::map<RequestType, std::set<Role>>& contract_who() {
       {RequestType::upvote, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
       {RequestType::moderate, {Role::host}},
       {RequestType::floor, {Role::host}},
+      {RequestType::merge, {Role::host}},
+      {RequestType::raise_hand, {Role::member, Role::department}},
+      {RequestType::lower_hand, {Role::host, Role::member, Role::department}},
+      {RequestType::on_air, {Role::host}},
+      {RequestType::submit_minutes, {Role::clerk}},
+      {RequestType::approve_minutes, {Role::host}},
       {RequestType::propose, {Role::host, Role::member, Role::clerk}},
       {RequestType::vote, {Role::host, Role::member, Role::department, Role::audience}},  // audience: setting
       {RequestType::close_point, {Role::host}},
       {RequestType::note, {Role::clerk}},
-      {RequestType::ping, {Role::host, Role::member, Role::department, Role::clerk, Role::audience}},
+      {RequestType::ping, {Role::host, Role::member, Role::department, Role::clerk, Role::audience, Role::overlay}},
   };
   return who;
 }
@@ -125,6 +131,7 @@ Caller caller_for(Role r) {
     case Role::department: return {"p_dept", Role::department, "住建局"};
     case Role::clerk: return {"p_clerk", Role::clerk, "记录员"};
     case Role::audience: return {Session::audience_participant_id("s1", "fuzz-client-01"), Role::audience, "听众"};
+    case Role::overlay: return {"overlay", Role::overlay, "直播画面"};
   }
   return {};
 }
@@ -219,11 +226,11 @@ void check_parsed(const Request& r) {
       break;
     case RequestType::join:
       check_text(r.session, 1, 64, "session");
-      if (r.claimed_role) {
+      if (r.claimed_role == Role::audience) {
         check_text(r.name, 1, 32, "name");
         CHECK(r.client_id.size() >= 8 && r.client_id.size() <= 64, r.client_id);
         for (char ch : r.client_id) CHECK(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-');
-      } else {
+      } else if (!r.claimed_role) {
         check_text(r.token, 1, 256, "token");
       }
       if (r.after) CHECK(*r.after >= 0);

@@ -6,16 +6,25 @@ export const EVENT_KINDS = {
   'session.started': { visible: 'all', zh: '议事厅开始', en: 'Session started' },
   'session.ended': { visible: 'all', zh: '议事厅结束', en: 'Session ended' },
   'statement': { visible: 'all', zh: '发言', en: 'Statement' },
-  'question.asked': { visible: 'staff', zh: '新提问（待审核）', en: 'New question (pending)' },
+  'question.asked': { visible: 'asker', zh: '新提问（待审核）', en: 'New question (pending)' },
   'question.approved': { visible: 'all', zh: '听众提问', en: 'Audience question' },
-  'question.rejected': { visible: 'staff', zh: '提问未公开', en: 'Question not published' },
+  'question.rejected': { visible: 'asker', zh: '提问未公开', en: 'Question not published' },
   'question.featured': { visible: 'all', zh: '主持人选定当前问题', en: 'The host featured a question' },
   'question.answered': { visible: 'all', zh: '问题已答复', en: 'Question answered' },
+  'question.unfeatured': { visible: 'all', zh: '问题撤下直播', en: 'Question taken off air' },
+  'question.withdrawn': { visible: 'all', zh: '问题已撤回', en: 'Question withdrawn' },
+  'question.merged': { visible: 'public', zh: '问题合并', en: 'Question merged' },
+  'hand.raised': { visible: 'staff', zh: '申请发言', en: 'Hand raised' },
+  'hand.lowered': { visible: 'staff', zh: '取消发言申请', en: 'Hand lowered' },
   'floor.granted': { visible: 'all', zh: '获得发言', en: 'Has the floor' },
+  'floor.overrun': { visible: 'all', zh: '发言超时', en: 'Time is up' },
   'floor.released': { visible: 'all', zh: '发言结束', en: 'Floor released' },
+  'broadcast.on_air': { visible: 'all', zh: '直播画面开始', en: 'On air' },
   'point.proposed': { visible: 'all', zh: '提出共识点', en: 'Point proposed' },
   'point.closed': { visible: 'all', zh: '共识点表决结束', en: 'Vote closed' },
   'note': { visible: 'staff', zh: '记录', en: 'Note' },
+  'minutes.submitted': { visible: 'staff', zh: '纪要已提交审核', en: 'Minutes submitted' },
+  'minutes.approved': { visible: 'all', zh: '纪要已审核通过', en: 'Minutes approved' },
 };
 
 export const LABELS = {
@@ -25,6 +34,7 @@ export const LABELS = {
     department: { zh: '部门代表', en: 'Department' },
     clerk: { zh: '记录员', en: 'Clerk' },
     audience: { zh: '听众', en: 'Audience' },
+    overlay: { zh: '直播画面', en: 'Overlay' },
   },
   session_status: {
     scheduled: { zh: '未开始', en: 'Not started' },
@@ -37,6 +47,7 @@ export const LABELS = {
     featured: { zh: '正在回应', en: 'Being answered' },
     answered: { zh: '已答复', en: 'Answered' },
     rejected: { zh: '未公开', en: 'Not published' },
+    merged: { zh: '已合并', en: 'Merged' },
   },
   point_status: {
     open: { zh: '表决中', en: 'Voting' },
@@ -51,6 +62,11 @@ export const LABELS = {
     disagree: { zh: '反对', en: 'Disagree' },
     abstain: { zh: '弃权', en: 'Abstain' },
   },
+  approval: {
+    draft: { zh: '草稿', en: 'Draft' },
+    submitted: { zh: '已提交审核', en: 'Submitted' },
+    approved: { zh: '已审核', en: 'Approved' },
+  },
 };
 
 // The page each role's join link opens (its id follows; staff add #token=...).
@@ -60,4 +76,5 @@ export const PAGES = {
   department: '/p/',
   clerk: '/clerk/',
   audience: '/s/',
+  overlay: '/overlay/',
 };
