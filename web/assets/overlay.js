@@ -1,6 +1,6 @@
 // The broadcast overlay (/overlay/{id}): a transparent 1920x1080 browser
 // source. It joins as an audience member that only listens.
-import { $, h, clear, sessionIdFromPath } from './dom.js';
+import { $, h, clear, sessionIdFromPath, renderScheduler } from './dom.js';
 import { t, applyI18n, roleLabel } from './i18n.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
@@ -77,12 +77,7 @@ function renderAll() {
   renderPoints();
   renderOnline();
 }
-let queued = false;
-function scheduleRender() {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(() => { queued = false; renderAll(); });
-}
+const scheduleRender = renderScheduler(renderAll);
 
 const conn = new Conn({
   session: sid,
