@@ -2,13 +2,14 @@
 // The admin token lives in sessionStorage only (gone when the tab closes);
 // join tokens are shown once and kept nowhere.
 import { $, h, clear, toast, withLang, fmtDateTime } from './dom.js';
-import { t, applyI18n, statusLabel } from './i18n.js';
+import { t, statusLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { api } from './api.js';
 import { linkItem } from './links.js';
 import { errorText, statusPill } from './feed.js';
 import { PAGES } from './vocabulary.js';
 
-applyI18n();
+startPage();
 document.title = `${t('admin.title')} · ${t('brand')}`;
 const KEY = 'yst.admin_token';
 let token = '';

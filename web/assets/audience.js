@@ -1,13 +1,14 @@
 // The audience page (/s/{id}): a phone in an in-app browser on a weak network.
 import { $, h, clear, sessionIdFromPath, safeUrl, renderScheduler, drawnFrom } from './dom.js';
-import { t, applyI18n } from './i18n.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
 import {
   renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, questionBadge,
 } from './feed.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const st = new SessionState();
 const feed = new Feed($('#feed'), { newestFirst: true, max: 300 });

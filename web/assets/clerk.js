@@ -1,13 +1,14 @@
 // The clerk's desk (/clerk/{id}#token=...): the minutes as they grow, notes,
 // exports and the hash-chain check.
 import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime, renderScheduler } from './dom.js';
-import { t, applyI18n } from './i18n.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
 import { renderEvent, pointCard, standardGroups, showConnState, errorText, statusPill } from './feed.js';
 import { api, download } from './api.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();

@@ -1,6 +1,7 @@
 // The host's console (/host/{id}#token=...): moderation, the floor, points.
 import { $, h, clear, sessionIdFromPath, tokenFromHash, toast, isTyping, renderScheduler, drawnFrom } from './dom.js';
-import { t, applyI18n, roleLabel, choiceLabel } from './i18n.js';
+import { t, roleLabel, choiceLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
 import {
@@ -11,7 +12,7 @@ import { api } from './api.js';
 import { linkItem } from './links.js';
 import { LABELS } from './vocabulary.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();

@@ -1,11 +1,12 @@
 // The front page (/): sessions live now, upcoming, ended.
 import { $, h, clear, withLang, fmtDateTime } from './dom.js';
-import { t, applyI18n } from './i18n.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { api } from './api.js';
 import { errorText, statusPill } from './feed.js';
 import { PAGES } from './vocabulary.js';
 
-applyI18n();
+startPage();
 document.title = t('brand');
 
 function card(s) {

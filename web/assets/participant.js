@@ -1,13 +1,14 @@
 // Members and departments (/p/{id}#token=...): speak, answer, propose, vote.
 import { $, h, clear, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
-import { t, applyI18n, roleLabel, choiceLabel } from './i18n.js';
+import { t, roleLabel, choiceLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
 import {
   renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, featuredByline,
 } from './feed.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();
