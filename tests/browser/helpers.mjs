@@ -8,6 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { PAGES } from '../../web/assets/vocabulary.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
@@ -163,10 +164,7 @@ export async function makeSession(srv, { title = '测试议事厅', topic = '', 
   return out;
 }
 
-export const link = (srv, role, sid, token) => {
-  const prefix = { host: 'host', member: 'p', department: 'p', clerk: 'clerk' }[role];
-  return `${srv.base}/${prefix}/${sid}#token=${token}`;
-};
+export const link = (srv, role, sid, token) => `${srv.base}${PAGES[role]}${sid}#token=${token}`;
 
 // Answers the audience page's first-visit nickname prompt.
 export async function enterAudience(page, nickname) {

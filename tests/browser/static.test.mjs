@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WEB, CHROMIUM, launchBrowser, watch } from './helpers.mjs';
 import { startStatic } from './static-server.mjs';
+import { LABELS } from '../../web/assets/vocabulary.js';
 
 const read = (f) => fs.readFileSync(path.join(WEB, f), 'utf8');
 const HTML = fs.readdirSync(WEB).filter((f) => f.endsWith('.html'));
@@ -38,8 +40,10 @@ test('the audience page weighs under 100 KB uncompressed, shared modules include
 });
 
 test('the dictionary has every key in both languages', async () => {
-  // i18n.js reads location.search when imported: import it with that stubbed.
-  const src = read('assets/i18n.js').replace(/location\.search/g, "''");
+  // i18n.js reads location.search when imported: import it with that stubbed (and
+  // its import of the vocabulary made absolute: a data: URL has no folder).
+  const vocabulary = pathToFileURL(path.join(WEB, 'assets/vocabulary.js')).href;
+  const src = read('assets/i18n.js').replace(/location\.search/g, "''").replace("'./vocabulary.js'", `'${vocabulary}'`);
   const { dictionaries: dict } = await import(`data:text/javascript,${encodeURIComponent(src)}`);
   const zh = Object.keys(dict.zh).sort();
   const en = Object.keys(dict.en).sort();
@@ -49,6 +53,16 @@ test('the dictionary has every key in both languages', async () => {
   for (const f of JS) for (const m of read(f).matchAll(/\bt\('([a-zA-Z.]+)'/g)) used.add(m[1]);
   const missingKeys = [...used].filter((k) => !(k in dict.zh));
   assert.deepEqual(missingKeys, []);
+});
+
+test('every data-label in the pages names a word of the vocabulary', () => {
+  const refs = HTML.flatMap((f) => [...read(f).matchAll(/data-label="([^"]+)"/g)].map((m) => m[1]));
+  assert.ok(refs.length > 0);
+  const unknown = refs.filter((r) => {
+    const [table, value] = r.split('.');
+    return !(LABELS[table] && Object.hasOwn(LABELS[table], value));
+  });
+  assert.deepEqual(unknown, []);
 });
 
 test('no inline scripts, handlers or styles; no HTML sinks in scripts', () => {
@@ -83,7 +97,8 @@ test('every page loads under the CSP without a script error', { skip: fs.existsS
       // The stand-in has no WebSocket and no API: only those may fail.
       const real = problems.filter((p) => !/\/ws\b|\/api\/|HTTP 404|status of 404/.test(p));
       assert.deepEqual(real, [], u);
-      const untranslated = await page.$$eval('[data-i18n]', (els) => els.filter((e) => !e.textContent.trim()).map((e) => e.dataset.i18n));
+      const untranslated = await page.$$eval('[data-i18n], [data-label]',
+        (els) => els.filter((e) => !e.textContent.trim()).map((e) => e.dataset.i18n || e.dataset.label));
       assert.deepEqual(untranslated, [], `${u}: empty labels`);
       await context.close();
     }

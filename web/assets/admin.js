@@ -2,12 +2,14 @@
 // The admin token lives in sessionStorage only (gone when the tab closes);
 // join tokens are shown once and kept nowhere.
 import { $, h, clear, toast, withLang, fmtDateTime } from './dom.js';
-import { t, applyI18n, statusLabel } from './i18n.js';
-import { api, joinLink } from './api.js';
+import { t, statusLabel } from './i18n.js';
+import { startPage } from './page.js';
+import { api } from './api.js';
 import { linkItem } from './links.js';
-import { errorText } from './feed.js';
+import { errorText, statusPill } from './feed.js';
+import { PAGES } from './vocabulary.js';
 
-applyI18n();
+startPage();
 document.title = `${t('admin.title')} · ${t('brand')}`;
 const KEY = 'yst.admin_token';
 let token = '';
@@ -62,11 +64,12 @@ $('#create-form').addEventListener('submit', async (e) => {
   try {
     const res = await api('/api/sessions', { method: 'POST', token, body });
     ok();
-    const list = clear($('#created-links'));
-    list.append(
-      linkItem(t('admin.hostLink'), 'host', joinLink('host', res.id, res.host_token)),
-      linkItem(t('admin.audienceLink'), 'audience', `${location.origin}/s/${encodeURIComponent(res.id)}`),
-      linkItem(t('admin.overlayLink'), null, `${location.origin}/overlay/${encodeURIComponent(res.id)}`));
+    // The server's links, on its public address (which may not be this page's).
+    const overlay = new URL(`/overlay/${encodeURIComponent(res.id)}`, res.links.audience).href;
+    clear($('#created-links')).append(
+      linkItem(t('admin.hostLink'), 'host', res.links.host),
+      linkItem(t('admin.audienceLink'), 'audience', res.links.audience),
+      linkItem(t('admin.overlayLink'), null, overlay));
     $('#created').hidden = false;
     $('#create-form').reset();
     await loadSessions();
@@ -86,7 +89,7 @@ $('#add-form').addEventListener('submit', async (e) => {
     const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
     ok();
     const s = sessions.find((x) => x.id === id);
-    const li = linkItem(name, role, joinLink(role, id, res.token));
+    const li = linkItem(name, role, res.link);
     if (s) li.prepend(h('p', { class: 'muted small', text: s.title }));
     $('#links').prepend(li);
     $('#add-name').value = '';
@@ -110,11 +113,11 @@ async function loadSessions() {
     const eid = encodeURIComponent(s.id);
     ul.append(h('li', { class: 'session-item', data: { id: s.id } },
       h('div', { class: 'session-main' },
-        h('span', { class: `pill status-${s.status}`, text: statusLabel(s.status) }),
+        statusPill(s.status),
         h('b', { class: 'session-title', text: s.title }),
         h('span', { class: 'muted small', text: fmtDateTime(s.started_at || s.scheduled_at) })),
       h('div', { class: 'session-links' },
-        h('a', { href: withLang(`/s/${eid}`), text: t('admin.audienceLink') }),
+        h('a', { href: withLang(`${PAGES.audience}${eid}`), text: t('admin.audienceLink') }),
         h('a', { href: withLang(`/overlay/${eid}`), text: t('admin.overlayLink') }),
         h('a', { href: `/api/sessions/${eid}/qr.svg`, text: t('admin.qr') }),
         s.status === 'ended' ? h('a', { href: `/api/sessions/${eid}/minutes?format=html`, text: t('index.minutes') }) : null)));

@@ -58,9 +58,3 @@ export function filenameFrom(cd) {
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd);
   return plain ? plain[1].trim() : '';
 }
-
-export const joinPath = (role, sid, token) => {
-  const prefix = role === 'host' ? 'host' : role === 'clerk' ? 'clerk' : role === 'audience' ? 's' : 'p';
-  return role === 'audience' ? `/s/${encodeURIComponent(sid)}` : `/${prefix}/${encodeURIComponent(sid)}#token=${encodeURIComponent(token)}`;
-};
-export const joinLink = (role, sid, token) => `${location.origin}${joinPath(role, sid, token)}`;

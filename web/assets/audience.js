@@ -1,11 +1,14 @@
 // The audience page (/s/{id}): a phone in an in-app browser on a weak network.
-import { $, h, clear, sessionIdFromPath, safeUrl } from './dom.js';
-import { t, applyI18n, statusLabel } from './i18n.js';
+import { $, h, clear, sessionIdFromPath, safeUrl, renderScheduler, drawnFrom } from './dom.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
-import { renderEvent, Feed, pointCard, standardGroups, connBanner, errorText, speaker } from './feed.js';
+import {
+  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, questionBadge,
+} from './feed.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const st = new SessionState();
 const feed = new Feed($('#feed'), { newestFirst: true, max: 300 });
@@ -83,9 +86,7 @@ function renderHeader() {
   document.title = st.title ? `${st.title} · ${t('brand')}` : t('brand');
   $('#title').textContent = st.title || t('brand');
   $('#topic').textContent = st.topic || '';
-  const pill = $('#status');
-  pill.textContent = statusLabel(st.status);
-  pill.className = `pill status-${st.status || 'none'}`;
+  statusPill(st.status, $('#status'));
   const f = st.floor;
   const fl = $('#floor');
   clear(fl);
@@ -125,12 +126,7 @@ function renderStream() {
 
 // Lists are rebuilt only when what they show changed, so that a focused
 // button keeps its focus while events stream in.
-const drawn = {};
-function unchanged(part, key) {
-  if (drawn[part] === key) return true;
-  drawn[part] = key;
-  return false;
-}
+const unchanged = drawnFrom();
 
 function renderFeatured() {
   const q = st.featuredQuestion();
@@ -193,8 +189,7 @@ function renderQuestions() {
       h('div', { class: 'q-body' },
         h('p', { class: 'text', text: q.text }),
         h('p', { class: 'muted small' }, speaker(q.name, null),
-          q.status === 'featured' && q.question === st.featured ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
-          q.status === 'answered' ? h('span', { class: 'badge ok', text: t('q.status.answered') }) : null,
+          questionBadge(q, st.featured),
           mine.has(q.question) ? h('span', { class: 'badge', text: t('q.mine') }) : null)),
       upvoteButton(q.question)));
   }
@@ -209,12 +204,7 @@ function renderAll() {
   $('#feed-empty').hidden = $('#feed').children.length > 0;
 }
 
-let renderQueued = false;
-function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => { renderQueued = false; renderAll(); });
-}
+const scheduleRender = renderScheduler(renderAll);
 
 // ---- asking ----
 const askText = $('#ask-text');
@@ -356,21 +346,14 @@ const conn = new Conn({
   onReset() {
     feed.clear();
     upButtons.clear();
-    for (const k of Object.keys(drawn)) delete drawn[k];
+    unchanged.forget();
   },
-  onStatus(state, info) {
-    connBanner($('#banner'), state, info);
-    document.body.dataset.conn = state;
-  },
+  onStatus: showConnState,
 });
 
 // Re-sorting the question list on every upvote would make it jump under a
 // finger: at most twice a second.
-let qTimer = 0;
-function scheduleQuestions() {
-  if (qTimer) return;
-  qTimer = setTimeout(() => { qTimer = 0; renderQuestions(); }, 500);
-}
+const scheduleQuestions = renderScheduler(renderQuestions, 500);
 
 // ---- tabs ----
 function selectTab(which) {
@@ -397,7 +380,7 @@ $('#rename').addEventListener('click', async () => {
 });
 
 async function main() {
-  if (!sid) { connBanner($('#banner'), 'fatal', { code: 'not_found' }); return; }
+  if (!sid) { showConnState('fatal', { code: 'not_found' }); return; }
   renderAll();
   renderCount();
   if (!nickname) await askNickname(true);

@@ -1,13 +1,14 @@
 // The clerk's desk (/clerk/{id}#token=...): the minutes as they grow, notes,
 // exports and the hash-chain check.
-import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime } from './dom.js';
-import { t, applyI18n, statusLabel } from './i18n.js';
+import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime, renderScheduler } from './dom.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
-import { renderEvent, pointCard, standardGroups, connBanner, errorText } from './feed.js';
+import { renderEvent, pointCard, standardGroups, showConnState, errorText, statusPill } from './feed.js';
 import { api, download } from './api.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();
@@ -60,9 +61,7 @@ function renderHeader() {
   document.title = `${t('clerk.role')} · ${st.title || t('brand')}`;
   $('#title').textContent = st.title || '';
   $('#topic').textContent = st.topic ? t('clerk.topicLine', { topic: st.topic }) : '';
-  const pill = $('#status');
-  pill.textContent = statusLabel(st.status);
-  pill.className = `pill status-${st.status || 'none'}`;
+  statusPill(st.status, $('#status'));
   const qs = [...st.questions.values()];
   $('#stats').textContent = t('clerk.stats', {
     q: qs.length,
@@ -82,12 +81,7 @@ function renderPoints() {
   }
 }
 
-let queued = false;
-function scheduleRender() {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(() => { queued = false; renderHeader(); renderPoints(); });
-}
+const scheduleRender = renderScheduler(() => { renderHeader(); renderPoints(); });
 
 let welcomed = false;
 const conn = new Conn({
@@ -114,7 +108,7 @@ const conn = new Conn({
     if (st.applyLive(msg) === 'tally') scheduleRender();
   },
   onReset() { clear(timeline); rendered.clear(); welcomed = false; },
-  onStatus(state, info) { connBanner($('#banner'), state, info); document.body.dataset.conn = state; },
+  onStatus: showConnState,
 });
 
 // ---- notes ----
@@ -179,5 +173,5 @@ $('#btn-verify').addEventListener('click', async () => {
 });
 
 renderNoteCount();
-if (!token) connBanner($('#banner'), 'fatal', { code: 'unauthorized' });
+if (!token) showConnState('fatal', { code: 'unauthorized' });
 else conn.start();

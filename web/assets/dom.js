@@ -31,6 +31,34 @@ function append(el, children) {
   }
 }
 
+// Returns a function that asks for render(): however often it is called, render
+// runs once, on the next animation frame (or after delayMs, for lists that would
+// jump under a finger if re-sorted on every change).
+export function renderScheduler(render, delayMs = 0) {
+  let queued = false;
+  const run = () => { queued = false; render(); };
+  return () => {
+    if (queued) return;
+    queued = true;
+    if (delayMs) setTimeout(run, delayMs);
+    else requestAnimationFrame(run);
+  };
+}
+
+// Rebuilding a list that did not change would take the keyboard focus away
+// from its buttons: unchanged(part, key) is true when part was last drawn
+// from the same key (and remembers the key when it was not).
+export function drawnFrom() {
+  const keys = new Map();
+  const unchanged = (part, key) => {
+    if (keys.get(part) === key) return true;
+    keys.set(part, key);
+    return false;
+  };
+  unchanged.forget = () => keys.clear();
+  return unchanged;
+}
+
 export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 
 export function show(el, on = true) { el.hidden = !on; }

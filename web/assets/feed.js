@@ -1,9 +1,13 @@
 // Rendering shared by the pages: feed items from events, speakers with role
 // labels, tally bars and point cards. All user text goes through h() as text.
 import { h, clear, fmtTime } from './dom.js';
-import { t, has, roleLabel } from './i18n.js';
+import {
+  t, has, kindLabel, roleLabel, statusLabel, questionStatusLabel, pointStatusLabel, outcomeLabel, choiceLabel,
+} from './i18n.js';
+import { isKnownKind, isStaffOnly } from './state.js';
+import { LABELS } from './vocabulary.js';
 
-export const CHOICES = ['agree', 'disagree', 'abstain'];
+export const CHOICES = Object.keys(LABELS.choice);
 
 export function roleTag(role) {
   return h('span', { class: `role role-${role || 'none'}`, text: roleLabel(role) });
@@ -24,102 +28,107 @@ function quote(q, label) {
     h('span', { class: 'muted', text: label }), ' ', h('b', { text: q.name || '' }), t('sep.colon'), q.text || '');
 }
 
+// One feed item per event of a known kind; a staff-only kind only where ctx.staff.
 // ctx: {state, upvote(qid) -> element|null, staff}
 export function renderEvent(ev, ctx) {
+  if (!isKnownKind(ev.kind) || (isStaffOnly(ev.kind) && !ctx.staff)) return null;
   const d = ev.data || {};
   const by = ev.by || null;
   const st = ctx.state;
   const q = d.question ? st.question(d.question) : null;
   const qText = q ? q.text : (d.text || '');
-  let cls = 'item';
+  const author = by ? speaker(by.name, by.role) : null;
+  const text = (s, cls = 'text') => h('p', { class: cls, text: s || '' });
+  // The head of a system line (muted) or of an item with content (red), named by its kind.
+  const sys = (...rest) => head(ev, h('span', { class: 'sys-label', text: kindLabel(ev.kind) }), ...rest);
+  const titled = (...rest) => head(ev, h('span', { class: 'kind-label', text: kindLabel(ev.kind) }), ...rest);
+  let cls;
   let body;
   switch (ev.kind) {
     case 'session.started':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.started') }))];
-      break;
     case 'session.ended':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.ended') }))];
+    case 'floor.released':
+      cls = 'sys';
+      body = [sys()];
       break;
     case 'statement': {
-      cls += ` statement by-${by ? by.role : 'none'}`;
+      cls = `statement by-${by ? by.role : 'none'}`;
       const rq = d.reply_to ? st.question(d.reply_to) : null;
-      body = [
-        head(ev, by ? speaker(by.name, by.role) : null),
-        d.reply_to ? quote(rq || { text: d.reply_to }, t('ev.replyTo')) : null,
-        h('p', { class: 'text', text: d.text || '' }),
-      ];
+      body = [head(ev, author), d.reply_to ? quote(rq || { text: d.reply_to }, t('ev.replyTo')) : null, text(d.text)];
       break;
     }
     case 'question.asked':
-      cls += ' question pending';
-      body = [
-        head(ev, h('span', { class: 'kind-label', text: t('ev.asked') }), speaker(d.name, 'audience'),
-          d.flagged ? h('span', { class: 'badge danger', text: t('q.flagged') }) : null),
-        h('p', { class: 'text', text: d.text || '' }),
-      ];
+      cls = 'question pending';
+      body = [titled(speaker(d.name, 'audience'), d.flagged ? h('span', { class: 'badge danger', text: t('q.flagged') }) : null),
+        text(d.text)];
       break;
     case 'question.approved':
-      cls += ' question';
-      body = [
-        head(ev, h('span', { class: 'kind-label', text: t('ev.question') }), speaker(d.name || (q && q.name), 'audience')),
-        h('p', { class: 'text', text: qText }),
-        ctx.upvote ? ctx.upvote(d.question) : null,
-      ];
+      cls = 'question';
+      body = [titled(speaker(d.name || (q && q.name), 'audience')), text(qText), ctx.upvote ? ctx.upvote(d.question) : null];
       break;
     case 'question.rejected':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.rejected') })),
-        h('p', { class: 'text muted', text: qText }),
-        d.reason ? h('p', { class: 'muted small', text: t('q.reasonLine', { reason: d.reason }) }) : null];
+      cls = 'sys';
+      body = [sys(), text(qText, 'text muted'),
+        d.reason ? text(t('q.reasonLine', { reason: d.reason }), 'muted small') : null];
       break;
     case 'question.featured':
-      cls += ' sys featured-ev';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.featured') })),
-        quote(q || { text: qText }, t('ev.questionBy'))];
-      break;
     case 'question.answered':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.answered') })),
-        quote(q || { text: qText }, t('ev.questionBy'))];
+      cls = ev.kind === 'question.featured' ? 'sys featured-ev' : 'sys';
+      body = [sys(), quote(q || { text: qText }, t('ev.questionBy'))];
       break;
     case 'floor.granted':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.floorGranted') }), speaker(d.name, d.role))];
-      break;
-    case 'floor.released':
-      cls += ' sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: t('ev.floorReleased') }))];
+      cls = 'sys';
+      body = [head(ev, h('span', { class: 'sys-label', text: `${kindLabel(ev.kind)}${t('sep.colon')}` }), speaker(d.name, d.role))];
       break;
     case 'point.proposed':
-      cls += ' point-ev';
-      body = [head(ev, h('span', { class: 'kind-label', text: t('ev.pointProposed') }), by ? speaker(by.name, by.role) : null),
-        h('p', { class: 'text', text: d.text || '' })];
+      cls = 'point-ev';
+      body = [titled(author), text(d.text)];
       break;
     case 'point.closed': {
-      cls += ' point-ev';
+      cls = 'point-ev';
       const p = st.points.get(d.point);
-      const tl = d.tally || {};
-      body = [head(ev, h('span', { class: 'kind-label', text: t('ev.pointClosed') }), outcomeBadge(d.outcome)),
-        h('p', { class: 'text', text: p ? p.text : '' }),
-        h('p', { class: 'muted small', text: t('tally.summary', { a: tl.agree || 0, d: tl.disagree || 0, b: tl.abstain || 0 }) })];
+      body = [titled(outcomeBadge(d.outcome)), text(p ? p.text : ''), text(tallySummary(d.tally), 'muted small')];
       break;
     }
     case 'note':
-      cls += ' note';
-      body = [head(ev, h('span', { class: 'kind-label', text: t('ev.note') }), by ? speaker(by.name, by.role) : null),
-        h('p', { class: 'text', text: d.text || '' })];
+      cls = 'note';
+      body = [titled(author), text(d.text)];
       break;
     default:
       return null;
   }
-  return h('li', { class: cls, data: { seq: String(ev.seq), kind: ev.kind } }, body);
+  return h('li', { class: `item ${cls}`, data: { seq: String(ev.seq), kind: ev.kind } }, body);
+}
+
+// "赞成 3 · 反对 1 · 弃权 0"
+function tallySummary(tally) {
+  const tl = tally || {};
+  return CHOICES.map((c) => `${choiceLabel(c)} ${Number(tl[c]) || 0}`).join(' · ');
+}
+
+// The session's status in a pill: into el (a page's header), or a new one.
+export function statusPill(status, el = h('span')) {
+  el.textContent = statusLabel(status);
+  el.className = `pill status-${status || 'none'}`;
+  return el;
+}
+
+// What a public question shows of its status: being answered (the featured one) or answered.
+export function questionBadge(q, featured) {
+  if (q.status === 'featured' && q.question === featured) return h('span', { class: 'badge gold', text: questionStatusLabel('featured') });
+  if (q.status === 'answered') return h('span', { class: 'badge ok', text: questionStatusLabel('answered') });
+  return null;
+}
+
+// Who asked the featured question, its upvotes and whether it is answered.
+export function featuredByline(q) {
+  const answered = q.status === 'answered' ? ` · ${questionStatusLabel('answered')}` : '';
+  return `${t('q.askedBy', { name: q.name })} · ▲ ${q.upvotes}${answered}`;
 }
 
 export function outcomeBadge(outcome) {
-  if (!outcome) return h('span', { class: 'badge', text: t('point.open') });
-  return h('span', { class: `badge ${outcome === 'adopted' ? 'ok' : 'muted-badge'}`, text: t(`outcome.${outcome}`) });
+  if (!outcome) return h('span', { class: 'badge', text: pointStatusLabel('open') });
+  return h('span', { class: `badge ${outcome === 'adopted' ? 'ok' : 'muted-badge'}`, text: outcomeLabel(outcome) });
 }
 
 // A feed list that keeps at most `max` items, newest first or last.
@@ -161,7 +170,7 @@ export function tallyBars(groups, tally) {
       const count = h('span', { class: 'count', text: '0' });
       rows.push({ g, c, fill, count });
       return h('div', { class: `bar-row choice-${c}` },
-        h('span', { class: 'choice', text: t(`vote.${c}`) }),
+        h('span', { class: 'choice', text: choiceLabel(c) }),
         h('span', { class: 'track' }, fill),
         count);
     });
@@ -186,7 +195,7 @@ export function standardGroups(settings) {
   const counted = (settings && settings.counted_roles) || ['member', 'department'];
   return [
     { label: t('tally.counted', { roles: counted.map(roleLabel).join(t('sep.list')) }), roles: counted },
-    { label: t('tally.audience'), roles: ['audience'] },
+    { label: t('tally.advisory', { roles: roleLabel('audience') }), roles: ['audience'] },
   ];
 }
 
@@ -197,7 +206,7 @@ export function pointCard(p, opts) {
   const buttons = CHOICES.map((c) => h('button', {
     type: 'button',
     class: `btn vote vote-${c}`,
-    text: t(`vote.${c}`),
+    text: choiceLabel(c),
     data: { choice: c },
     attrs: { 'aria-pressed': opts.myChoice === c ? 'true' : 'false' },
     on: { click: () => opts.onVote && opts.onVote(c) },
@@ -217,8 +226,13 @@ export function pointCard(p, opts) {
   };
 }
 
-// The connection banner shared by the pages.
-export function connBanner(el, state, info) {
+// The connection's state on a page: the banner (#banner) and body[data-conn].
+export function showConnState(state, info) {
+  connBanner(document.getElementById('banner'), state, info);
+  document.body.dataset.conn = state;
+}
+
+function connBanner(el, state, info) {
   el.classList.remove('warn', 'fatal');
   if (state === 'live') { el.hidden = true; return; }
   el.hidden = false;
@@ -239,7 +253,7 @@ export function errorText(err, detail = true) {
 
 export function presenceLine(online) {
   if (!online) return '';
-  return ['host', 'member', 'department', 'clerk', 'audience']
+  return Object.keys(LABELS.role)
     .filter((r) => online[r] != null)
     .map((r) => `${roleLabel(r)} ${online[r]}`).join(' · ');
 }

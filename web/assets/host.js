@@ -1,13 +1,18 @@
 // The host's console (/host/{id}#token=...): moderation, the floor, points.
-import { $, h, clear, sessionIdFromPath, tokenFromHash, toast, isTyping } from './dom.js';
-import { t, applyI18n, statusLabel, roleLabel } from './i18n.js';
+import { $, h, clear, sessionIdFromPath, tokenFromHash, toast, isTyping, renderScheduler, drawnFrom } from './dom.js';
+import { t, roleLabel, choiceLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
-import { renderEvent, Feed, pointCard, standardGroups, connBanner, errorText, speaker, presenceLine, CHOICES } from './feed.js';
-import { api, joinLink } from './api.js';
+import {
+  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, presenceLine, CHOICES,
+  statusPill, questionBadge, featuredByline,
+} from './feed.js';
+import { api } from './api.js';
 import { linkItem } from './links.js';
+import { LABELS } from './vocabulary.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();
@@ -15,6 +20,7 @@ const feed = new Feed($('#feed'), { newestFirst: true, max: 400 });
 let staff = [];
 let sel = 0; // index into the pending queue
 let staffKey = ''; // staff online counts when the list was last loaded
+const STAFF_ROLES = Object.keys(LABELS.role).filter((r) => r !== 'audience');
 
 function fail(err) {
   const msg = errorText(err);
@@ -38,9 +44,7 @@ async function send(type, fields) {
 function renderHeader() {
   document.title = `${t('host.role')} · ${st.title || t('brand')}`;
   $('#title').textContent = st.title || '';
-  const pill = $('#status');
-  pill.textContent = statusLabel(st.status);
-  pill.className = `pill status-${st.status || 'none'}`;
+  statusPill(st.status, $('#status'));
   $('#btn-start').hidden = st.status !== 'scheduled';
   $('#btn-end').hidden = st.status !== 'live';
   renderPresence();
@@ -74,22 +78,15 @@ function questionItem(q, selected) {
   h('div', { class: 'q-body' },
     h('p', { class: 'q-meta' }, speaker(q.name, 'audience'),
       q.flagged ? h('span', { class: 'badge danger', text: t('q.flagged') }) : null,
-      q.status === 'featured' && q.question === st.featured ? h('span', { class: 'badge gold', text: t('q.status.featured') }) : null,
-      q.status === 'answered' ? h('span', { class: 'badge ok', text: t('q.status.answered') }) : null),
+      questionBadge(q, st.featured)),
     h('p', { class: 'text', text: q.text })),
   h('div', { class: 'q-side' },
     q.status !== 'pending' ? h('span', { class: 'up-count', text: `▲ ${q.upvotes}`, attrs: { 'aria-label': t('up.count', { n: q.upvotes }) } }) : null,
     h('div', { class: 'q-actions' }, qActions(q))));
 }
 
-// Rebuilding a list that did not change would take the keyboard focus away
-// from its buttons: each render skips when its inputs are the same.
-const drawn = {};
-function unchanged(part, key) {
-  if (drawn[part] === key) return true;
-  drawn[part] = key;
-  return false;
-}
+// Each render skips when its inputs are the same, so that focus stays on its buttons.
+const unchanged = drawnFrom();
 
 function renderQuestions() {
   const pending = st.pendingQuestions();
@@ -110,7 +107,7 @@ function renderQuestions() {
   $('#featured-box').hidden = !f;
   if (f) {
     $('#featured-text').textContent = f.text;
-    $('#featured-by').textContent = `${t('q.askedBy', { name: f.name })} · ▲ ${f.upvotes}${f.status === 'answered' ? ` · ${t('q.status.answered')}` : ''}`;
+    $('#featured-by').textContent = featuredByline(f);
   }
 }
 
@@ -152,7 +149,7 @@ function byRoleTable(tally) {
   const roles = ['member', 'department', 'host', 'audience'].filter((r) => br[r] && CHOICES.some((c) => Number(br[r][c]) > 0));
   if (!roles.length) return h('p', { class: 'muted small', text: t('tally.none') });
   return h('table', { class: 'role-table' },
-    h('thead', null, h('tr', null, h('th', { text: t('people.role') }), CHOICES.map((c) => h('th', { text: t(`vote.${c}`) })))),
+    h('thead', null, h('tr', null, h('th', { text: t('people.role') }), CHOICES.map((c) => h('th', { text: choiceLabel(c) })))),
     h('tbody', null, roles.map((r) => h('tr', null, h('th', { text: roleLabel(r) }), CHOICES.map((c) => h('td', { text: String((br[r] || {})[c] || 0) }))))));
 }
 
@@ -186,17 +183,8 @@ function renderAll() {
   renderFloor();
   renderPoints();
 }
-let queued = false;
-function scheduleRender() {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(() => { queued = false; renderAll(); });
-}
-let qTimer = 0;
-function scheduleQuestions() {
-  if (qTimer) return;
-  qTimer = setTimeout(() => { qTimer = 0; renderQuestions(); }, 300);
-}
+const scheduleRender = renderScheduler(renderAll);
+const scheduleQuestions = renderScheduler(renderQuestions, 300);
 
 // ---- connection ----
 const conn = new Conn({
@@ -221,13 +209,13 @@ const conn = new Conn({
     } else if (kind === 'presence') {
       renderPresence();
       // Someone added elsewhere (the admin page) shows up here once they connect.
-      const key = ['host', 'member', 'department', 'clerk'].map((r) => (msg.online || {})[r] || 0).join();
+      const key = STAFF_ROLES.map((r) => (msg.online || {})[r] || 0).join();
       if (staffKey && key !== staffKey) loadStaff();
       staffKey = key;
     }
   },
   onReset() { feed.clear(); },
-  onStatus(state, info) { connBanner($('#banner'), state, info); document.body.dataset.conn = state; },
+  onStatus: showConnState,
 });
 
 // ---- controls ----
@@ -266,8 +254,7 @@ $('#add-form').addEventListener('submit', async (e) => {
   if (!name) return;
   try {
     const res = await api(`/api/sessions/${encodeURIComponent(sid)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
-    const link = joinLink(role, sid, res.token);
-    $('#links').prepend(linkItem(name, role, link));
+    $('#links').prepend(linkItem(name, role, res.link));
     $('#add-name').value = '';
     $('#add-aff').value = '';
     clearError();
@@ -289,5 +276,5 @@ document.addEventListener('keydown', (e) => {
   renderQuestions();
 });
 
-if (!token) connBanner($('#banner'), 'fatal', { code: 'unauthorized' });
+if (!token) showConnState('fatal', { code: 'unauthorized' });
 else conn.start();

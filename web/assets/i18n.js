@@ -1,6 +1,10 @@
 // Every UI string of every page, Chinese first; English with ?lang=en.
 // HTML carries keys only (data-i18n, data-i18n-placeholder,
 // data-i18n-aria-label, data-i18n-title); scripts call t(key, vars).
+// The words for event kinds, roles, statuses, outcomes and vote choices are
+// not here: they come from vocabulary.js, the server's own table, so that the
+// pages and the minutes say the same (kindLabel, roleLabel, ...; data-label in HTML).
+import { EVENT_KINDS, LABELS } from './vocabulary.js';
 
 const zh = {
   brand: '委员议事厅',
@@ -21,15 +25,6 @@ const zh = {
   'index.scheduledAt': '预定',
   'nav.home': '首页',
   'lang.switch': 'English',
-
-  'status.scheduled': '未开始',
-  'status.live': '直播中',
-  'status.ended': '已结束',
-  'role.host': '主持人',
-  'role.member': '政协委员',
-  'role.department': '部门代表',
-  'role.clerk': '记录员',
-  'role.audience': '听众',
 
   'conn.connecting': '正在连接…',
   'conn.reconnecting': '连接中断，正在重连…',
@@ -111,37 +106,16 @@ const zh = {
   'q.reject': '拒绝',
   'q.withdraw': '撤下',
   'q.feature': '设为当前问题',
-  'q.answered': '标记已回答',
-  'q.status.featured': '正在回应',
-  'q.status.answered': '已回答',
+  'q.answered': '标记已答复',
 
-  'ev.started': '议事厅开始',
-  'ev.ended': '议事厅结束',
   'ev.replyTo': '回应提问',
   'ev.questionBy': '问题',
-  'ev.asked': '新提问（待审核）',
-  'ev.question': '听众提问',
-  'ev.rejected': '提问未通过审核',
-  'ev.featured': '主持人选定当前问题',
-  'ev.answered': '问题已回答',
-  'ev.floorGranted': '获得发言：',
-  'ev.floorReleased': '发言结束',
-  'ev.pointProposed': '提出共识点',
-  'ev.pointClosed': '共识点表决结束',
-  'ev.note': '记录',
 
   'point.label': '共识点',
-  'point.open': '表决中',
-  'outcome.adopted': '已采纳',
-  'outcome.not_adopted': '未采纳',
-  'vote.agree': '赞成',
-  'vote.disagree': '反对',
-  'vote.abstain': '弃权',
   'vote.group': '表决',
   'vote.done': '已投票：{choice}',
   'tally.counted': '{roles}（计入结果）',
-  'tally.audience': '听众（民意参考）',
-  'tally.summary': '赞成 {a} · 反对 {d} · 弃权 {b}',
+  'tally.advisory': '{roles}（民意参考）',
   'tally.none': '尚无投票',
 
   'feed.title': '实时动态',
@@ -223,7 +197,7 @@ const zh = {
   'fmt.json': 'JSON',
 
   'overlay.name': '直播画面',
-  'overlay.question': '观众提问',
+  'overlay.question': '听众提问',
   'overlay.floor': '正在发言',
   'overlay.point': '共识点表决',
   'overlay.scan': '扫码参与互动',
@@ -249,7 +223,7 @@ const zh = {
   'admin.created': '已创建，请妥善转交以下链接',
   'admin.createdToast': '议事厅已创建',
   'admin.hostLink': '主持人',
-  'admin.audienceLink': '观众页',
+  'admin.audienceLink': '听众页',
   'admin.overlayLink': '直播画面叠加层',
   'admin.qr': '二维码',
   'admin.session': '议事厅',
@@ -276,15 +250,6 @@ const en = {
   'index.scheduledAt': 'Scheduled',
   'nav.home': 'Home',
   'lang.switch': '中文',
-
-  'status.scheduled': 'Not started',
-  'status.live': 'Live',
-  'status.ended': 'Ended',
-  'role.host': 'Host',
-  'role.member': 'CPPCC member',
-  'role.department': 'Department',
-  'role.clerk': 'Clerk',
-  'role.audience': 'Audience',
 
   'conn.connecting': 'Connecting…',
   'conn.reconnecting': 'Connection lost, reconnecting…',
@@ -367,36 +332,15 @@ const en = {
   'q.withdraw': 'Withdraw',
   'q.feature': 'Feature',
   'q.answered': 'Mark answered',
-  'q.status.featured': 'Being answered',
-  'q.status.answered': 'Answered',
 
-  'ev.started': 'The session started',
-  'ev.ended': 'The session ended',
   'ev.replyTo': 'Answering',
   'ev.questionBy': 'Question',
-  'ev.asked': 'New question (pending)',
-  'ev.question': 'Audience question',
-  'ev.rejected': 'A question was rejected',
-  'ev.featured': 'The host featured a question',
-  'ev.answered': 'Question answered',
-  'ev.floorGranted': 'Has the floor:',
-  'ev.floorReleased': 'The floor was released',
-  'ev.pointProposed': 'Point proposed',
-  'ev.pointClosed': 'Voting closed',
-  'ev.note': 'Note',
 
   'point.label': 'Consensus point',
-  'point.open': 'Voting',
-  'outcome.adopted': 'Adopted',
-  'outcome.not_adopted': 'Not adopted',
-  'vote.agree': 'Agree',
-  'vote.disagree': 'Disagree',
-  'vote.abstain': 'Abstain',
   'vote.group': 'Vote',
   'vote.done': 'Voted: {choice}',
   'tally.counted': '{roles} (decides)',
-  'tally.audience': 'Audience (advisory)',
-  'tally.summary': 'Agree {a} · Disagree {d} · Abstain {b}',
+  'tally.advisory': '{roles} (advisory)',
   'tally.none': 'No votes yet',
 
   'feed.title': 'Live feed',
@@ -523,12 +467,34 @@ export function t(key, vars) {
 }
 
 export const has = (key) => key in dict || key in zh;
-export const roleLabel = (role) => (role ? t(`role.${role}`) : '');
-export const statusLabel = (status) => (status ? t(`status.${status}`) : '');
+
+// A word of the vocabulary in this language. A value the table does not know
+// (from a newer server) shows as itself rather than as nothing.
+const entry = (table, key) => (table && Object.hasOwn(table, key) ? table[key] : null);
+const word = (table, key) => {
+  const e = entry(table, key);
+  return e ? e[lang] : String(key ?? '');
+};
+const vocabulary = (name) => (value) => (value ? word(LABELS[name], value) : '');
+
+export const kindLabel = (kind) => word(EVENT_KINDS, kind);
+export const roleLabel = vocabulary('role');
+export const statusLabel = vocabulary('session_status');
+export const questionStatusLabel = vocabulary('question_status');
+export const pointStatusLabel = vocabulary('point_status');
+export const outcomeLabel = vocabulary('outcome');
+export const choiceLabel = vocabulary('choice');
+
+// data-label="role.member" in HTML: the table's name, a dot, the value.
+function labelFor(ref) {
+  const dot = ref.indexOf('.');
+  return word(entry(LABELS, ref.slice(0, dot)), ref.slice(dot + 1));
+}
 
 export function applyI18n(root = document) {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-label]')) el.textContent = labelFor(el.dataset.label);
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);

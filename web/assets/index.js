@@ -1,23 +1,26 @@
 // The front page (/): sessions live now, upcoming, ended.
 import { $, h, clear, withLang, fmtDateTime } from './dom.js';
-import { t, applyI18n, statusLabel } from './i18n.js';
+import { t } from './i18n.js';
+import { startPage } from './page.js';
 import { api } from './api.js';
-import { errorText } from './feed.js';
+import { errorText, statusPill } from './feed.js';
+import { PAGES } from './vocabulary.js';
 
-applyI18n();
+startPage();
 document.title = t('brand');
 
 function card(s) {
   const eid = encodeURIComponent(s.id);
+  const page = withLang(`${PAGES.audience}${eid}`);
   const when = s.status === 'live' ? s.started_at : s.status === 'ended' ? s.ended_at : s.scheduled_at;
   const whenLabel = s.status === 'live' ? t('index.startedAt') : s.status === 'ended' ? t('index.endedAt') : t('index.scheduledAt');
   return h('li', { class: `session-card status-${s.status}`, data: { id: s.id } },
     h('div', { class: 'card-top' },
-      h('span', { class: `pill status-${s.status}`, text: statusLabel(s.status) }),
+      statusPill(s.status),
       when ? h('span', { class: 'muted small', text: `${whenLabel} ${fmtDateTime(when)}` }) : null),
-    h('h3', { class: 'card-title' }, h('a', { href: withLang(`/s/${eid}`), text: s.title })),
+    h('h3', { class: 'card-title' }, h('a', { href: page, text: s.title })),
     h('div', { class: 'card-links' },
-      h('a', { class: 'btn small primary', href: withLang(`/s/${eid}`), text: s.status === 'live' ? t('index.watch') : t('index.open') }),
+      h('a', { class: 'btn small primary', href: page, text: s.status === 'live' ? t('index.watch') : t('index.open') }),
       s.status === 'ended' ? h('a', { class: 'btn small', href: `/api/sessions/${eid}/minutes?format=html`, text: t('index.minutes') }) : null));
 }
 

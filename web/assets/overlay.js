@@ -1,12 +1,13 @@
 // The broadcast overlay (/overlay/{id}): a transparent 1920x1080 browser
 // source. It joins as an audience member that only listens.
-import { $, h, clear, sessionIdFromPath } from './dom.js';
-import { t, applyI18n, roleLabel } from './i18n.js';
+import { $, h, clear, sessionIdFromPath, renderScheduler } from './dom.js';
+import { t, roleLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
 import { tallyBars, standardGroups, outcomeBadge } from './feed.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const st = new SessionState();
 const MAX_POINTS = 2;
@@ -77,12 +78,7 @@ function renderAll() {
   renderPoints();
   renderOnline();
 }
-let queued = false;
-function scheduleRender() {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(() => { queued = false; renderAll(); });
-}
+const scheduleRender = renderScheduler(renderAll);
 
 const conn = new Conn({
   session: sid,

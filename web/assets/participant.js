@@ -1,11 +1,14 @@
 // Members and departments (/p/{id}#token=...): speak, answer, propose, vote.
-import { $, h, clear, sessionIdFromPath, tokenFromHash } from './dom.js';
-import { t, applyI18n, statusLabel, roleLabel } from './i18n.js';
+import { $, h, clear, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
+import { t, roleLabel, choiceLabel } from './i18n.js';
+import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
-import { renderEvent, Feed, pointCard, standardGroups, connBanner, errorText, speaker } from './feed.js';
+import {
+  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, featuredByline,
+} from './feed.js';
 
-applyI18n();
+startPage();
 const sid = sessionIdFromPath();
 const token = tokenFromHash();
 const st = new SessionState();
@@ -24,9 +27,7 @@ function renderHeader() {
   document.title = `${st.you ? st.you.name : ''} · ${st.title || t('brand')}`;
   $('#title').textContent = st.title || '';
   $('#me').textContent = st.you ? `${st.you.name} · ${roleLabel(st.you.role)}` : '';
-  const pill = $('#status');
-  pill.textContent = statusLabel(st.status);
-  pill.className = `pill status-${st.status || 'none'}`;
+  statusPill(st.status, $('#status'));
   const f = st.floor;
   const fl = clear($('#floor'));
   const mine = f && st.you && f.participant === st.you.participant;
@@ -40,9 +41,7 @@ function renderFeatured() {
   const q = st.featuredQuestion();
   $('#featured-text').textContent = q ? q.text : t('part.noFeatured');
   $('#featured-text').classList.toggle('muted', !q);
-  $('#featured-by').textContent = q
-    ? `${t('q.askedBy', { name: q.name })} · ▲ ${q.upvotes}${q.status === 'answered' ? ` · ${t('q.status.answered')}` : ''}`
-    : '';
+  $('#featured-by').textContent = q ? featuredByline(q) : '';
   $('#featured-card').classList.toggle('empty-card', !q);
   renderSayState();
 }
@@ -83,7 +82,7 @@ function renderPoints() {
         try {
           await conn.request('vote', { point: p.point, choice: c });
           myChoice[p.point] = c;
-          setStatus($('#vote-status'), t('vote.done', { choice: t(`vote.${c}`) }), 'ok');
+          setStatus($('#vote-status'), t('vote.done', { choice: choiceLabel(c) }), 'ok');
         } catch (err) {
           card.setChoice(myChoice[p.point]);
           setStatus($('#vote-status'), errorText(err), 'error');
@@ -101,12 +100,7 @@ function renderAll() {
   renderPoints();
   $('#feed-empty').hidden = $('#feed').children.length > 0;
 }
-let queued = false;
-function scheduleRender() {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(() => { queued = false; renderAll(); });
-}
+const scheduleRender = renderScheduler(renderAll);
 
 const conn = new Conn({
   session: sid,
@@ -123,7 +117,7 @@ const conn = new Conn({
     else if (kind === 'upvotes' && msg.question === st.featured) renderFeatured();
   },
   onReset() { feed.clear(); },
-  onStatus(state, info) { connBanner($('#banner'), state, info); document.body.dataset.conn = state; },
+  onStatus: showConnState,
 });
 
 async function say(replyTo) {
@@ -158,5 +152,5 @@ $('#propose-form').addEventListener('submit', async (e) => {
 });
 
 renderAll();
-if (!token) connBanner($('#banner'), 'fatal', { code: 'unauthorized' });
+if (!token) showConnState('fatal', { code: 'unauthorized' });
 else conn.start();

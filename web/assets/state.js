@@ -1,5 +1,10 @@
 // The client's picture of a session: the welcome snapshot, then events and
 // live figures applied in order. Mirrors the server's rules in the contract.
+import { EVENT_KINDS } from './vocabulary.js';
+
+// The event kinds and who sees them are the server's table, not a list here.
+export const isKnownKind = (kind) => Object.hasOwn(EVENT_KINDS, kind);
+export const isStaffOnly = (kind) => isKnownKind(kind) && EVENT_KINDS[kind].visible === 'staff';
 
 export const emptyTally = () => ({ agree: 0, disagree: 0, abstain: 0, by_role: {} });
 
@@ -53,13 +58,17 @@ export class SessionState {
     return q;
   }
 
-  // Returns true when something the pages show may have changed.
+  // Returns true when something the pages show may have changed (any known kind:
+  // those that change no state here still add to the feed).
   applyEvent(ev) {
+    if (!isKnownKind(ev.kind)) return false;
     const d = ev.data || {};
     switch (ev.kind) {
       case 'session.started': this.status = 'live'; break;
       case 'session.ended':
+        // As on the server: once ended, nothing is featured and nobody has the floor.
         this.status = 'ended';
+        this.featured = null;
         this.floor = null;
         break;
       case 'question.asked': this.upsertQuestion(d, 'pending').flagged = !!d.flagged; break;
@@ -87,7 +96,7 @@ export class SessionState {
         this.points.set(d.point, p);
         break;
       }
-      default: return false;
+      default: break;
     }
     return true;
   }
