@@ -4,7 +4,8 @@ import { EVENT_KINDS } from './vocabulary.js';
 
 // The event kinds and who sees them are the server's table, not a list here.
 export const isKnownKind = (kind) => Object.hasOwn(EVENT_KINDS, kind);
-export const isStaffOnly = (kind) => isKnownKind(kind) && EVENT_KINDS[kind].visible === 'staff';
+// 'asker' kinds reach the audience only as the asker's own news, never the public feed.
+export const isStaffOnly = (kind) => isKnownKind(kind) && ['staff', 'asker'].includes(EVENT_KINDS[kind].visible);
 
 export const emptyTally = () => ({ agree: 0, disagree: 0, abstain: 0, by_role: {} });
 
