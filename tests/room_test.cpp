@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <span>
 
 #include "server/Hub.hpp"
 #include "server/LiveFigures.hpp"
@@ -53,6 +54,43 @@ bool acked(const FakePeer& p, const json& id) {
   return index_of(p, [&](const json& j) { return j["type"] == "ack" && j["id"] == id; }) >= 0;
 }
 
+// SQLite in memory whose store() can be made to fail, as a full disk would.
+class BreakableStore final : public Store {
+ public:
+  explicit BreakableStore(std::shared_ptr<std::atomic<bool>> broken) : broken_(std::move(broken)) {}
+  void create_session(const SessionInfo& info) override { db_.create_session(info); }
+  void add_participant(const Participant& p, const std::string& hash) override { db_.add_participant(p, hash); }
+  void store(const std::string& sid, const Changes& changes) override {
+    if (*broken_) throw std::runtime_error("disk full");
+    db_.store(sid, changes);
+  }
+  void set_peak_audience(const std::string& sid, int peak) override { db_.set_peak_audience(sid, peak); }
+  void set_meta(const std::string& key, const std::string& value) override { db_.set_meta(key, value); }
+  std::vector<bool> write_batch(std::span<const Job> jobs) override {
+    // The jobs are handed this store, not the one inside, so that store() can fail.
+    std::vector<Job> wrapped;
+    for (const auto& job : jobs)
+      wrapped.push_back([this, &job](Store&) {
+        if (job) job(*this);
+      });
+    return db_.write_batch(wrapped);
+  }
+  std::optional<std::string> meta(const std::string& key) override { return db_.meta(key); }
+  std::vector<SessionInfo> sessions() override { return db_.sessions(); }
+  std::vector<StoredParticipant> participants(const std::string& sid) override { return db_.participants(sid); }
+  std::vector<Event> events(const std::string& sid, int64_t after = 0, int64_t limit = -1) override {
+    return db_.events(sid, after, limit);
+  }
+  std::vector<Upvote> upvotes(const std::string& sid) override { return db_.upvotes(sid); }
+  std::vector<Vote> votes(const std::string& sid) override { return db_.votes(sid); }
+  int peak_audience(const std::string& sid) override { return db_.peak_audience(sid); }
+  void backup_to(const std::string& path) override { db_.backup_to(path); }
+
+ private:
+  SqliteStore db_{":memory:"};
+  std::shared_ptr<std::atomic<bool>> broken_;
+};
+
 // A hub on `threads` io_contexts with a store in memory and one session, whose host
 // has a Caller ready. The contexts run only inside run_until, on the test's thread.
 class RoomTest : public testing::Test {
@@ -70,7 +108,7 @@ class RoomTest : public testing::Test {
     Config config;
     config.admin_token = "admin-token-for-tests";
     hub_ = std::make_unique<Hub>(std::move(contexts), config, [t = kT0]() mutable { return t += 1000; });
-    hub_->load(std::make_unique<SqliteStore>(":memory:"));
+    hub_->load(std::make_unique<BreakableStore>(storage_broken_));
     std::promise<std::pair<std::string, std::string>> created;
     SessionInfo info;
     info.title = "议事厅";
@@ -128,6 +166,7 @@ class RoomTest : public testing::Test {
 
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::shared_ptr<std::atomic<bool>> storage_broken_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<Hub> hub_;
   std::string sid_;
   Caller host_;
@@ -218,6 +257,22 @@ TEST_F(RoomTest, ASlowPeerIsDroppedAndTheOthersGetEverything) {
   EXPECT_EQ(*audience_online, 1);
 }
 
+TEST_F(RoomTest, AfterAStorageFailureNothingIsAnnouncedAndTheSessionIsReadOnly) {
+  auto host = start_session();
+  auto phone = join(audience("client-a"));
+  *storage_broken_ = true;
+  room_->request(host, make_request(RequestType::say, "丢失"), host_, 1);
+  ASSERT_TRUE(run_until([&] { return !host->of_type("error").empty(); }));
+  EXPECT_EQ(host->of_type("error")[0]["id"], 1);
+  EXPECT_EQ(host->of_type("error")[0]["code"], "internal");
+  *storage_broken_ = false;  // too late: the decided state is ahead of storage
+  room_->request(host, make_request(RequestType::say, "之后"), host_, 2);
+  ASSERT_TRUE(run_until([&] { return host->of_type("error").size() == 2; }));
+  EXPECT_EQ(host->of_type("error")[1]["id"], 2);
+  EXPECT_TRUE(statements(*host).empty());
+  EXPECT_TRUE(statements(*phone).empty());
+}
+
 TEST_F(RoomTest, ShutdownClosesEveryMemberWith1001) {
   auto host = start_session();
   auto phone = join(audience("client-a"));
@@ -243,14 +298,25 @@ TEST_F(TwoThreadRoomTest, PeersOnEitherThreadGetTheSameEventsInOrder) {
 }
 
 // RoomShard alone: what the room hands it, on one io_context.
-TEST(RoomShardTest, OnePassDeliversEverythingQueuedBeforeIt) {
-  net::io_context ioc(1);
-  auto shard = std::make_shared<RoomShard>(ioc);
-  std::vector<std::shared_ptr<FakePeer>> peers;
-  for (int i = 0; i < 10; ++i) {
-    peers.push_back(std::make_shared<FakePeer>());
-    shard->add(peers.back(), i == 0 ? Role::host : Role::audience);
+namespace {
+// A shard on an io_context that runs only when the test polls it, with `n` members: the
+// first is the host, the others audience.
+struct ShardWithPeers {
+  explicit ShardWithPeers(int n) {
+    for (int i = 0; i < n; ++i) {
+      peers.push_back(std::make_shared<FakePeer>());
+      shard->add(peers.back(), i == 0 ? Role::host : Role::audience);
+    }
   }
+  net::io_context ioc{1};
+  std::shared_ptr<RoomShard> shard = std::make_shared<RoomShard>(ioc);
+  std::vector<std::shared_ptr<FakePeer>> peers;
+};
+}  // namespace
+
+TEST(RoomShardTest, OnePassDeliversEverythingQueuedBeforeIt) {
+  ShardWithPeers s(10);
+  auto& [ioc, shard, peers] = s;
   shard->broadcast(make_frame(R"({"type":"event","seq":1})"), Audience::everyone);
   shard->broadcast(make_frame(R"({"type":"tally","point":"pt1"})"), Audience::staff);
   shard->broadcast(make_frame(R"({"type":"event","seq":2})"), Audience::everyone);
@@ -264,13 +330,8 @@ TEST(RoomShardTest, OnePassDeliversEverythingQueuedBeforeIt) {
 }
 
 TEST(RoomShardTest, ABigBroadcastGoesOutInSlicesInOrder) {
-  net::io_context ioc(1);
-  auto shard = std::make_shared<RoomShard>(ioc);
-  std::vector<std::shared_ptr<FakePeer>> peers;
-  for (int i = 0; i < 1000; ++i) {
-    peers.push_back(std::make_shared<FakePeer>());
-    shard->add(peers.back(), Role::audience);
-  }
+  ShardWithPeers s(1000);
+  auto& [ioc, shard, peers] = s;
   for (int seq = 1; seq <= 3; ++seq)
     shard->broadcast(make_frame(json{{"type", "event"}, {"seq", seq}}.dump()), Audience::everyone);
   shard->remove(peers[7]);
@@ -285,8 +346,8 @@ TEST(RoomShardTest, ABigBroadcastGoesOutInSlicesInOrder) {
 }
 
 TEST(RoomShardTest, SendAndRefuseKeepTheirPlaceInLine) {
-  net::io_context ioc(1);
-  auto shard = std::make_shared<RoomShard>(ioc);
+  ShardWithPeers s(0);
+  auto& [ioc, shard, peers] = s;
   auto peer = std::make_shared<FakePeer>();
   shard->send(peer, make_frame(R"({"type":"error","code":"resume_too_far"})"));
   shard->refuse(peer);
