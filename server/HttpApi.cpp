@@ -9,6 +9,7 @@
 #include "server/QrCode.hpp"
 #include "session/Minutes.hpp"
 #include "session/Text.hpp"
+#include "storage/Database.hpp"
 
 namespace yst {
 

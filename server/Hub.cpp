@@ -1,14 +1,13 @@
 #include "server/Hub.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <future>
 
+#include "server/Demo.hpp"
 #include "session/Sha256.hpp"
+#include "storage/SqliteStore.hpp"
 
 namespace yst {
 
@@ -54,42 +53,23 @@ Hub::~Hub() {
 }
 
 std::string Hub::database_path() const { return (fs::path(config_.data_dir) / "yishiting.db").string(); }
-std::string Hub::admin_token_file() const { return (fs::path(config_.data_dir) / "admin-token").string(); }
 
 void Hub::load() {
   // A data directory we create is the owner's only: the generated admin token lives here.
   if (fs::create_directories(config_.data_dir))
     fs::permissions(config_.data_dir, fs::perms::owner_all, fs::perm_options::replace);
-  db_ = std::make_unique<Database>(database_path());
+  load(std::make_unique<SqliteStore>(database_path()));
+  spdlog::info("storage: {} ({} sessions)", database_path(), rooms_.size());
+}
 
-  // The admin token: only its hash is kept in the database. When none is configured, one
-  // is generated on first start and written once, mode 0600, for the operator to read.
-  if (!config_.admin_token.empty()) {
-    admin_hash_ = sha256_hex(config_.admin_token);
-  } else if (auto stored = db_->meta("admin_token_sha256")) {
-    admin_hash_ = *stored;
-    spdlog::info("admin token: as generated on first start (see {})", admin_token_file());
-  } else {
-    std::string token = random_token(24);
-    std::string path = admin_token_file();
-    std::string tmp = path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << token << '\n';
-      if (!out) throw std::runtime_error("cannot write " + tmp);
-    }
-    ::chmod(tmp.c_str(), 0600);
-    fs::rename(tmp, path);
-    admin_hash_ = sha256_hex(token);
-    db_->set_meta("admin_token_sha256", admin_hash_);
-    spdlog::info("generated an admin token; it is in {} (mode 0600)", path);
-  }
-
-  for (const auto& info : db_->sessions()) {
+void Hub::load(std::unique_ptr<Store> store) {
+  store_ = std::move(store);
+  admin_ = AdminToken::settle(config_, *store_);
+  for (const auto& info : store_->sessions()) {
     auto room = std::make_shared<Room>(*this, home_context(info.id), info);
-    auto participants = db_->participants(info.id);
-    room->load(participants, db_->events(info.id), db_->upvotes(info.id), db_->votes(info.id),
-               db_->peak_audience(info.id));
+    auto participants = store_->participants(info.id);
+    room->load(participants, store_->events(info.id), store_->upvotes(info.id), store_->votes(info.id),
+               store_->peak_audience(info.id));
     for (const auto& sp : participants)
       if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{info.id, sp.participant};
     rooms_[info.id] = std::move(room);
@@ -98,8 +78,7 @@ void Hub::load() {
     std::string message;
     if (!reload_word_filter(message)) throw std::runtime_error(message);
   }
-  writer_ = std::make_unique<Writer>(*db_);
-  spdlog::info("storage: {} ({} sessions)", database_path(), rooms_.size());
+  writer_ = std::make_unique<Writer>(*store_);
 }
 
 std::shared_ptr<Room> Hub::room(const std::string& id) const {
@@ -126,10 +105,7 @@ std::optional<TokenOwner> Hub::find_token(std::string_view token) const {
   return it->second;
 }
 
-bool Hub::is_admin(std::string_view token) const {
-  if (token.empty() || token.size() > 256) return false;
-  return constant_time_equal(sha256_hex(token), admin_hash_);
-}
+bool Hub::is_admin(std::string_view token) const { return admin_.matches(token); }
 
 bool Hub::reload_word_filter(std::string& message) {
   if (config_.blocked_words.empty()) {
@@ -161,9 +137,9 @@ void Hub::create_session(SessionInfo info, std::string host_name, CreatedSession
   std::string token = random_token(24);
   std::string hash = sha256_hex(token);
   writer_->submit(
-      [info, host, hash](Database& db) {
-        db.insert_session(info);
-        db.insert_participant(host, hash);
+      [info, host, hash](Store& store) {
+        store.create_session(info);
+        store.add_participant(host, hash);
       },
       [this, info, host, hash, token, done = std::move(done)](bool ok) {
         if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, "", "");
@@ -185,7 +161,7 @@ void Hub::add_participant(const std::string& session_id, Participant p, CreatedP
   p.session_id = session_id;
   std::string token = random_token(24);
   std::string hash = sha256_hex(token);
-  writer_->submit([p, hash](Database& db) { db.insert_participant(p, hash); },
+  writer_->submit([p, hash](Store& store) { store.add_participant(p, hash); },
                   [this, room, p, hash, token, done = std::move(done)](bool ok) {
                     if (!ok) return done(Error{ErrorCode::internal, "could not store the participant"}, {});
                     room->add_participant(p);
@@ -194,63 +170,7 @@ void Hub::add_participant(const std::string& session_id, Participant p, CreatedP
                   });
 }
 
-std::vector<std::string> Hub::ensure_demo(const std::string& base_url) {
-  std::vector<std::string> lines;
-  // The writer thread owns the database connection, so even this read goes through it.
-  std::optional<std::string> existing;
-  std::promise<void> read;
-  writer_->submit([&existing](Database& db) { existing = db.meta("demo_session"); }, [&read](bool) { read.set_value(); });
-  read.get_future().wait();
-  if (existing) {
-    lines.push_back("demo session " + *existing +
-                    " exists already; its join links were printed when it was created (tokens are kept only as hashes)");
-    return lines;
-  }
-  SessionInfo info;
-  info.title = "有事来协商——委员议事厅（演示）";
-  info.topic = "老旧小区加装电梯如何协商推进";
-  std::promise<std::pair<std::string, std::string>> created;
-  auto f = created.get_future();
-  create_session(info, "主持人 王主持",
-                 [&created](std::optional<Error> err, std::string id, std::string token) {
-                   if (err) created.set_exception(std::make_exception_ptr(std::runtime_error(err->message)));
-                   else created.set_value({id, token});
-                 });
-  auto [sid, host_token] = f.get();
-  lines.push_back("demo session " + sid + ": " + info.title);
-  lines.push_back("  audience:   " + base_url + "/s/" + sid);
-  lines.push_back("  host:       " + base_url + "/host/" + sid + "#token=" + host_token);
-  struct DemoPerson {
-    const char* name;
-    Role role;
-    const char* affiliation;
-  };
-  const DemoPerson people[] = {{"李委员", Role::member, "区政协委员"},
-                               {"张委员", Role::member, "区政协委员"},
-                               {"区住建局 陈科长", Role::department, "区住房和城乡建设局"},
-                               {"记录员 赵", Role::clerk, "区政协办公室"}};
-  for (const auto& person : people) {
-    std::promise<CreatedParticipant> added;
-    auto af = added.get_future();
-    add_participant(sid, Participant{"", sid, person.role, person.name, person.affiliation},
-                    [&added](std::optional<Error> err, CreatedParticipant cp) {
-                      if (err) added.set_exception(std::make_exception_ptr(std::runtime_error(err->message)));
-                      else added.set_value(std::move(cp));
-                    });
-    auto cp = af.get();
-    const char* page = person.role == Role::clerk ? "/clerk/" : "/p/";
-    std::string label = std::string(to_string(person.role)) + ":";
-    label.resize(12, ' ');
-    lines.push_back("  " + label + base_url + page + sid + "#token=" + cp.token + "  (" + person.name + ")");
-  }
-  lines.push_back("  overlay:    " + base_url + "/overlay/" + sid);
-  lines.push_back("  admin:      " + base_url + "/admin");
-  std::promise<void> marked;
-  writer_->submit([sid = sid](Database& db) { db.set_meta("demo_session", sid); },
-                  [&marked](bool) { marked.set_value(); });
-  marked.get_future().wait();
-  return lines;
-}
+std::vector<std::string> Hub::ensure_demo(const std::string& base_url) { return yst::ensure_demo(*this, base_url); }
 
 void Hub::shutdown() {
   for (auto& r : rooms()) r->shutdown();

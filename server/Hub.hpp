@@ -12,12 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/AdminToken.hpp"
 #include "server/Config.hpp"
 #include "server/Metrics.hpp"
 #include "server/Net.hpp"
 #include "server/Room.hpp"
 #include "session/WordFilter.hpp"
-#include "storage/Database.hpp"
+#include "storage/Store.hpp"
 #include "storage/Writer.hpp"
 
 namespace yst {
@@ -42,8 +43,10 @@ class Hub {
       : Hub(std::vector<net::io_context*>{&ioc}, config, std::move(clock)) {}
   ~Hub();
 
-  // Opens storage, replays every session, settles the admin token. Start-up only.
+  // Start-up only: opens the SQLite store in the data directory (or takes `store`),
+  // settles the admin token, replays every session and starts the writer.
   void load();
+  void load(std::unique_ptr<Store> store);
 
   const Config& config() const { return config_; }
   const std::vector<net::io_context*>& contexts() const { return contexts_; }
@@ -71,9 +74,8 @@ class Hub {
   using CreatedParticipantCb = std::function<void(std::optional<Error>, CreatedParticipant)>;
   void add_participant(const std::string& session_id, Participant p, CreatedParticipantCb done);
 
-  // The demo session (--demo), created once; returns lines to print.
+  // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);
-  std::string admin_token_file() const;
 
   void shutdown();
   // After the I/O threads have stopped: drop every room's connections.
@@ -88,13 +90,13 @@ class Hub {
   Config config_;
   Clock clock_;
   Metrics metrics_;
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
 
   mutable std::mutex mutex_;  // guards rooms_ and tokens_; never held across I/O
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token
-  std::string admin_hash_;
+  AdminToken admin_;
   std::shared_ptr<const WordFilter> filter_;
 };
 

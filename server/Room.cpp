@@ -1,6 +1,7 @@
 #include "server/Room.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -9,17 +10,12 @@
 
 namespace yst {
 
-namespace {
-constexpr auto kTick = std::chrono::milliseconds(200);  // live figures at most 5 times a second
-constexpr int kTicksPerPresence = 5;                     // presence at most once a second
-constexpr int kAudiencePerFigureTick = 1000;  // audience connections per tick between their live figures
-}  // namespace
-
 Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
     : hub_(hub),
       id_(info.id),
       strand_(net::make_strand(home)),
       ticker_(strand_),
+      floor_timer_(strand_),
       decided_(info),
       committed_(info) {
   for (net::io_context* ioc : hub_.contexts()) shards_.push_back(std::make_shared<RoomShard>(*ioc));
@@ -36,7 +32,7 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
   for (const auto& e : events) {
     decided_.apply(e);
     committed_.apply(e);
-    history_.push_back(HistoryEntry{e, make_frame(to_wire_json(e).dump())});
+    history_.push_back(HistoryEntry{e, make_frame(to_wire_json(e).dump()), committed_.reach(e)});
   }
   for (const auto& u : upvotes) {
     decided_.apply(u);
@@ -46,7 +42,7 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
     decided_.apply(v);
     committed_.apply(v);
   }
-  peak_audience_ = peak_audience_stored_ = peak_audience;
+  figures_.restore_peak_audience(peak_audience);
   update_summary();
 }
 
@@ -68,16 +64,10 @@ void Room::update_summary() {
   summary_ = std::move(s);
 }
 
-json Room::online_json() const {
-  json o = json::object();
-  for (Role r : kAllRoles) o[std::string(to_string(r))] = online_[static_cast<int>(r)];
-  return o;
-}
-
 json Room::public_snapshot(Role viewer) const {
   json s = committed_.snapshot(viewer);
-  s["online"] = online_json();
-  s["peak_audience"] = peak_audience_;
+  s["online"] = figures_.online_json();
+  s["peak_audience"] = figures_.peak_audience();
   return s;
 }
 
@@ -104,8 +94,9 @@ void Room::add_participant(Participant p) {
 
 void Room::shutdown() {
   net::post(strand_, [self = shared_from_this()] {
-    for (auto& m : self->members_) m.peer->close(1001, "server shutting down");
+    for (const auto& m : self->members_) m.peer->close(1001, "server shutting down");
     self->ticker_.cancel();
+    self->floor_timer_.cancel();
   });
 }
 
@@ -124,8 +115,17 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
                {"session", public_snapshot(caller.role)},
                {"last_seq", last}};
   send(peer, make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);
+  send_history(peer, caller, after);
+  shards_[peer->shard()]->add(peer, caller.role);
+  members_.add(peer, caller);
+  if (caller.role == Role::audience) audience_by_participant_[caller.participant].push_back(peer);
+  figures_.joined(caller.role);
+  hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_add(1, std::memory_order_relaxed);
+  tick_while_pending();
+}
 
-  // History: the events visible to this role, after `after`, else the last 50. seq n is
+void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after) {
+  // The events visible to this role, after `after`, else the last 50. seq n is
   // history_[n-1], so the start of a resume is found without a search.
   size_t begin;
   if (after) {
@@ -135,43 +135,29 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
     size_t visible = 0;
     while (begin > 0 && visible < kDefaultHistory) {
       --begin;
-      if (visible_to(history_[begin].event, caller.role)) ++visible;
+      if (history_[begin].visible_to(caller)) ++visible;
     }
   }
   for (size_t i = begin; i < history_.size(); ++i)
-    if (visible_to(history_[i].event, caller.role)) send(peer, history_[i].frame, false);
-
-  shards_[peer->shard()]->add(peer, caller.role);
-  member_index_[peer.get()] = members_.size();
-  members_.push_back(Member{peer, caller.role});
-  ++online_[static_cast<int>(caller.role)];
-  hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_add(1, std::memory_order_relaxed);
-  if (caller.role == Role::audience && online_[static_cast<int>(Role::audience)] > peak_audience_)
-    peak_audience_ = online_[static_cast<int>(Role::audience)];
-  presence_dirty_ = true;
-  ensure_ticking();
+    if (history_[i].visible_to(caller)) send(peer, history_[i].frame, false);
 }
 
 void Room::on_leave(const std::shared_ptr<Peer>& peer) {
-  auto it = member_index_.find(peer.get());
-  if (it == member_index_.end()) return;
-  size_t i = it->second;
-  Role role = members_[i].role;
-  member_index_.erase(it);
-  if (i + 1 != members_.size()) {
-    members_[i] = std::move(members_.back());
-    member_index_[members_[i].peer.get()] = i;
-  }
-  members_.pop_back();
+  auto gone = members_.remove(peer.get());
+  if (!gone) return;
   shards_[peer->shard()]->remove(peer);
-  --online_[static_cast<int>(role)];
-  hub_.metrics().connections_by_role[static_cast<int>(role)].fetch_sub(1, std::memory_order_relaxed);
-  presence_dirty_ = true;
-  ensure_ticking();
+  const Caller& caller = gone->info;
+  if (auto it = audience_by_participant_.find(caller.participant); it != audience_by_participant_.end()) {
+    std::erase(it->second, peer);
+    if (it->second.empty()) audience_by_participant_.erase(it);
+  }
+  figures_.left(caller.role);
+  hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_sub(1, std::memory_order_relaxed);
+  tick_while_pending();
 }
 
 void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id) {
-  if (!member_index_.count(peer.get())) {
+  if (!members_.contains(peer.get())) {
     send(peer, make_frame(error_frame(id, ErrorCode::not_joined, "join first")));
     return;
   }
@@ -192,82 +178,115 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
   }
   // The peak audience is otherwise stored on the presence tick; at the end it goes with
   // the session.ended event, so the minutes never miss the last second.
-  if (r.type == RequestType::end) peak_audience_stored_ = unsubmitted_peak_ = peak_audience_;
-  unsubmitted_.push_back(PendingWrite{peer, id, std::move(o.ack), std::move(o.changes)});
-  if (!submit_posted_) {
+  if (r.type == RequestType::end) unsubmitted_.peak_audience = figures_.take_peak_audience_for_end();
+  queue_changes(std::move(o.changes), Reply{peer, id, std::move(o.ack)});
+}
+
+// Decided changes wait here for the next submit to the writer; `reply` is null for what
+// the session decides by itself (the floor's overrun).
+void Room::queue_changes(Changes changes, std::optional<Reply> reply) {
+  unsubmitted_.changes.push_back(std::move(changes));
+  unsubmitted_.replies.push_back(reply ? std::move(*reply) : Reply{});
+  if (!unsubmitted_.submit_posted) {
     // Posted behind the requests already waiting on the strand, so a storm of votes goes
     // to the writer as one job: one hop there and one back for all of them.
-    submit_posted_ = true;
+    unsubmitted_.submit_posted = true;
     net::post(strand_, [self = shared_from_this()] { self->submit_writes(); });
   }
 }
 
 void Room::submit_writes() {
-  submit_posted_ = false;
-  if (unsubmitted_.empty()) return;
-  auto batch = std::make_shared<std::vector<PendingWrite>>(std::move(unsubmitted_));
-  unsubmitted_.clear();
-  const int peak = std::exchange(unsubmitted_peak_, -1);
-  hub_.writer().submit(
-      [batch, sid = id_, peak](Database& db) {
-        if (peak >= 0) db.set_peak_audience(sid, peak);
-        for (const auto& w : *batch) {
-          for (const auto& e : w.changes.events) db.insert_event(sid, e);
-          for (const auto& u : w.changes.upvotes) db.insert_upvote(sid, u);
-          for (const auto& v : w.changes.votes) db.upsert_vote(sid, v);
-        }
-      },
-      [self = shared_from_this(), batch](bool ok) {
-        net::post(self->strand_, [self, batch, ok] { self->on_committed(ok, *batch); });
-      });
+  Unsubmitted batch = std::exchange(unsubmitted_, Unsubmitted{});
+  if (batch.changes.empty()) return;
+  auto changes = std::make_shared<const std::vector<Changes>>(std::move(batch.changes));
+  auto replies = std::make_shared<std::vector<Reply>>(std::move(batch.replies));
+  hub_.writer().submit_changes(id_, changes, batch.peak_audience,
+                               [self = shared_from_this(), changes, replies](bool ok) {
+                                 net::post(self->strand_, [self, changes, replies, ok] {
+                                   self->on_committed(ok, *changes, *replies);
+                                 });
+                               });
 }
 
-void Room::on_committed(bool ok, std::vector<PendingWrite>& batch) {
+void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies) {
   if (!ok) {
     // The decided state is now ahead of storage and cannot be rewound safely (later
     // decisions chain on it), so the session stops taking writes rather than risk a gap.
     storage_failed_ = true;
     spdlog::critical("session {}: storage failed; refusing further writes", id_);
-    for (auto& w : batch) send(w.peer, make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
+    for (auto& w : replies)
+      if (w.peer) send(w.peer, make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
     return;
   }
-  bool any_events = false, any_figures = false;
-  for (auto& w : batch) {
-    const Changes& changes = w.changes;
-    committed_.apply(changes);
-    for (const auto& e : changes.events) {
-      Frame frame = make_frame(to_wire_json(e).dump());
-      history_.push_back(HistoryEntry{e, frame});
-      broadcast(frame, staff_only(e.kind) ? Audience::staff : Audience::everyone);
-      hub_.metrics().events.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (!changes.events.empty()) {
-      w.ack["seq"] = changes.events.back().seq;
+  bool any_events = false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Changes& c = changes[i];
+    committed_.apply(c);
+    for (const auto& e : c.events) announce(e);
+    if (!c.events.empty()) {
+      replies[i].ack["seq"] = c.events.back().seq;
       any_events = true;
     }
-    for (const auto& u : changes.upvotes) dirty_questions_.insert(u.question);
-    for (const auto& v : changes.votes) dirty_points_.insert(v.point);
-    any_figures |= !changes.upvotes.empty() || !changes.votes.empty();
+    for (const auto& u : c.upvotes) figures_.question_changed(u.question);
+    for (const auto& v : c.votes) figures_.point_changed(v.point);
   }
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();
-  for (auto& w : batch) send(w.peer, make_frame(ack_frame(w.id, w.ack)));
-  if (any_figures) ensure_ticking();
+  for (auto& w : replies)
+    if (w.peer) send(w.peer, make_frame(ack_frame(w.id, w.ack)));
+  if (any_events) watch_floor_budget();
+  tick_while_pending();
+}
+
+void Room::announce(const Event& e) {
+  Frame frame = make_frame(to_wire_json(e).dump());
+  const Reach reach = committed_.reach(e);
+  history_.push_back(HistoryEntry{e, frame, reach});
+  broadcast(frame, reach.everyone ? Audience::everyone : Audience::staff);
+  if (!reach.everyone && !reach.asker.empty()) send_to_participant(reach.asker, frame);
+  if (e.kind == to_string(EventKind::question_merged) && e.data.contains("into"))
+    figures_.question_changed(e.data["into"].get<std::string>());  // its upvoters are now both's
+  hub_.metrics().events.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Room::send_to_participant(const std::string& participant, const Frame& frame) {
+  auto it = audience_by_participant_.find(participant);
+  if (it == audience_by_participant_.end()) return;
+  for (const auto& peer : it->second) send(peer, frame);
+}
+
+// The contract's floor.overrun comes within a second of `until`: a timer set for the
+// committed grant's budget, deciding on the deciding copy when it fires (the host may
+// have moved the floor since).
+void Room::watch_floor_budget() {
+  const auto& floor = committed_.floor();
+  if (!floor || !floor->until_ms || floor->overrun) return;
+  // Never a busy loop: while a change of the floor is on its way to storage, the
+  // committed grant may look due when the deciding copy has moved on.
+  constexpr int64_t kRecheckMs = 20;
+  const int64_t wait_ms = std::max<int64_t>(*floor->until_ms - hub_.now_ms(), kRecheckMs);
+  floor_timer_.expires_after(std::chrono::milliseconds(wait_ms));
+  floor_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->storage_failed_) return;
+    Changes overrun = self->decided_.expire_floor(self->hub_.now_ms());
+    if (!overrun.empty()) self->queue_changes(std::move(overrun), std::nullopt);
+    else self->watch_floor_budget();  // the clock was a little behind the timer
+  });
 }
 
 void Room::broadcast(const Frame& frame, Audience to) {
   for (auto& shard : shards_) shard->broadcast(frame, to);
   int64_t n = 0;
   for (Role r : kAllRoles)
-    if (reaches(to, is_staff(r))) n += online_[static_cast<int>(r)];
+    if (reaches(to, is_staff(r))) n += figures_.online(r);
   hub_.metrics().deliveries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
 }
 
-void Room::ensure_ticking() {
-  if (ticking_) return;
+void Room::tick_while_pending() {
+  if (ticking_ || !figures_.pending()) return;
   ticking_ = true;
-  ticker_.expires_after(kTick);
+  ticker_.expires_after(LiveFigures::kTick);
   ticker_.async_wait([self = shared_from_this()](beast::error_code ec) {
     self->ticking_ = false;
     if (!ec) self->on_tick();
@@ -275,51 +294,9 @@ void Room::ensure_ticking() {
 }
 
 void Room::on_tick() {
-  ++ticks_;
-  // Staff see live figures on every tick. The audience's are spaced out as it grows (5
-  // a second up to 1999 phones, then one tick in audience/1000, at least once a second),
-  // so a figure costs at most about 5000 sends a second: with 5000 phones a storm of
-  // votes would otherwise make 10 000 sends every 200 ms.
-  const int audience = online_[static_cast<int>(Role::audience)];
-  const int audience_every = std::clamp(audience / kAudiencePerFigureTick, 1, kTicksPerPresence);
-  const bool audience_due = ticks_ - last_audience_figures_tick_ >= audience_every;
-  auto upvotes_frame = [&](const std::string& qid, const Question& q) {
-    return make_frame(json{{"type", "upvotes"}, {"question", qid}, {"count", q.upvotes()}}.dump());
-  };
-  auto tally_frame = [&](const std::string& pid, const Point& p) {
-    return make_frame(json{{"type", "tally"}, {"point", pid}, {"tally", p.tally.to_json(committed_.info().settings)}}.dump());
-  };
-  for (const auto& qid : dirty_questions_)
-    if (const Question* q = committed_.question(qid)) broadcast(upvotes_frame(qid, *q), Audience::staff);
-  for (const auto& pid : dirty_points_)
-    if (const Point* p = committed_.point(pid)) broadcast(tally_frame(pid, *p), Audience::staff);
-  audience_dirty_questions_.merge(dirty_questions_);
-  audience_dirty_points_.merge(dirty_points_);
-  dirty_questions_.clear();
-  dirty_points_.clear();
-  if (audience_due) {
-    for (const auto& qid : audience_dirty_questions_) {
-      const Question* q = committed_.question(qid);
-      // A question still in moderation has no audience.
-      if (q && q->made_public) broadcast(upvotes_frame(qid, *q), Audience::audience);
-    }
-    for (const auto& pid : audience_dirty_points_)
-      if (const Point* p = committed_.point(pid)) broadcast(tally_frame(pid, *p), Audience::audience);
-    if (!audience_dirty_questions_.empty() || !audience_dirty_points_.empty()) last_audience_figures_tick_ = ticks_;
-    audience_dirty_questions_.clear();
-    audience_dirty_points_.clear();
-  }
-  bool presence_due = ticks_ % kTicksPerPresence == 0;
-  if (presence_due && presence_dirty_) {
-    presence_dirty_ = false;
-    broadcast(make_frame(json{{"type", "presence"}, {"online", online_json()}}.dump()), Audience::everyone);
-    if (peak_audience_ > peak_audience_stored_) {
-      peak_audience_stored_ = peak_audience_;
-      hub_.writer().submit([sid = id_, peak = peak_audience_](Database& db) { db.set_peak_audience(sid, peak); },
-                           nullptr);
-    }
-  }
-  if (presence_dirty_ || !audience_dirty_questions_.empty() || !audience_dirty_points_.empty()) ensure_ticking();
+  auto peak = figures_.tick(committed_, [this](const Frame& frame, Audience to) { broadcast(frame, to); });
+  if (peak) hub_.writer().submit_peak_audience(id_, *peak);
+  tick_while_pending();
 }
 
 }  // namespace yst

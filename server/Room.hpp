@@ -3,20 +3,19 @@
 // Concurrency: every member function named on_* and every callback given to inspect()
 // runs on the room's strand, the only place the state below is touched. The public
 // entry points only post onto it, so they may be called from any thread.
-#include <array>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "server/LiveFigures.hpp"
+#include "server/MemberList.hpp"
 #include "server/Net.hpp"
 #include "server/Peer.hpp"
 #include "server/RoomShard.hpp"
 #include "session/Session.hpp"
-#include "storage/Database.hpp"
+#include "storage/Store.hpp"
 
 namespace yst {
 
@@ -25,6 +24,10 @@ class Hub;
 struct HistoryEntry {
   Event event;
   Frame frame;  // the wire form, serialized once, shared by every connection
+  Reach reach;  // who besides staff sees it
+  bool visible_to(const Caller& c) const {
+    return is_staff(c.role) || reach.everyone || (!reach.asker.empty() && reach.asker == c.participant);
+  }
 };
 
 // What lists and access checks need without going through the strand.
@@ -58,7 +61,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // Only once no thread runs the strand any more (the end of Server::run).
   void forget_members() {
     members_.clear();
-    member_index_.clear();
+    audience_by_participant_.clear();
     for (auto& s : shards_) s->forget_members();
   }
 
@@ -73,8 +76,8 @@ class Room : public std::enable_shared_from_this<Room> {
   // Strand-only accessors.
   const Session& committed() const { return committed_; }
   const std::vector<HistoryEntry>& history() const { return history_; }
-  json online_json() const;
-  int peak_audience() const { return peak_audience_; }
+  json online_json() const { return figures_.online_json(); }
+  int peak_audience() const { return figures_.peak_audience(); }
   json public_snapshot(Role viewer) const;
 
   static constexpr size_t kDefaultHistory = 50;
@@ -82,28 +85,35 @@ class Room : public std::enable_shared_from_this<Room> {
 
  private:
   void on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id);
+  void send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after);
   void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id);
-  struct PendingWrite {
+  // Who waits for the answer to a request whose changes are on their way to storage.
+  struct Reply {
     std::shared_ptr<Peer> peer;
     json id;
     json ack;
-    Changes changes;
+  };
+  // Requests decided but not yet handed to the writer: their changes and replies, in order.
+  struct Unsubmitted {
+    std::vector<Changes> changes;
+    std::vector<Reply> replies;
+    std::optional<int> peak_audience;  // to be stored with them (the session's end)
+    bool submit_posted = false;
   };
   void submit_writes();
-  void on_committed(bool ok, std::vector<PendingWrite>& batch);
+  void on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies);
+  void queue_changes(Changes changes, std::optional<Reply> reply);
+  void announce(const Event& e);
+  void watch_floor_budget();
   void on_leave(const std::shared_ptr<Peer>& peer);
   void broadcast(const Frame& frame, Audience to);
+  void send_to_participant(const std::string& participant, const Frame& frame);
   void send(const std::shared_ptr<Peer>& peer, Frame frame, bool counted = true) {
     shards_[peer->shard()]->send(peer, std::move(frame), counted);
   }
-  void ensure_ticking();
+  void tick_while_pending();
   void on_tick();
   void update_summary();
-
-  struct Member {
-    std::shared_ptr<Peer> peer;
-    Role role;
-  };
 
   Hub& hub_;
   const std::string id_;
@@ -111,26 +121,18 @@ class Room : public std::enable_shared_from_this<Room> {
   std::vector<std::shared_ptr<RoomShard>> shards_;  // one per io_context of the hub
   net::steady_timer ticker_;
   bool ticking_ = false;
-  int ticks_ = 0;
+  net::steady_timer floor_timer_;  // fires when the floor's time budget runs out
 
   Session decided_;    // ahead of storage: decides requests
   Session committed_;  // what is durable: snapshots and broadcasts come from here
   bool storage_failed_ = false;
-  std::vector<PendingWrite> unsubmitted_;  // decided, going to the writer at the next submit_writes
-  bool submit_posted_ = false;
-  int unsubmitted_peak_ = -1;
+  Unsubmitted unsubmitted_;  // going to the writer at the next submit_writes
   std::vector<HistoryEntry> history_;
-  std::vector<Member> members_;
-  std::unordered_map<Peer*, size_t> member_index_;
-  std::array<int, kRoleCount> online_{};
-  bool presence_dirty_ = false;
-  int peak_audience_ = 0;
-  int peak_audience_stored_ = 0;
-  std::set<std::string> dirty_questions_;
-  std::set<std::string> dirty_points_;
-  std::set<std::string> audience_dirty_questions_;  // changed since the audience last saw them
-  std::set<std::string> audience_dirty_points_;
-  int last_audience_figures_tick_ = 0;
+  MemberList<Caller> members_;
+  // Audience connections by participant (a phone may have two tabs), for the events
+  // only their asker sees among the audience.
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Peer>>> audience_by_participant_;
+  LiveFigures figures_;
 
   mutable std::mutex summary_mutex_;
   RoomSummary summary_;

@@ -64,21 +64,11 @@ void RoomShard::drain() {
     Op& op = draining_[next_op_];
     switch (op.kind) {
       case Kind::add:
-        member_index_[op.peer.get()] = members_.size();
-        members_.push_back(Member{op.peer, is_staff(op.role)});
+        members_.add(op.peer, is_staff(op.role));
         break;
-      case Kind::remove: {
-        auto it = member_index_.find(op.peer.get());
-        if (it == member_index_.end()) break;
-        const size_t i = it->second;
-        member_index_.erase(it);
-        if (i + 1 != members_.size()) {
-          members_[i] = std::move(members_.back());
-          member_index_[members_[i].peer.get()] = i;
-        }
-        members_.pop_back();  // op.peer keeps it alive until the pass ends
+      case Kind::remove:
+        members_.remove(op.peer.get());  // op.peer keeps it alive until the pass ends
         break;
-      }
       case Kind::send:
         deliver(*op.peer, op.frame, op.counted);
         break;
@@ -88,8 +78,8 @@ void RoomShard::drain() {
       case Kind::broadcast:
         for (; next_member_ < members_.size(); ++next_member_) {
           if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
-          const Member& m = members_[next_member_];
-          if (reaches(op.to, m.staff)) deliver(*m.peer, op.frame, true);
+          const auto& m = members_[next_member_];
+          if (reaches(op.to, m.info)) deliver(*m.peer, op.frame, true);
         }
         next_member_ = 0;
         break;
@@ -122,7 +112,6 @@ void RoomShard::continue_later() {
 
 void RoomShard::forget_members() {
   members_.clear();
-  member_index_.clear();
   to_flush_.clear();
   draining_.clear();
   next_op_ = next_member_ = 0;

@@ -10,9 +10,9 @@
 // of the request that made it.
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
+#include "server/MemberList.hpp"
 #include "server/Net.hpp"
 #include "server/Peer.hpp"
 #include "session/Types.hpp"
@@ -47,17 +47,12 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
     Audience to = Audience::everyone;
     bool counted = true;
   };
-  struct Member {
-    std::shared_ptr<Peer> peer;
-    bool staff;
-  };
   void enqueue(Op op);
   void post_drain();
   void drain();
   void continue_later();
   void deliver(Peer& peer, const Frame& frame, bool counted);
   void flush_slice();
-
 
   net::io_context& ioc_;
   std::mutex mutex_;  // guards inbox_ and drain_posted_; never held while delivering
@@ -70,8 +65,7 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   size_t next_op_ = 0;
   size_t next_member_ = 0;
   size_t delivered_in_slice_ = 0;
-  std::vector<Member> members_;
-  std::unordered_map<Peer*, size_t> member_index_;
+  MemberList<bool> members_;  // with whether each is staff
   std::vector<Peer*> to_flush_;
 };
 

@@ -1,28 +1,44 @@
 #include "storage/Writer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <future>
 
 namespace yst {
 
-Writer::Writer(Database& db, size_t max_batch) : db_(db), max_batch_(max_batch), thread_([this] { run(); }) {}
+Writer::Writer(Store& store, size_t max_batch)
+    : store_(store), max_batch_(max_batch), thread_([this] { run(); }) {}
 
 Writer::~Writer() { stop(); }
 
 void Writer::submit(Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(work), std::move(done)});
+    queued_work_.push_back(std::move(work));
+    queued_done_.push_back(std::move(done));
   }
   wake_.notify_one();
+}
+
+void Writer::submit_changes(std::string session_id, std::shared_ptr<const std::vector<Changes>> changes,
+                            std::optional<int> peak_audience, Done done) {
+  submit(
+      [session_id = std::move(session_id), changes = std::move(changes), peak_audience](Store& store) {
+        if (peak_audience) store.set_peak_audience(session_id, *peak_audience);
+        for (const Changes& c : *changes) store.store(session_id, c);
+      },
+      std::move(done));
+}
+
+void Writer::submit_peak_audience(std::string session_id, int peak_audience) {
+  submit([session_id = std::move(session_id), peak_audience](
+             Store& store) { store.set_peak_audience(session_id, peak_audience); },
+         nullptr);
 }
 
 void Writer::flush() {
   std::promise<void> committed;
   auto f = committed.get_future();
-  submit([](Database&) {}, [&committed](bool) { committed.set_value(); });
+  submit(nullptr, [&committed](bool) { committed.set_value(); });
   f.wait();
 }
 
@@ -51,61 +67,48 @@ size_t latency_bucket(double ms) {
     if (ms <= bounds[i]) return i;
   return 7;
 }
+
+// Moves the first `n` elements of `from` to `to` (emptied first).
+template <class T>
+void take_front(std::vector<T>& from, std::vector<T>& to, size_t n) {
+  if (from.size() <= n) {
+    to.swap(from);
+    from.clear();
+    return;
+  }
+  to.assign(std::make_move_iterator(from.begin()), std::make_move_iterator(from.begin() + static_cast<ptrdiff_t>(n)));
+  from.erase(from.begin(), from.begin() + static_cast<ptrdiff_t>(n));
+}
 }  // namespace
 
+void Writer::record(size_t jobs, double ms) {
+  stats_.commits.fetch_add(1, std::memory_order_relaxed);
+  stats_.jobs.fetch_add(jobs, std::memory_order_relaxed);
+  stats_.batch_buckets[batch_bucket(jobs)].fetch_add(1, std::memory_order_relaxed);
+  stats_.latency_buckets[latency_bucket(ms)].fetch_add(1, std::memory_order_relaxed);
+  stats_.latency_us_sum.fetch_add(static_cast<uint64_t>(ms * 1000), std::memory_order_relaxed);
+}
+
 void Writer::run() {
-  std::vector<Job> batch;
-  std::vector<bool> ok;
+  std::vector<Work> work;
+  std::vector<Done> done;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is written
-      if (queue_.size() <= max_batch_) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + max_batch_));
-        queue_.erase(queue_.begin(), queue_.begin() + max_batch_);
-      }
+      wake_.wait(lock, [&] { return stopping_ || !queued_work_.empty(); });
+      if (queued_work_.empty()) return;  // stopping, and everything is written
+      take_front(queued_work_, work, max_batch_);
+      take_front(queued_done_, done, max_batch_);
     }
     auto t0 = std::chrono::steady_clock::now();
-    ok.assign(batch.size(), false);
-    bool committed = false;
-    try {
-      db_.begin();
-      for (size_t i = 0; i < batch.size(); ++i) {
-        // A savepoint per job: one bad job fails alone, the rest of the batch commits.
-        db_.savepoint();
-        try {
-          batch[i].work(db_);
-          db_.release_savepoint();
-          ok[i] = true;
-        } catch (const std::exception& e) {
-          spdlog::error("storage job failed: {}", e.what());
-          db_.rollback_to_savepoint();
-        }
-      }
-      db_.commit();
-      committed = true;
-    } catch (const std::exception& e) {
-      spdlog::error("storage commit failed: {}", e.what());
-      try {
-        db_.rollback();
-      } catch (...) {
-      }
+    const std::vector<bool> ok = store_.write_batch(work);
+    record(work.size(), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    for (size_t i = 0; i < done.size(); ++i) {
+      if (!ok[i]) stats_.failed_jobs.fetch_add(1, std::memory_order_relaxed);
+      if (done[i]) done[i](ok[i]);
     }
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    stats_.commits.fetch_add(1, std::memory_order_relaxed);
-    stats_.jobs.fetch_add(batch.size(), std::memory_order_relaxed);
-    stats_.batch_buckets[batch_bucket(batch.size())].fetch_add(1, std::memory_order_relaxed);
-    stats_.latency_buckets[latency_bucket(ms)].fetch_add(1, std::memory_order_relaxed);
-    stats_.latency_us_sum.fetch_add(static_cast<uint64_t>(ms * 1000), std::memory_order_relaxed);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      bool good = committed && ok[i];
-      if (!good) stats_.failed_jobs.fetch_add(1, std::memory_order_relaxed);
-      if (batch[i].done) batch[i].done(good);
-    }
-    batch.clear();
+    work.clear();
+    done.clear();
   }
 }
 

@@ -1,24 +1,26 @@
 #pragma once
-// The one writer to SQLite. Callers submit jobs from any thread; the writer thread takes
-// everything queued, runs it in one transaction (group commit), commits, and only then
-// calls each job's completion, on the writer thread. So a completion that acks or
-// broadcasts can never announce something that is not durable.
+// The one writer to the store. Callers submit jobs from any thread; the writer thread takes
+// everything queued and hands it to the store as one batch (group commit), and only once
+// the batch is committed calls each job's completion, on the writer thread. So a
+// completion that acks or broadcasts can never announce something that is not durable.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "storage/Database.hpp"
+#include "storage/Store.hpp"
 
 namespace yst {
 
 class Writer {
  public:
-  using Work = std::function<void(Database&)>;
+  using Work = Store::Job;
   using Done = std::function<void(bool ok)>;
 
   struct Stats {
@@ -32,12 +34,17 @@ class Writer {
     std::atomic<uint64_t> latency_us_sum{0};
   };
 
-  explicit Writer(Database& db, size_t max_batch = 4096);
+  explicit Writer(Store& store, size_t max_batch = 4096);
   ~Writer();  // drains the queue, then stops
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
   void submit(Work work, Done done);
+  // What a room commits in one go: the Changes of its requests in order, and the peak
+  // audience when it goes with them (the end of a session).
+  void submit_changes(std::string session_id, std::shared_ptr<const std::vector<Changes>> changes,
+                      std::optional<int> peak_audience, Done done);
+  void submit_peak_audience(std::string session_id, int peak_audience);
   // Blocks until every job submitted before the call is committed.
   void flush();
   void stop();
@@ -45,17 +52,16 @@ class Writer {
   const Stats& stats() const { return stats_; }
 
  private:
-  struct Job {
-    Work work;
-    Done done;
-  };
   void run();
+  void record(size_t jobs, double ms);
 
-  Database& db_;
+  Store& store_;
   const size_t max_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<Job> queue_;
+  // Two queues side by side: the store takes the work as one span.
+  std::vector<Work> queued_work_;
+  std::vector<Done> queued_done_;
   bool stopping_ = false;
   Stats stats_;
   std::thread thread_;

@@ -1,15 +1,20 @@
-// Storage on a temporary database file.
+// Storage: the Store contract, run against every store (here SQLite on a temporary
+// file), then what only the SQLite store promises.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
 
 #include "session/Sha256.hpp"
-#include "storage/Database.hpp"
+#include "storage/SqliteStore.hpp"
 #include "storage/Writer.hpp"
+#include "tests/support/StoreContract.hpp"
 
 using namespace yst;
+using yst::test::StoreContract;
+using yst::test::StorePlace;
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,12 +29,22 @@ struct TempDir {
   std::string db() const { return (path / "test.db").string(); }
 };
 
-SessionInfo info(const std::string& id) {
+class SqlitePlace : public StorePlace {
+ public:
+  std::unique_ptr<Store> open() override { return std::make_unique<SqliteStore>(dir_.db()); }
+
+ private:
+  TempDir dir_;
+};
+
+std::unique_ptr<StorePlace> make_sqlite_place() { return std::make_unique<SqlitePlace>(); }
+
+SessionInfo info(const std::string& id, int64_t created_ms = 1000) {
   SessionInfo s;
   s.id = id;
   s.title = "议事厅第" + id + "期";
   s.topic = "加装电梯";
-  s.created_ms = 1000;
+  s.created_ms = created_ms;
   s.settings.pre_moderation = false;
   return s;
 }
@@ -45,133 +60,216 @@ Event event(int64_t seq, const std::string& prev_hash, std::string text) {
   return e;
 }
 
+Changes events_only(std::vector<Event> events) { return Changes{std::move(events), {}, {}}; }
+
+// seq 1..n, chained.
+std::vector<Event> chain(int n) {
+  std::vector<Event> out;
+  std::string prev;
+  for (int i = 1; i <= n; ++i) {
+    out.push_back(event(i, prev, "第" + std::to_string(i) + "条发言"));
+    prev = out.back().hash;
+  }
+  return out;
+}
+
 }  // namespace
 
-TEST(Storage, EventsSurviveReopeningAndSeqContinues) {
-  TempDir dir;
-  std::string last_hash;
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, testing::Values(&make_sqlite_place));
+
+TEST_P(StoreContract, EventsSurviveReopeningAndSeqContinues) {
+  auto events = chain(4);
   {
-    Database db(dir.db());
-    db.begin();
-    db.insert_session(info("s1"));
-    for (int i = 1; i <= 3; ++i) {
-      auto e = event(i, last_hash, "第" + std::to_string(i) + "条发言");
-      last_hash = e.hash;
-      db.insert_event("s1", e);
-    }
-    db.commit();
+    auto store = open();
+    store->create_session(info("s1"));
+    store->store("s1", events_only({events[0], events[1], events[2]}));
   }
-  Database db(dir.db());
-  auto events = db.events("s1");
-  ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[2].seq, 3);
-  EXPECT_EQ(events[2].data["text"], "第3条发言");
-  EXPECT_EQ(events[2].by->name, "李委员");
-  EXPECT_EQ(events[2].hash, last_hash);
-  auto sessions = db.sessions();
+  auto store = open();
+  auto stored = store->events("s1");
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[2].seq, 3);
+  EXPECT_EQ(stored[2].at_ms, events[2].at_ms);
+  EXPECT_EQ(stored[2].kind, "statement");
+  EXPECT_EQ(stored[2].data["text"], "第3条发言");
+  EXPECT_EQ(stored[2].by->name, "李委员");
+  EXPECT_EQ(stored[2].by->role, Role::member);
+  EXPECT_EQ(stored[2].hash, events[2].hash);
+  auto sessions = store->sessions();
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0].title, "议事厅第s1期");
   EXPECT_FALSE(sessions[0].settings.pre_moderation);
-  // The next seq continues from what is stored; a reused seq is refused by the key.
-  db.begin();
-  EXPECT_THROW(db.insert_event("s1", event(3, last_hash, "重复")), std::runtime_error);
-  db.rollback();
-  db.begin();
-  db.insert_event("s1", event(4, last_hash, "第4条"));
-  db.commit();
-  EXPECT_EQ(db.events("s1", 3).size(), 1u);
-  EXPECT_EQ(db.events("s1", 0, 2).size(), 2u);
+  // A reused seq is refused, and with it everything else of the same Changes.
+  EXPECT_THROW(store->store("s1", events_only({events[3], event(3, events[2].hash, "重复")})), std::exception);
+  EXPECT_EQ(store->events("s1").size(), 3u);
+  store->store("s1", events_only({events[3]}));
+  EXPECT_EQ(store->events("s1", 3).size(), 1u);
+  EXPECT_EQ(store->events("s1", 0, 2).size(), 2u);
 }
 
-TEST(Storage, TokensAreStoredOnlyAsHashesAndFoundByHash) {
+TEST_P(StoreContract, AnEventWithoutActorKeepsNone) {
+  auto store = open();
+  store->create_session(info("s1"));
+  Event e = event(1, "", "开始");
+  e.by.reset();
+  e.kind = "session.started";
+  store->store("s1", events_only({e}));
+  auto stored = store->events("s1");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_FALSE(stored[0].by);
+}
+
+TEST_P(StoreContract, ParticipantsKeepTheirTokenHashInOrder) {
+  const std::string token = random_token(24);
+  {
+    auto store = open();
+    store->create_session(info("s1"));
+    store->add_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协"}, sha256_hex(token));
+    store->add_participant(Participant{"p2", "s1", Role::clerk, "记录员", ""}, sha256_hex(token + "2"));
+  }
+  auto ps = open()->participants("s1");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[0].token_hash, sha256_hex(token));
+  EXPECT_EQ(ps[0].participant.id, "p1");
+  EXPECT_EQ(ps[0].participant.session_id, "s1");
+  EXPECT_EQ(ps[0].participant.role, Role::member);
+  EXPECT_EQ(ps[0].participant.affiliation, "区政协");
+  EXPECT_EQ(ps[1].participant.role, Role::clerk);
+}
+
+TEST_P(StoreContract, SessionsComeInTheOrderTheyWereCreated) {
+  auto store = open();
+  store->create_session(info("b", 2000));
+  store->create_session(info("a", 3000));
+  store->create_session(info("c", 1000));
+  auto sessions = store->sessions();
+  ASSERT_EQ(sessions.size(), 3u);
+  EXPECT_EQ(sessions[0].id, "c");
+  EXPECT_EQ(sessions[1].id, "b");
+  EXPECT_EQ(sessions[2].id, "a");
+  EXPECT_TRUE(store->events("a").empty());
+}
+
+TEST_P(StoreContract, UpvotesAreIdempotentAndVotesReplace) {
+  auto store = open();
+  store->create_session(info("s1"));
+  store->store("s1", Changes{{}, {Upvote{"q1", "a_1"}, Upvote{"q1", "a_1"}}, {}});
+  store->store("s1", Changes{{}, {Upvote{"q1", "a_1"}, Upvote{"q1", "a_2"}}, {}});
+  EXPECT_EQ(store->upvotes("s1").size(), 2u);
+  store->store("s1", Changes{{}, {}, {Vote{"pt1", "p1", Role::member, Choice::agree}}});
+  store->store("s1", Changes{{}, {}, {Vote{"pt1", "p1", Role::member, Choice::disagree}}});
+  auto votes = store->votes("s1");
+  ASSERT_EQ(votes.size(), 1u);
+  EXPECT_EQ(votes[0].choice, Choice::disagree);
+  EXPECT_EQ(votes[0].role, Role::member);
+}
+
+TEST_P(StoreContract, ThePeakAudienceNeverGoesDown) {
+  auto store = open();
+  store->create_session(info("s1"));
+  EXPECT_EQ(store->peak_audience("s1"), 0);
+  store->set_peak_audience("s1", 7);
+  store->set_peak_audience("s1", 3);
+  EXPECT_EQ(open()->peak_audience("s1"), 7);
+}
+
+TEST_P(StoreContract, MetaValuesAreReplaced) {
+  auto store = open();
+  EXPECT_FALSE(store->meta("demo_session"));
+  store->set_meta("demo_session", "abc");
+  store->set_meta("demo_session", "def");
+  EXPECT_EQ(open()->meta("demo_session"), "def");
+}
+
+TEST_P(StoreContract, WriteBatchUndoesAFailingJobAlone) {
+  auto store = open();
+  store->create_session(info("s1"));
+  auto events = chain(2);
+  std::vector<Store::Job> jobs{
+      [&](Store& s) { s.store("s1", events_only({events[0]})); },
+      [&](Store& s) {
+        s.set_meta("half", "done");
+        throw std::runtime_error("the job fails half-way");
+      },
+      [&](Store& s) { s.store("s1", events_only({events[1]})); },
+  };
+  EXPECT_EQ(store->write_batch(jobs), (std::vector<bool>{true, false, true}));
+  auto reader = open();
+  EXPECT_EQ(reader->events("s1").size(), 2u);
+  EXPECT_FALSE(reader->meta("half"));
+}
+
+TEST_P(StoreContract, WriterGroupsJobsAndCallsBackOnlyAfterCommit) {
+  auto store = open();
+  store->create_session(info("s1"));
+  std::atomic<int> done{0};
+  Writer w(*store);
+  for (const auto& e : chain(200)) {
+    auto changes = std::make_shared<const std::vector<Changes>>(std::vector<Changes>{events_only({e})});
+    w.submit_changes("s1", changes, std::nullopt, [this, &done, seq = e.seq](bool ok) {
+      EXPECT_TRUE(ok);
+      // Committed means another connection sees it.
+      EXPECT_EQ(open()->events("s1", seq - 1, 1).size(), 1u);
+      ++done;
+    });
+  }
+  w.flush();
+  EXPECT_EQ(done.load(), 200);
+  EXPECT_LT(w.stats().commits.load(), 200u);  // grouped, not one transaction per job
+}
+
+TEST_P(StoreContract, AFailingWriteFailsAloneAndTheOthersCommit) {
+  auto store = open();
+  store->create_session(info("s1"));
+  Writer w(*store);
+  auto submit = [&w](Event e, std::optional<int> peak) {
+    auto ok = std::make_shared<std::promise<bool>>();
+    auto changes = std::make_shared<const std::vector<Changes>>(std::vector<Changes>{events_only({std::move(e)})});
+    w.submit_changes("s1", changes, peak, [ok](bool good) { ok->set_value(good); });
+    return ok->get_future();
+  };
+  auto a = submit(event(1, "", "一"), std::nullopt);
+  auto b = submit(event(1, "", "重复"), 9);
+  auto c = submit(event(2, "", "二"), 4);
+  EXPECT_TRUE(a.get());
+  EXPECT_FALSE(b.get());
+  EXPECT_TRUE(c.get());
+  w.stop();
+  EXPECT_EQ(store->events("s1").size(), 2u);
+  EXPECT_EQ(store->peak_audience("s1"), 4);  // the failed write's peak went with it
+}
+
+TEST(SqliteStore, TheTokenItselfIsNowhereInTheFile) {
   TempDir dir;
   const std::string token = random_token(24);
   {
-    Database db(dir.db());
-    db.insert_session(info("s1"));
-    db.insert_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协"}, sha256_hex(token));
+    SqliteStore store(dir.db());
+    store.create_session(info("s1"));
+    store.add_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协"}, sha256_hex(token));
   }
-  Database db(dir.db());
-  auto ps = db.participants("s1");
+  SqliteStore store(dir.db());
+  auto ps = store.participants("s1");
   ASSERT_EQ(ps.size(), 1u);
-  EXPECT_EQ(ps[0].token_hash, sha256_hex(token));
   EXPECT_TRUE(constant_time_equal(ps[0].token_hash, sha256_hex(token)));
   EXPECT_FALSE(constant_time_equal(ps[0].token_hash, sha256_hex(token + "x")));
-  EXPECT_EQ(ps[0].participant.affiliation, "区政协");
-  // The clear token appears nowhere in the file.
   std::ifstream in(dir.db(), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes.find(token), std::string::npos);
 }
 
-TEST(Storage, UpvotesAreIdempotentAndVotesReplace) {
+TEST(SqliteStore, WalModeAndBackupCopy) {
   TempDir dir;
-  Database db(dir.db());
-  db.insert_session(info("s1"));
-  db.insert_upvote("s1", Upvote{"q1", "a_1"});
-  db.insert_upvote("s1", Upvote{"q1", "a_1"});
-  db.insert_upvote("s1", Upvote{"q1", "a_2"});
-  EXPECT_EQ(db.upvotes("s1").size(), 2u);
-  db.upsert_vote("s1", Vote{"pt1", "p1", Role::member, Choice::agree});
-  db.upsert_vote("s1", Vote{"pt1", "p1", Role::member, Choice::disagree});
-  auto votes = db.votes("s1");
-  ASSERT_EQ(votes.size(), 1u);
-  EXPECT_EQ(votes[0].choice, Choice::disagree);
-}
-
-TEST(Storage, WriterGroupsJobsAndCallsBackOnlyAfterCommit) {
-  TempDir dir;
-  Database db(dir.db());
-  db.insert_session(info("s1"));
-  std::atomic<int> done{0};
-  {
-    Writer w(db);
-    std::string prev;
-    std::vector<Event> events;
-    for (int i = 1; i <= 200; ++i) {
-      events.push_back(event(i, prev, "x" + std::to_string(i)));
-      prev = events.back().hash;
-    }
-    for (auto& e : events) {
-      w.submit([e](Database& d) { d.insert_event("s1", e); },
-               [&done, &dir, seq = e.seq](bool ok) {
-                 EXPECT_TRUE(ok);
-                 // Committed means another connection sees it.
-                 Database reader(dir.db());
-                 EXPECT_EQ(reader.events("s1", seq - 1, 1).size(), 1u);
-                 ++done;
-               });
-    }
-    w.flush();
-    EXPECT_EQ(done.load(), 200);
-    EXPECT_LT(w.stats().commits.load(), 200u);  // grouped, not one transaction per job
-  }
-}
-
-TEST(Storage, AFailingJobFailsAloneAndTheBatchCommits) {
-  TempDir dir;
-  Database db(dir.db());
-  db.insert_session(info("s1"));
-  Writer w(db);
-  std::promise<bool> a, b, c;
-  w.submit([](Database& d) { d.insert_event("s1", event(1, "", "一")); }, [&](bool ok) { a.set_value(ok); });
-  w.submit([](Database& d) { d.insert_event("s1", event(1, "", "重复")); }, [&](bool ok) { b.set_value(ok); });
-  w.submit([](Database& d) { d.insert_event("s1", event(2, "", "二")); }, [&](bool ok) { c.set_value(ok); });
-  EXPECT_TRUE(a.get_future().get());
-  EXPECT_FALSE(b.get_future().get());
-  EXPECT_TRUE(c.get_future().get());
-  w.stop();
-  EXPECT_EQ(db.events("s1").size(), 2u);
-}
-
-TEST(Storage, WalModeAndBackupCopy) {
-  TempDir dir;
-  Database db(dir.db());
-  db.insert_session(info("s1"));
-  db.insert_event("s1", event(1, "", "备份"));
+  SqliteStore store(dir.db());
+  store.create_session(info("s1"));
+  store.store("s1", events_only({event(1, "", "备份")}));
   auto copy = (dir.path / "copy.db").string();
-  db.backup_to(copy);
-  Database restored(copy);
+  store.backup_to(copy);
+  SqliteStore restored(copy);
   EXPECT_EQ(restored.events("s1").size(), 1u);
   EXPECT_TRUE(fs::exists(dir.db() + "-wal"));
+}
+
+TEST(SqliteStore, InMemory) {
+  SqliteStore store(":memory:");
+  store.create_session(info("s1"));
+  EXPECT_EQ(store.sessions().size(), 1u);
 }

@@ -1,5 +1,6 @@
-#include "storage/Database.hpp"
+#include "storage/SqliteStore.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <stdexcept>
@@ -12,7 +13,7 @@ namespace {
 }
 }  // namespace
 
-class Database::Statement {
+class SqliteStore::Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
@@ -58,7 +59,35 @@ class Database::Statement {
   int next_ = 1;
 };
 
-Database::Database(const std::string& path) {
+// Outside write_batch, a write of several statements is a transaction of its own; inside,
+// it is part of the batch's.
+class SqliteStore::Transaction {
+ public:
+  explicit Transaction(SqliteStore& store) : store_(store), own_(!store.in_batch_) {
+    if (own_) store_.exec("BEGIN IMMEDIATE");
+  }
+  ~Transaction() {
+    if (!own_ || committed_) return;
+    try {
+      store_.exec("ROLLBACK");
+    } catch (const std::exception& e) {
+      spdlog::error("sqlite rollback: {}", e.what());
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    if (own_) store_.exec("COMMIT");
+    committed_ = true;
+  }
+
+ private:
+  SqliteStore& store_;
+  const bool own_;
+  bool committed_ = false;
+};
+
+SqliteStore::SqliteStore(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -75,12 +104,12 @@ Database::Database(const std::string& path) {
   migrate();
 }
 
-Database::~Database() {
+SqliteStore::~SqliteStore() {
   cache_.clear();
   sqlite3_close(db_);
 }
 
-void Database::exec(const char* sql) {
+void SqliteStore::exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown";
@@ -89,7 +118,7 @@ void Database::exec(const char* sql) {
   }
 }
 
-Database::Statement& Database::stmt(const char* sql) {
+SqliteStore::Statement& SqliteStore::stmt(const char* sql) {
   // Statements are identified by their literal's address: each call site prepares once.
   for (auto& [key, s] : cache_)
     if (key == sql) return s->reset();
@@ -97,7 +126,7 @@ Database::Statement& Database::stmt(const char* sql) {
   return cache_.back().second->reset();
 }
 
-void Database::migrate() {
+void SqliteStore::migrate() {
   exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   auto version = meta("schema_version");
   int v = version ? std::stoi(*version) : 0;
@@ -105,7 +134,7 @@ void Database::migrate() {
     throw std::runtime_error("the database schema (version " + std::to_string(v) +
                              ") is newer than this program understands (" + std::to_string(kSchemaVersion) + ")");
   if (v < 1) {
-    begin();
+    Transaction migration(*this);
     exec(R"SQL(
       CREATE TABLE sessions (
         id TEXT PRIMARY KEY,
@@ -152,18 +181,42 @@ void Database::migrate() {
       ) WITHOUT ROWID;
     )SQL");
     set_meta("schema_version", "1");
-    commit();
+    migration.commit();
   }
 }
 
-void Database::begin() { exec("BEGIN IMMEDIATE"); }
-void Database::commit() { exec("COMMIT"); }
-void Database::rollback() { exec("ROLLBACK"); }
-void Database::savepoint() { exec("SAVEPOINT job"); }
-void Database::release_savepoint() { exec("RELEASE job"); }
-void Database::rollback_to_savepoint() { exec("ROLLBACK TO job; RELEASE job"); }
+std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
+  std::vector<bool> ok(jobs.size(), false);
+  try {
+    exec("BEGIN IMMEDIATE");
+    in_batch_ = true;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      // A savepoint per job: one bad job fails alone, the rest of the batch commits.
+      exec("SAVEPOINT job");
+      try {
+        if (jobs[i]) jobs[i](*this);
+        exec("RELEASE job");
+        ok[i] = true;
+      } catch (const std::exception& e) {
+        spdlog::error("storage job failed: {}", e.what());
+        exec("ROLLBACK TO job; RELEASE job");
+      }
+    }
+    in_batch_ = false;
+    exec("COMMIT");
+  } catch (const std::exception& e) {
+    in_batch_ = false;
+    spdlog::error("storage commit failed: {}", e.what());
+    ok.assign(jobs.size(), false);
+    try {
+      exec("ROLLBACK");
+    } catch (...) {  // no transaction left to roll back
+    }
+  }
+  return ok;
+}
 
-void Database::insert_session(const SessionInfo& s) {
+void SqliteStore::create_session(const SessionInfo& s) {
   stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms) VALUES(?,?,?,?,?,?,?)")
       .bind(s.id)
       .bind(s.title)
@@ -175,14 +228,22 @@ void Database::insert_session(const SessionInfo& s) {
       .run();
 }
 
-void Database::insert_participant(const Participant& p, const std::string& token_hash) {
+void SqliteStore::add_participant(const Participant& p, const std::string& token_hash) {
   auto& st = stmt("INSERT INTO participants(id,session_id,role,name,affiliation,token_hash) VALUES(?,?,?,?,?,?)");
   st.bind(p.id).bind(p.session_id).bind(std::string(to_string(p.role))).bind(p.name).bind(p.affiliation);
   st.bind(token_hash);
   st.run();
 }
 
-void Database::insert_event(const std::string& session_id, const Event& e) {
+void SqliteStore::store(const std::string& session_id, const Changes& changes) {
+  Transaction transaction(*this);
+  for (const auto& e : changes.events) insert_event(session_id, e);
+  for (const auto& u : changes.upvotes) insert_upvote(session_id, u);
+  for (const auto& v : changes.votes) upsert_vote(session_id, v);
+  transaction.commit();
+}
+
+void SqliteStore::insert_event(const std::string& session_id, const Event& e) {
   stmt("INSERT INTO events(session_id,seq,at_ms,kind,by_json,data_json,hash) VALUES(?,?,?,?,?,?,?)")
       .bind(session_id)
       .bind(e.seq)
@@ -194,7 +255,7 @@ void Database::insert_event(const std::string& session_id, const Event& e) {
       .run();
 }
 
-void Database::insert_upvote(const std::string& session_id, const Upvote& u) {
+void SqliteStore::insert_upvote(const std::string& session_id, const Upvote& u) {
   stmt("INSERT OR IGNORE INTO upvotes(session_id,question,voter) VALUES(?,?,?)")
       .bind(session_id)
       .bind(u.question)
@@ -202,7 +263,7 @@ void Database::insert_upvote(const std::string& session_id, const Upvote& u) {
       .run();
 }
 
-void Database::upsert_vote(const std::string& session_id, const Vote& v) {
+void SqliteStore::upsert_vote(const std::string& session_id, const Vote& v) {
   stmt("INSERT INTO votes(session_id,point,voter,role,choice) VALUES(?,?,?,?,?) "
        "ON CONFLICT(session_id,point,voter) DO UPDATE SET role=excluded.role, choice=excluded.choice")
       .bind(session_id)
@@ -213,24 +274,28 @@ void Database::upsert_vote(const std::string& session_id, const Vote& v) {
       .run();
 }
 
-void Database::set_peak_audience(const std::string& session_id, int peak) {
+void SqliteStore::set_peak_audience(const std::string& session_id, int peak) {
   stmt("UPDATE sessions SET peak_audience=MAX(peak_audience,?) WHERE id=?").bind(int64_t{peak}).bind(session_id).run();
 }
 
-void Database::set_meta(const std::string& key, const std::string& value) {
+void SqliteStore::set_meta(const std::string& key, const std::string& value) {
   stmt("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
       .bind(key)
       .bind(value)
       .run();
 }
 
-std::optional<std::string> Database::meta(const std::string& key) {
+std::optional<std::string> SqliteStore::meta(const std::string& key) {
   auto& st = stmt("SELECT value FROM meta WHERE key=?").bind(key);
-  if (st.step()) return st.text(0);
-  return std::nullopt;
+  std::optional<std::string> value;
+  if (st.step()) value = st.text(0);
+  // A statement left on a row keeps its read transaction open: a connection kept open
+  // (the Reader's) would see this snapshot forever, and the WAL could not be checkpointed.
+  st.reset();
+  return value;
 }
 
-std::vector<SessionInfo> Database::sessions() {
+std::vector<SessionInfo> SqliteStore::sessions() {
   std::vector<SessionInfo> out;
   auto& st = stmt("SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms FROM sessions ORDER BY created_ms, id");
   while (st.step()) {
@@ -250,12 +315,14 @@ std::vector<SessionInfo> Database::sessions() {
   return out;
 }
 
-int Database::peak_audience(const std::string& session_id) {
+int SqliteStore::peak_audience(const std::string& session_id) {
   auto& st = stmt("SELECT peak_audience FROM sessions WHERE id=?").bind(session_id);
-  return st.step() ? static_cast<int>(st.integer(0)) : 0;
+  int peak = st.step() ? static_cast<int>(st.integer(0)) : 0;
+  st.reset();  // ends the read transaction, as in meta()
+  return peak;
 }
 
-std::vector<StoredParticipant> Database::participants(const std::string& session_id) {
+std::vector<StoredParticipant> SqliteStore::participants(const std::string& session_id) {
   std::vector<StoredParticipant> out;
   auto& st = stmt("SELECT id,role,name,affiliation,token_hash FROM participants WHERE session_id=? ORDER BY rowid")
                  .bind(session_id);
@@ -272,7 +339,7 @@ std::vector<StoredParticipant> Database::participants(const std::string& session
   return out;
 }
 
-std::vector<Event> Database::events(const std::string& session_id, int64_t after, int64_t limit) {
+std::vector<Event> SqliteStore::events(const std::string& session_id, int64_t after, int64_t limit) {
   std::vector<Event> out;
   auto& st = stmt("SELECT seq,at_ms,kind,by_json,data_json,hash FROM events WHERE session_id=? AND seq>? "
                   "ORDER BY seq LIMIT ?")
@@ -297,14 +364,14 @@ std::vector<Event> Database::events(const std::string& session_id, int64_t after
   return out;
 }
 
-std::vector<Upvote> Database::upvotes(const std::string& session_id) {
+std::vector<Upvote> SqliteStore::upvotes(const std::string& session_id) {
   std::vector<Upvote> out;
   auto& st = stmt("SELECT question,voter FROM upvotes WHERE session_id=?").bind(session_id);
   while (st.step()) out.push_back(Upvote{st.text(0), st.text(1)});
   return out;
 }
 
-std::vector<Vote> Database::votes(const std::string& session_id) {
+std::vector<Vote> SqliteStore::votes(const std::string& session_id) {
   std::vector<Vote> out;
   auto& st = stmt("SELECT point,voter,role,choice FROM votes WHERE session_id=?").bind(session_id);
   while (st.step()) {
@@ -319,7 +386,7 @@ std::vector<Vote> Database::votes(const std::string& session_id) {
   return out;
 }
 
-void Database::backup_to(const std::string& path) {
+void SqliteStore::backup_to(const std::string& path) {
   sqlite3* dest = nullptr;
   if (sqlite3_open(path.c_str(), &dest) != SQLITE_OK) {
     std::string msg = dest ? sqlite3_errmsg(dest) : "out of memory";

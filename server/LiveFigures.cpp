@@ -1,0 +1,75 @@
+#include "server/LiveFigures.hpp"
+
+#include <algorithm>
+
+namespace yst {
+
+namespace {
+constexpr int kTicksPerPresence = 5;          // presence at most once a second
+constexpr int kAudiencePerFigureTick = 1000;  // audience connections per tick between their live figures
+
+Frame upvotes_frame(const std::string& question_id, const Question& q) {
+  return make_frame(json{{"type", "upvotes"}, {"question", question_id}, {"count", q.upvotes()}}.dump());
+}
+Frame tally_frame(const std::string& point_id, const Point& p, const Settings& settings) {
+  return make_frame(json{{"type", "tally"}, {"point", point_id}, {"tally", p.tally.to_json(settings)}}.dump());
+}
+}  // namespace
+
+void LiveFigures::joined(Role role) {
+  const int now = ++online_[static_cast<int>(role)];
+  if (role == Role::audience && now > peak_audience_) peak_audience_ = now;
+  presence_dirty_ = true;
+}
+
+void LiveFigures::left(Role role) {
+  --online_[static_cast<int>(role)];
+  presence_dirty_ = true;
+}
+
+json LiveFigures::online_json() const {
+  json o = json::object();
+  for (Role r : kAllRoles) o[std::string(to_string(r))] = online(r);
+  return o;
+}
+
+void LiveFigures::send_figures(const Session& committed, const std::set<std::string>& questions,
+                               const std::set<std::string>& points, Audience to, const Broadcast& broadcast) const {
+  for (const auto& qid : questions) {
+    const Question* q = committed.question(qid);
+    // A question still in moderation has no audience.
+    if (q && (to != Audience::audience || q->made_public)) broadcast(upvotes_frame(qid, *q), to);
+  }
+  for (const auto& pid : points)
+    if (const Point* p = committed.point(pid)) broadcast(tally_frame(pid, *p, committed.info().settings), to);
+}
+
+std::optional<int> LiveFigures::tick(const Session& committed, const Broadcast& broadcast) {
+  ++ticks_;
+  send_figures(committed, questions_for_staff_, points_for_staff_, Audience::staff, broadcast);
+  questions_for_audience_.merge(questions_for_staff_);
+  points_for_audience_.merge(points_for_staff_);
+  questions_for_staff_.clear();
+  points_for_staff_.clear();
+
+  // The audience's figures are spaced out as it grows (5 a second up to 1999 phones,
+  // then one tick in audience/1000, at least once a second), so a figure costs at most
+  // about 5000 sends a second: with 5000 phones a storm of votes would otherwise make
+  // 10 000 sends every 200 ms.
+  const int audience_every = std::clamp(online(Role::audience) / kAudiencePerFigureTick, 1, kTicksPerPresence);
+  if (ticks_ - last_audience_figures_tick_ >= audience_every) {
+    send_figures(committed, questions_for_audience_, points_for_audience_, Audience::audience, broadcast);
+    if (!questions_for_audience_.empty() || !points_for_audience_.empty()) last_audience_figures_tick_ = ticks_;
+    questions_for_audience_.clear();
+    points_for_audience_.clear();
+  }
+
+  if (ticks_ % kTicksPerPresence != 0 || !presence_dirty_) return std::nullopt;
+  presence_dirty_ = false;
+  broadcast(make_frame(json{{"type", "presence"}, {"online", online_json()}}.dump()), Audience::everyone);
+  if (peak_audience_ <= peak_audience_stored_) return std::nullopt;
+  peak_audience_stored_ = peak_audience_;
+  return peak_audience_;
+}
+
+}  // namespace yst

@@ -1,0 +1,57 @@
+#pragma once
+// The Store on SQLite: one file in WAL mode, prepared statements only.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/Store.hpp"
+
+struct sqlite3;
+
+namespace yst {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database at `path` (":memory:" works).
+  explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  static constexpr int kSchemaVersion = 1;
+
+  void create_session(const SessionInfo& info) override;
+  void add_participant(const Participant& p, const std::string& token_hash) override;
+  void store(const std::string& session_id, const Changes& changes) override;
+  void set_peak_audience(const std::string& session_id, int peak) override;
+  void set_meta(const std::string& key, const std::string& value) override;
+  std::vector<bool> write_batch(std::span<const Job> jobs) override;
+
+  std::optional<std::string> meta(const std::string& key) override;
+  std::vector<SessionInfo> sessions() override;
+  std::vector<StoredParticipant> participants(const std::string& session_id) override;
+  std::vector<Event> events(const std::string& session_id, int64_t after = 0, int64_t limit = -1) override;
+  std::vector<Upvote> upvotes(const std::string& session_id) override;
+  std::vector<Vote> votes(const std::string& session_id) override;
+  int peak_audience(const std::string& session_id) override;
+
+  // With SQLite's online backup API.
+  void backup_to(const std::string& path) override;
+
+ private:
+  class Statement;
+  class Transaction;
+  void exec(const char* sql);
+  void migrate();
+  Statement& stmt(const char* sql);
+  void insert_event(const std::string& session_id, const Event& e);
+  void insert_upvote(const std::string& session_id, const Upvote& u);
+  void upsert_vote(const std::string& session_id, const Vote& v);
+
+  sqlite3* db_ = nullptr;
+  bool in_batch_ = false;  // write_batch is running: writes join its transaction
+  std::vector<std::pair<const char*, std::unique_ptr<Statement>>> cache_;
+};
+
+}  // namespace yst

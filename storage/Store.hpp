@@ -1,0 +1,65 @@
+#pragma once
+// What the server keeps durably, said in the domain's words: sessions, participants (with
+// the hash of their token), the Changes a room commits, the peak audience and a few named
+// values. SQLite implements it (SqliteStore); another database (PostgreSQL) is meant to
+// implement the same contract and to pass the same suite (tests/support/StoreContract.hpp).
+//
+// A Store is used by one thread at a time: the Writer's thread while the server runs, or
+// the caller at start-up, in tests and in the command-line tools.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "session/Event.hpp"
+#include "session/Session.hpp"
+#include "session/Types.hpp"
+
+namespace yst {
+
+struct StoredParticipant {
+  Participant participant;
+  std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored
+};
+
+class Store {
+ public:
+  // One unit of writing, run by write_batch.
+  using Job = std::function<void(Store&)>;
+
+  virtual ~Store() = default;
+
+  // Writes. Each is a transaction of its own, unless it runs inside write_batch.
+  virtual void create_session(const SessionInfo& info) = 0;
+  virtual void add_participant(const Participant& p, const std::string& token_hash) = 0;
+  // What one accepted request changed, in its order. An event's seq is unique in its
+  // session (storing one twice throws, so a gap or a fork can never be committed); an
+  // upvote is stored once however often it comes; a voter's later vote replaces the earlier.
+  virtual void store(const std::string& session_id, const Changes& changes) = 0;
+  // Never lowers what is stored.
+  virtual void set_peak_audience(const std::string& session_id, int peak) = 0;
+  virtual void set_meta(const std::string& key, const std::string& value) = 0;
+
+  // Group commit: runs the jobs in order in one transaction; a job that throws is undone
+  // alone and the others still commit. Says for each job whether it is now durable (none
+  // is when the commit itself fails).
+  virtual std::vector<bool> write_batch(std::span<const Job> jobs) = 0;
+
+  // Reads. Sessions come in the order they were created, participants and events in the
+  // order they were stored.
+  virtual std::optional<std::string> meta(const std::string& key) = 0;
+  virtual std::vector<SessionInfo> sessions() = 0;
+  virtual std::vector<StoredParticipant> participants(const std::string& session_id) = 0;
+  // The events with seq > after, at most `limit` of them (-1: all).
+  virtual std::vector<Event> events(const std::string& session_id, int64_t after = 0, int64_t limit = -1) = 0;
+  virtual std::vector<Upvote> upvotes(const std::string& session_id) = 0;
+  virtual std::vector<Vote> votes(const std::string& session_id) = 0;
+  virtual int peak_audience(const std::string& session_id) = 0;
+
+  // A consistent copy of everything stored, even while another connection writes.
+  virtual void backup_to(const std::string& path) = 0;
+};
+
+}  // namespace yst

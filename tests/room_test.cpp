@@ -1,0 +1,387 @@
+// Room and RoomShard without sockets: fake peers, a store in memory, the real io_contexts
+// run on the test's thread.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <span>
+
+#include "server/Hub.hpp"
+#include "server/LiveFigures.hpp"
+#include "server/Room.hpp"
+#include "server/RoomShard.hpp"
+#include "storage/SqliteStore.hpp"
+#include "tests/support/FakePeer.hpp"
+
+using namespace yst;
+using yst::test::FakePeer;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+
+Request make_request(RequestType type, std::string text = "") {
+  Request r;
+  r.type = type;
+  r.text = std::move(text);
+  return r;
+}
+
+std::vector<int64_t> event_seqs(const FakePeer& p) {
+  std::vector<int64_t> out;
+  for (const auto& e : p.of_type("event")) out.push_back(e["seq"].get<int64_t>());
+  return out;
+}
+
+std::vector<std::string> statements(const FakePeer& p) {
+  std::vector<std::string> out;
+  for (const auto& e : p.of_type("event"))
+    if (e["kind"] == "statement") out.push_back(e["data"]["text"].get<std::string>());
+  return out;
+}
+
+// The index in p.written of the first frame that satisfies `pred`, or -1.
+template <class Pred>
+long index_of(const FakePeer& p, Pred pred) {
+  for (size_t i = 0; i < p.written.size(); ++i)
+    if (pred(p.written[i])) return static_cast<long>(i);
+  return -1;
+}
+
+bool acked(const FakePeer& p, const json& id) {
+  return index_of(p, [&](const json& j) { return j["type"] == "ack" && j["id"] == id; }) >= 0;
+}
+
+// SQLite in memory whose store() can be made to fail, as a full disk would.
+class BreakableStore final : public Store {
+ public:
+  explicit BreakableStore(std::shared_ptr<std::atomic<bool>> broken) : broken_(std::move(broken)) {}
+  void create_session(const SessionInfo& info) override { db_.create_session(info); }
+  void add_participant(const Participant& p, const std::string& hash) override { db_.add_participant(p, hash); }
+  void store(const std::string& sid, const Changes& changes) override {
+    if (*broken_) throw std::runtime_error("disk full");
+    db_.store(sid, changes);
+  }
+  void set_peak_audience(const std::string& sid, int peak) override { db_.set_peak_audience(sid, peak); }
+  void set_meta(const std::string& key, const std::string& value) override { db_.set_meta(key, value); }
+  std::vector<bool> write_batch(std::span<const Job> jobs) override {
+    // The jobs are handed this store, not the one inside, so that store() can fail.
+    std::vector<Job> wrapped;
+    for (const auto& job : jobs)
+      wrapped.push_back([this, &job](Store&) {
+        if (job) job(*this);
+      });
+    return db_.write_batch(wrapped);
+  }
+  std::optional<std::string> meta(const std::string& key) override { return db_.meta(key); }
+  std::vector<SessionInfo> sessions() override { return db_.sessions(); }
+  std::vector<StoredParticipant> participants(const std::string& sid) override { return db_.participants(sid); }
+  std::vector<Event> events(const std::string& sid, int64_t after = 0, int64_t limit = -1) override {
+    return db_.events(sid, after, limit);
+  }
+  std::vector<Upvote> upvotes(const std::string& sid) override { return db_.upvotes(sid); }
+  std::vector<Vote> votes(const std::string& sid) override { return db_.votes(sid); }
+  int peak_audience(const std::string& sid) override { return db_.peak_audience(sid); }
+  void backup_to(const std::string& path) override { db_.backup_to(path); }
+
+ private:
+  SqliteStore db_{":memory:"};
+  std::shared_ptr<std::atomic<bool>> broken_;
+};
+
+// A hub on `threads` io_contexts with a store in memory and one session, whose host
+// has a Caller ready. The contexts run only inside run_until, on the test's thread.
+class RoomTest : public testing::Test {
+ protected:
+  explicit RoomTest(size_t threads = 1) {
+    for (size_t i = 0; i < threads; ++i) {
+      contexts_.push_back(std::make_unique<net::io_context>(1));
+      guards_.push_back(net::make_work_guard(*contexts_.back()));
+    }
+  }
+
+  void SetUp() override {
+    std::vector<net::io_context*> contexts;
+    for (auto& c : contexts_) contexts.push_back(c.get());
+    Config config;
+    config.admin_token = "admin-token-for-tests";
+    hub_ = std::make_unique<Hub>(std::move(contexts), config, [t = kT0]() mutable { return t += 1000; });
+    hub_->load(std::make_unique<BreakableStore>(storage_broken_));
+    std::promise<std::pair<std::string, std::string>> created;
+    SessionInfo info;
+    info.title = "议事厅";
+    info.settings.pre_moderation = false;
+    hub_->create_session(info, "主持人", [&created](std::optional<Error> err, std::string id, std::string token) {
+      ASSERT_FALSE(err);
+      created.set_value({std::move(id), std::move(token)});
+    });
+    auto [sid, token] = created.get_future().get();
+    sid_ = sid;
+    room_ = hub_->room(sid);
+    auto owner = hub_->find_token(token);
+    ASSERT_TRUE(owner);
+    host_ = Caller{owner->participant.id, Role::host, owner->participant.name};
+  }
+
+  void TearDown() override {
+    hub_->writer().stop();
+    hub_->forget_connections();
+  }
+
+  // Runs the io_contexts until `done` holds (false after 5 s).
+  template <class Pred>
+  bool run_until(Pred done) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      for (auto& c : contexts_) c->run_one_for(1ms);
+    }
+    return true;
+  }
+
+  Caller audience(const std::string& client_id) {
+    return Caller{Session::audience_participant_id(sid_, client_id), Role::audience, "听众"};
+  }
+
+  std::shared_ptr<FakePeer> join(const Caller& caller, size_t shard = 0, std::optional<int64_t> after = {}) {
+    auto peer = std::make_shared<FakePeer>(shard);
+    room_->join(peer, caller, after, "join");
+    return peer;
+  }
+
+  // Sends a request and runs until it is acked.
+  void request_acked(const std::shared_ptr<FakePeer>& peer, const Caller& caller, Request r, const json& id) {
+    room_->request(peer, std::move(r), caller, id);
+    ASSERT_TRUE(run_until([&] { return acked(*peer, id); })) << "no ack for " << id;
+  }
+
+  // The host joined and the session live.
+  std::shared_ptr<FakePeer> start_session() {
+    auto host = join(host_);
+    request_acked(host, host_, make_request(RequestType::start), "start");
+    return host;
+  }
+
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::shared_ptr<std::atomic<bool>> storage_broken_ = std::make_shared<std::atomic<bool>>(false);
+  std::unique_ptr<Hub> hub_;
+  std::string sid_;
+  Caller host_;
+  std::shared_ptr<Room> room_;
+};
+
+class TwoThreadRoomTest : public RoomTest {
+ protected:
+  TwoThreadRoomTest() : RoomTest(2) {}
+};
+
+}  // namespace
+
+TEST_F(RoomTest, AJoinerGetsTheWelcomeThenHistoryThenLiveEvents) {
+  auto host = start_session();
+  request_acked(host, host_, make_request(RequestType::say, "一"), 1);
+  request_acked(host, host_, make_request(RequestType::say, "二"), 2);
+
+  auto phone = join(audience("client-a"));
+  room_->request(host, make_request(RequestType::say, "三"), host_, 3);  // decided after the join
+  ASSERT_TRUE(run_until([&] { return statements(*phone).size() == 3; }));
+
+  ASSERT_FALSE(phone->written.empty());
+  const json& welcome = phone->written.front();
+  EXPECT_EQ(welcome["type"], "welcome");
+  EXPECT_EQ(welcome["id"], "join");
+  EXPECT_EQ(welcome["last_seq"], 3);
+  EXPECT_EQ(event_seqs(*phone), (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(statements(*phone), (std::vector<std::string>{"一", "二", "三"}));
+
+  // A resume gets only what came after `after`.
+  auto back = join(audience("client-b"), 0, 2);
+  ASSERT_TRUE(run_until([&] { return !back->of_type("event").empty(); }));
+  EXPECT_EQ(back->written.front()["type"], "welcome");
+  EXPECT_EQ(event_seqs(*back), (std::vector<int64_t>{3, 4}));
+}
+
+TEST_F(RoomTest, AResumeTooFarBackIsRefusedAfterItsError) {
+  auto host = start_session();
+  auto phone = join(audience("client-a"), 0, -Room::kMaxResume - 1);
+  ASSERT_TRUE(run_until([&] { return phone->joins_refused == 1; }));
+  ASSERT_EQ(phone->written.size(), 1u);
+  EXPECT_EQ(phone->written[0]["code"], "resume_too_far");
+  // Not a member: a request is answered not_joined.
+  room_->request(phone, make_request(RequestType::ask, "问题"), audience("client-a"), 9);
+  ASSERT_TRUE(run_until([&] { return phone->written.size() == 2; }));
+  EXPECT_EQ(phone->written[1]["code"], "not_joined");
+}
+
+TEST_F(RoomTest, AnEventReachesItsAuthorBeforeTheAckOfTheRequest) {
+  auto host = start_session();
+  auto member_peer = join(audience("client-a"));
+  for (int i = 0; i < 10; ++i) room_->request(host, make_request(RequestType::say, std::to_string(i)), host_, i);
+  ASSERT_TRUE(run_until([&] { return acked(*host, 9); }));
+  for (int i = 0; i < 10; ++i) {
+    long event = index_of(*host, [&](const json& j) {
+      return j["type"] == "event" && j["kind"] == "statement" && j["data"]["text"] == std::to_string(i);
+    });
+    long ack = index_of(*host, [&](const json& j) { return j["type"] == "ack" && j["id"] == i; });
+    ASSERT_GE(event, 0);
+    EXPECT_LT(event, ack) << "statement " << i;
+    EXPECT_EQ(host->written[static_cast<size_t>(ack)]["seq"], host->written[static_cast<size_t>(event)]["seq"]);
+  }
+}
+
+TEST_F(RoomTest, ASlowPeerIsDroppedAndTheOthersGetEverything) {
+  auto host = start_session();
+  auto fast = join(audience("client-fast"));
+  auto slow = std::make_shared<FakePeer>(0);
+  slow->stalled = true;
+  slow->max_queued = 5;
+  room_->join(slow, audience("client-slow"), std::nullopt, "join");
+  for (int i = 0; i < 20; ++i) room_->request(host, make_request(RequestType::say, std::to_string(i)), host_, i);
+  ASSERT_TRUE(run_until([&] { return statements(*fast).size() == 20 && acked(*host, 19); }));
+
+  EXPECT_EQ(slow->closed_with, 1013);
+  EXPECT_TRUE(slow->written.empty());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20; ++i) expected.push_back(std::to_string(i));
+  EXPECT_EQ(statements(*fast), expected);
+  EXPECT_EQ(statements(*host), expected);
+
+  // Its connection leaves the room as a real one would once closed.
+  room_->leave(slow);
+  std::optional<int> audience_online;
+  room_->inspect([&](Room& r) { audience_online = r.online_json()["audience"].get<int>(); });
+  ASSERT_TRUE(run_until([&] { return audience_online.has_value(); }));
+  EXPECT_EQ(*audience_online, 1);
+}
+
+TEST_F(RoomTest, AfterAStorageFailureNothingIsAnnouncedAndTheSessionIsReadOnly) {
+  auto host = start_session();
+  auto phone = join(audience("client-a"));
+  *storage_broken_ = true;
+  room_->request(host, make_request(RequestType::say, "丢失"), host_, 1);
+  ASSERT_TRUE(run_until([&] { return !host->of_type("error").empty(); }));
+  EXPECT_EQ(host->of_type("error")[0]["id"], 1);
+  EXPECT_EQ(host->of_type("error")[0]["code"], "internal");
+  *storage_broken_ = false;  // too late: the decided state is ahead of storage
+  room_->request(host, make_request(RequestType::say, "之后"), host_, 2);
+  ASSERT_TRUE(run_until([&] { return host->of_type("error").size() == 2; }));
+  EXPECT_EQ(host->of_type("error")[1]["id"], 2);
+  EXPECT_TRUE(statements(*host).empty());
+  EXPECT_TRUE(statements(*phone).empty());
+}
+
+TEST_F(RoomTest, ShutdownClosesEveryMemberWith1001) {
+  auto host = start_session();
+  auto phone = join(audience("client-a"));
+  ASSERT_TRUE(run_until([&] { return !phone->written.empty(); }));
+  room_->shutdown();
+  ASSERT_TRUE(run_until([&] { return host->closed_with && phone->closed_with; }));
+  EXPECT_EQ(*host->closed_with, 1001);
+  EXPECT_EQ(*phone->closed_with, 1001);
+}
+
+TEST_F(TwoThreadRoomTest, PeersOnEitherThreadGetTheSameEventsInOrder) {
+  auto host = start_session();
+  auto here = join(audience("client-a"), 0);
+  auto there = join(audience("client-b"), 1);
+  auto clerk_there = join(Caller{"p_none", Role::clerk, "记录员"}, 1);
+  for (int i = 0; i < 30; ++i) room_->request(host, make_request(RequestType::say, std::to_string(i)), host_, i);
+  ASSERT_TRUE(run_until([&] {
+    return statements(*here).size() == 30 && statements(*there).size() == 30 && statements(*clerk_there).size() == 30;
+  }));
+  EXPECT_EQ(statements(*here), statements(*there));
+  EXPECT_EQ(event_seqs(*there), event_seqs(*clerk_there));
+  EXPECT_EQ(there->written.front()["type"], "welcome");
+}
+
+// RoomShard alone: what the room hands it, on one io_context.
+namespace {
+// A shard on an io_context that runs only when the test polls it, with `n` members: the
+// first is the host, the others audience.
+struct ShardWithPeers {
+  explicit ShardWithPeers(int n) {
+    for (int i = 0; i < n; ++i) {
+      peers.push_back(std::make_shared<FakePeer>());
+      shard->add(peers.back(), i == 0 ? Role::host : Role::audience);
+    }
+  }
+  net::io_context ioc{1};
+  std::shared_ptr<RoomShard> shard = std::make_shared<RoomShard>(ioc);
+  std::vector<std::shared_ptr<FakePeer>> peers;
+};
+}  // namespace
+
+TEST(RoomShardTest, OnePassDeliversEverythingQueuedBeforeIt) {
+  ShardWithPeers s(10);
+  auto& [ioc, shard, peers] = s;
+  shard->broadcast(make_frame(R"({"type":"event","seq":1})"), Audience::everyone);
+  shard->broadcast(make_frame(R"({"type":"tally","point":"pt1"})"), Audience::staff);
+  shard->broadcast(make_frame(R"({"type":"event","seq":2})"), Audience::everyone);
+  // One handler for the whole inbox, and each connection written to once.
+  EXPECT_EQ(ioc.poll(), 1u);
+  for (size_t i = 0; i < peers.size(); ++i) {
+    EXPECT_EQ(event_seqs(*peers[i]), (std::vector<int64_t>{1, 2}));
+    EXPECT_EQ(peers[i]->of_type("tally").size(), i == 0 ? 1u : 0u);
+    EXPECT_EQ(peers[i]->flushes, 1);
+  }
+}
+
+TEST(RoomShardTest, ABigBroadcastGoesOutInSlicesInOrder) {
+  ShardWithPeers s(1000);
+  auto& [ioc, shard, peers] = s;
+  for (int seq = 1; seq <= 3; ++seq)
+    shard->broadcast(make_frame(json{{"type", "event"}, {"seq", seq}}.dump()), Audience::everyone);
+  shard->remove(peers[7]);
+  shard->broadcast(make_frame(R"({"type":"event","seq":4})"), Audience::everyone);
+  const size_t handlers = ioc.poll();
+  EXPECT_GT(handlers, 1u);  // other connections get a turn between slices
+  EXPECT_LT(handlers, 4u * 1000u / 32u);
+  for (size_t i = 0; i < peers.size(); ++i) {
+    if (i == 7) EXPECT_EQ(event_seqs(*peers[i]), (std::vector<int64_t>{1, 2, 3}));
+    else EXPECT_EQ(event_seqs(*peers[i]), (std::vector<int64_t>{1, 2, 3, 4})) << "peer " << i;
+  }
+}
+
+TEST(RoomShardTest, SendAndRefuseKeepTheirPlaceInLine) {
+  ShardWithPeers s(0);
+  auto& [ioc, shard, peers] = s;
+  auto peer = std::make_shared<FakePeer>();
+  shard->send(peer, make_frame(R"({"type":"error","code":"resume_too_far"})"));
+  shard->refuse(peer);
+  shard->add(peer, Role::audience);
+  shard->broadcast(make_frame(R"({"type":"event","seq":1})"), Audience::everyone);
+  ioc.poll();
+  ASSERT_EQ(peer->written.size(), 2u);
+  EXPECT_EQ(peer->written[0]["type"], "error");
+  EXPECT_EQ(peer->joins_refused, 1);
+  EXPECT_EQ(peer->written[1]["seq"], 1);
+}
+
+TEST(LiveFiguresTest, PresenceOnTheFifthTickAndThePeakStoredOnce) {
+  LiveFigures figures;
+  Session session(SessionInfo{"s1", "标题", "", "", "", Settings{}, kT0});
+  std::vector<std::pair<json, Audience>> sent;
+  auto broadcast = [&](const Frame& f, Audience to) { sent.emplace_back(json::parse(*f), to); };
+  for (int i = 0; i < 3; ++i) figures.joined(Role::audience);
+  figures.joined(Role::host);
+  figures.left(Role::audience);
+  EXPECT_EQ(figures.peak_audience(), 3);
+  EXPECT_TRUE(figures.pending());
+  for (int tick = 1; tick < 5; ++tick) EXPECT_FALSE(figures.tick(session, broadcast));
+  EXPECT_TRUE(sent.empty());
+  EXPECT_EQ(figures.tick(session, broadcast), 3);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].first["type"], "presence");
+  EXPECT_EQ(sent[0].first["online"]["audience"], 2);
+  EXPECT_EQ(sent[0].second, Audience::everyone);
+  EXPECT_FALSE(figures.pending());
+
+  figures.joined(Role::audience);  // back to 3: no new peak to store
+  for (int tick = 1; tick <= 5; ++tick) EXPECT_FALSE(figures.tick(session, broadcast));
+  figures.joined(Role::audience);
+  EXPECT_EQ(figures.take_peak_audience_for_end(), 4);
+  for (int tick = 1; tick <= 5; ++tick) EXPECT_FALSE(figures.tick(session, broadcast));
+}
