@@ -226,8 +226,12 @@ void Database::set_meta(const std::string& key, const std::string& value) {
 
 std::optional<std::string> Database::meta(const std::string& key) {
   auto& st = stmt("SELECT value FROM meta WHERE key=?").bind(key);
-  if (st.step()) return st.text(0);
-  return std::nullopt;
+  std::optional<std::string> value;
+  if (st.step()) value = st.text(0);
+  // A statement left on a row keeps its read transaction open: a connection kept open
+  // (the Reader's) would see this snapshot forever, and the WAL could not be checkpointed.
+  st.reset();
+  return value;
 }
 
 std::vector<SessionInfo> Database::sessions() {
@@ -252,7 +256,9 @@ std::vector<SessionInfo> Database::sessions() {
 
 int Database::peak_audience(const std::string& session_id) {
   auto& st = stmt("SELECT peak_audience FROM sessions WHERE id=?").bind(session_id);
-  return st.step() ? static_cast<int>(st.integer(0)) : 0;
+  int peak = st.step() ? static_cast<int>(st.integer(0)) : 0;
+  st.reset();  // ends the read transaction, as in meta()
+  return peak;
 }
 
 std::vector<StoredParticipant> Database::participants(const std::string& session_id) {
