@@ -238,7 +238,7 @@ std::vector<std::string> Hub::ensure_demo(const std::string& base_url) {
                       else added.set_value(std::move(cp));
                     });
     auto cp = af.get();
-    const char* page = person.role == Role::clerk ? "/clerk/" : "/p/";
+    const std::string page(page_path(person.role));
     std::string label = std::string(to_string(person.role)) + ":";
     label.resize(12, ' ');
     lines.push_back("  " + label + base_url + page + sid + "#token=" + cp.token + "  (" + person.name + ")");
