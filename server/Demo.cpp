@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "server/Hub.hpp"
+#include "session/Vocabulary.hpp"
 
 namespace yst {
 
@@ -78,7 +79,7 @@ std::vector<std::string> ensure_demo(Hub& hub, const std::string& base_url) {
   lines.push_back("  host:       " + base_url + "/host/" + sid + "#token=" + host_token);
   for (const auto& person : kPeople) {
     auto cp = add_demo_person(hub, sid, person);
-    const char* page = person.role == Role::clerk ? "/clerk/" : "/p/";
+    const std::string page(page_path(person.role));
     std::string label = std::string(to_string(person.role)) + ":";
     label.resize(12, ' ');
     lines.push_back("  " + label + base_url + page + sid + "#token=" + cp.token + "  (" + person.name + ")");

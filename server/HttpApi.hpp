@@ -1,19 +1,24 @@
 #pragma once
-// HTTP routing: the JSON API of the contract, /healthz, /metrics and the pages.
-#include <functional>
+// Answers every HTTP request that is not a WebSocket upgrade: the JSON API of the
+// contract (through the route table; one handler per resource in server/api/), /healthz,
+// /metrics and the pages.
+#include <memory>
 #include <string>
 
+#include "server/HttpResponses.hpp"
 #include "server/Net.hpp"
 #include "server/StaticFiles.hpp"
-#include "session/Types.hpp"
+#include "server/api/ApiRequest.hpp"
+#include "server/api/EventsApi.hpp"
+#include "server/api/MinutesApi.hpp"
+#include "server/api/ParticipantsApi.hpp"
+#include "server/api/QrApi.hpp"
+#include "server/api/SessionsApi.hpp"
+#include "storage/Reader.hpp"
 
 namespace yst {
 
 class Hub;
-
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
-using HttpReply = std::function<void(HttpResponse)>;
 
 // Content-Security-Policy of every page: no inline script or style, nothing from
 // elsewhere but the programme's own stream (video or iframe).
@@ -21,13 +26,22 @@ extern const char* const kPageCsp;
 
 class HttpApi {
  public:
+  // Opens a read connection of its own to the hub's database (see Reader).
   HttpApi(Hub& hub, StaticFiles& files, bool tls);
 
   // Answers one request. `reply` may be called on another thread, exactly once.
   void handle(const HttpRequest& req, HttpReply reply);
+  // Stops the storage reader: call it once the I/O threads have stopped and before their
+  // pending handlers are destroyed, so no reply is posted to them afterwards.
+  void stop();
 
   static HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::string& message,
-                                     http::status status = http::status::unknown);
+                                     http::status status = http::status::unknown) {
+    return yst::error_response(req, code, message, status);
+  }
+
+  // Longer request targets are refused outright.
+  static constexpr size_t kMaxTargetBytes = 4096;
 
  private:
   void api(const HttpRequest& req, const std::string& path, const std::string& query, HttpReply reply);
@@ -35,7 +49,13 @@ class HttpApi {
 
   Hub& hub_;
   StaticFiles& files_;
-  bool tls_;
+  Reader reader_;
+  SessionsApi sessions_;
+  ParticipantsApi participants_;
+  EventsApi events_;
+  MinutesApi minutes_;
+  QrApi qr_;
+  ApiRouter router_;
 };
 
 }  // namespace yst

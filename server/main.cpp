@@ -11,7 +11,8 @@
 #include "server/Server.hpp"
 #include "session/Minutes.hpp"
 #include "session/Vocabulary.hpp"
-#include "storage/Database.hpp"
+#include "storage/SqliteStore.hpp"
+#include "storage/MinutesLoader.hpp"
 
 extern char** environ;
 
@@ -70,22 +71,12 @@ int run_export(const std::vector<std::string>& args) {
   if (!f.count("--session")) throw std::invalid_argument("--session is required");
   auto format = yst::minutes_format_from_string(f.count("--format") ? f["--format"] : "md");
   if (!format) throw std::invalid_argument("--format must be md, html, json, csv or docx");
-  yst::Database db(db_path(f.count("--data") ? f["--data"] : "./data"));
-  yst::MinutesInput in;
-  bool found = false;
-  for (const auto& s : db.sessions())
-    if (s.id == f["--session"]) {
-      in.info = s;
-      found = true;
-    }
-  if (!found) throw std::runtime_error("no session " + f["--session"]);
-  for (auto& sp : db.participants(in.info.id)) in.participants.push_back(std::move(sp.participant));
-  in.events = db.events(in.info.id);
-  in.peak_audience = db.peak_audience(in.info.id);
-  in.generated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-  std::string out = yst::render_minutes(in, *format);
+  yst::SqliteStore db(db_path(f.count("--data") ? f["--data"] : "./data"));
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto in = yst::load_minutes(db, f["--session"], now_ms);
+  if (!in) throw std::runtime_error("no session " + f["--session"]);
+  std::string out = yst::render_minutes(*in, *format);
   std::string file = f.count("-o") ? f["-o"] : f.count("--output") ? f["--output"] : "";
   if (file.empty() || file == "-") {
     std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
@@ -103,7 +94,7 @@ int run_backup(const std::vector<std::string>& args) {
   std::string file = f.count("-o") ? f["-o"] : f.count("--output") ? f["--output"] : "";
   if (file.empty()) throw std::invalid_argument("-o FILE is required");
   if (std::filesystem::exists(file)) throw std::runtime_error(file + " exists; choose a new file");
-  yst::Database db(db_path(f.count("--data") ? f["--data"] : "./data"));
+  yst::SqliteStore db(db_path(f.count("--data") ? f["--data"] : "./data"));
   db.backup_to(file);
   std::cerr << "backed up to " << file << "\n";
   return 0;

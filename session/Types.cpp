@@ -208,4 +208,10 @@ std::string format_time_ms(int64_t unix_ms) {
   return buf;
 }
 
+json to_json_time(const std::optional<int64_t>& unix_ms) {
+  return unix_ms ? json(format_time_ms(*unix_ms)) : json(nullptr);
+}
+
+json to_json_nonempty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
 }  // namespace yst

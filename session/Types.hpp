@@ -1,5 +1,6 @@
 #pragma once
 // Vocabulary of the consultation domain, shared by session/, storage/ and server/.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,9 @@ struct SessionInfo {
   int64_t created_ms = 0;
 };
 
+// A person's name, in characters: a participant's, a host's, an audience member's.
+inline constexpr size_t kMaxNameChars = 32;
+
 struct Participant {
   std::string id;
   std::string session_id;
@@ -93,5 +97,9 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 // An ISO 8601 timestamp with a zone (Z or ±hh:mm): only such a string names an instant;
 // anything else is nullopt rather than a guess.
 std::optional<int64_t> parse_iso8601_ms(std::string_view s);
+// The contract's nullable fields: a time that has not happened yet, or text that was
+// never given, is null rather than absent, 0 or "".
+json to_json_time(const std::optional<int64_t>& unix_ms);
+json to_json_nonempty(const std::string& text);
 
 }  // namespace yst

@@ -4,11 +4,11 @@
 //    server sets (HttpSession::do_read: header 8 KiB, body 64 KiB).
 // 2. A request that parses is answered by the real HttpApi over a real Hub (SQLite in a
 //    temporary directory, one live session with events, a member). The target-splitting
-//    logic (path/query split, "..", percent-decoding, the query parser, split_path, the
-//    bearer token) sits in HttpApi.cpp's anonymous namespace, so it is reached through
-//    HttpApi::handle(). To let the fuzzer reach the deep routes, "@S" in the input is
-//    replaced by the session id, "@A" by the admin token, "@H" by the host token and
-//    "@M" by the member token before parsing.
+//    logic (path/query split and ".." in HttpApi, percent-decoding and the query parser
+//    in QueryString, the route table in HttpRouter, the bearer token in api/ApiRequest)
+//    is reached through HttpApi::handle(). To let the fuzzer reach the deep routes, "@S"
+//    in the input is replaced by the session id, "@A" by the admin token, "@H" by the
+//    host token and "@M" by the member token before parsing.
 //    Invariants: reply is called exactly once; the status is one the contract lists
 //    (never 5xx); an error body is {"error":{"code","message"}}; JSON bodies are valid
 //    UTF-8 JSON; a GET never returns a participant's token it was not sent (corpus file

@@ -15,7 +15,7 @@
 #include <set>
 #include <thread>
 
-#include "storage/Database.hpp"
+#include "storage/SqliteStore.hpp"
 #include "tests/support/Helpers.hpp"
 
 using namespace yst::test;
@@ -198,7 +198,7 @@ TEST(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
     // else touches it).
     auto [events, upvotes, votes] = snapshot();
     {
-      yst::Database db(data + "/yishiting.db");
+      yst::SqliteStore db(data + "/yishiting.db");
       auto stored = db.events(s.id);
       std::map<int64_t, std::string> text_at;
       for (size_t i = 0; i < stored.size(); ++i) {

@@ -1,0 +1,28 @@
+#include "server/HttpResponses.hpp"
+
+namespace yst {
+
+HttpResponse make_response(const HttpRequest& req, http::status status, std::string body,
+                           const std::string& content_type) {
+  HttpResponse res{status, req.version()};
+  res.set(http::field::server, "yishiting");
+  res.set(http::field::content_type, content_type);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse json_response(const HttpRequest& req, http::status status, const json& body) {
+  return make_response(req, status, body.dump(-1, ' ', false, json::error_handler_t::replace),
+                       kJsonContentType);
+}
+
+HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::string& message, http::status status) {
+  if (status == http::status::unknown) status = static_cast<http::status>(http_status(code));
+  return json_response(req, status, json{{"error", {{"code", to_string(code)}, {"message", message}}}});
+}
+
+}  // namespace yst

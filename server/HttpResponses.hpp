@@ -1,0 +1,29 @@
+#pragma once
+// The HTTP messages the server answers with: every response carries the same safety
+// headers, and every error the contract's body {"error":{"code","message"}}.
+#include <functional>
+#include <string>
+
+#include "server/Net.hpp"
+#include "session/Types.hpp"
+
+namespace yst {
+
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+// Called exactly once per request, possibly on another thread.
+using HttpReply = std::function<void(HttpResponse)>;
+
+inline const std::string kJsonContentType = "application/json; charset=utf-8";
+
+HttpResponse make_response(const HttpRequest& req, http::status status, std::string body,
+                           const std::string& content_type);
+HttpResponse json_response(const HttpRequest& req, http::status status, const json& body);
+// `status` defaults to the one the contract gives `code`.
+HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::string& message,
+                            http::status status = http::status::unknown);
+inline HttpResponse error_response(const HttpRequest& req, const Error& error) {
+  return error_response(req, error.code, error.message);
+}
+
+}  // namespace yst

@@ -1,0 +1,68 @@
+#include "server/api/MinutesApi.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server/Hub.hpp"
+#include "session/Minutes.hpp"
+#include "storage/MinutesLoader.hpp"
+
+namespace yst {
+
+namespace {
+// Runs `read` on the reader thread and answers with what it returns; a failure to read is
+// logged and answered with a 500 that names no detail.
+template <class Read>
+void answer_from_storage(Reader& reader, const ApiRequest& req, HttpReply reply, const char* what, Read read) {
+  reader.submit([request = req.http, reply = std::move(reply), sid = req.path["id"], what, read](Store& db) {
+    HttpResponse res;
+    try {
+      res = read(db, request, sid);
+    } catch (const std::exception& e) {
+      spdlog::error("{} of session {}: {}", what, sid, e.what());
+      res = error_response(request, ErrorCode::internal, "could not read the stored events");
+    }
+    reply(std::move(res));
+  });
+}
+}  // namespace
+
+void MinutesApi::add_routes(ApiRouter& router) {
+  router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/minutes",
+             [this](auto& req, auto reply) { minutes(req, std::move(reply)); });
+  router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/verify",
+             [this](auto& req, auto reply) { verify(req, std::move(reply)); });
+}
+
+void MinutesApi::minutes(const ApiRequest& req, HttpReply reply) {
+  std::optional<MinutesFormat> format = MinutesFormat::md;
+  if (auto it = req.query.find("format"); it != req.query.end()) format = minutes_format_from_string(it->second);
+  if (!format) return reply(error_response(req.http, ErrorCode::bad_request, "format must be md, html, json, csv or docx"));
+  const Viewer viewer = viewer_for(hub_, req.http, req.path["id"]);
+  if (auto refused = may_read_minutes(viewer, req.room->summary().status))
+    return reply(error_response(req.http, *refused));
+  const int64_t now_ms = hub_.now_ms();
+  answer_from_storage(reader_, req, std::move(reply), "minutes",
+                      [format = *format, now_ms](Store& db, const HttpRequest& request, const std::string& sid) {
+                        auto in = load_minutes(db, sid, now_ms);
+                        if (!in) return error_response(request, ErrorCode::not_found, "no session " + sid);
+                        auto res = make_response(request, http::status::ok, render_minutes(*in, format),
+                                                 std::string(content_type(format)));
+                        res.set(http::field::content_disposition, content_disposition(*in, format));
+                        return res;
+                      });
+}
+
+void MinutesApi::verify(const ApiRequest& req, HttpReply reply) {
+  answer_from_storage(reader_, req, std::move(reply), "verify",
+                      [](Store& db, const HttpRequest& request, const std::string& sid) {
+                        auto check = verify_chain(db.events(sid));
+                        return json_response(request, http::status::ok,
+                                             json{{"ok", check.ok},
+                                                  {"events", check.events},
+                                                  {"head", check.head},
+                                                  {"first_bad_seq", check.first_bad_seq ? json(*check.first_bad_seq)
+                                                                                        : json(nullptr)}});
+                      });
+}
+
+}  // namespace yst

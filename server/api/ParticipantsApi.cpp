@@ -1,0 +1,64 @@
+#include "server/api/ParticipantsApi.hpp"
+
+#include "server/Hub.hpp"
+#include "session/Vocabulary.hpp"
+
+namespace yst {
+
+namespace {
+// The contract's lengths, in characters.
+constexpr size_t kMaxRoleChars = 16;
+constexpr size_t kMaxAffiliationChars = 100;
+
+// What POST .../participants asks for; an error message when the body is not acceptable.
+std::optional<std::string> read_new_participant(const json& body, Participant& p) {
+  std::string role;
+  for (const TextField& field : {TextField{"name", kMaxNameChars, &p.name, true},
+                                 TextField{"role", kMaxRoleChars, &role, true},
+                                 TextField{"affiliation", kMaxAffiliationChars, &p.affiliation}})
+    if (auto err = read_text_field(body, field)) return err;
+  // Participants are staff: the audience and the overlay join without a token.
+  auto r = role_from_string(role);
+  if (!r || !is_staff(*r)) return "role must be host, member, department or clerk";
+  p.role = *r;
+  return std::nullopt;
+}
+}  // namespace
+
+void ParticipantsApi::add_routes(ApiRouter& router) {
+  router.add({http::verb::get}, "/api/sessions/{id}/participants",
+             [this](auto& req, auto reply) { list(req, std::move(reply)); });
+  router.add({http::verb::post}, "/api/sessions/{id}/participants",
+             [this](auto& req, auto reply) { add(req, std::move(reply)); });
+}
+
+void ParticipantsApi::list(const ApiRequest& req, HttpReply reply) {
+  if (auto refused = may_list_participants(viewer_for(hub_, req.http, req.path["id"])))
+    return reply(error_response(req.http, *refused));
+  req.room->inspect([request = req.http, reply](Room& r) {
+    reply(json_response(request, http::status::ok, r.committed().participants_json()));
+  });
+}
+
+void ParticipantsApi::add(const ApiRequest& req, HttpReply reply) {
+  const std::string& sid = req.path["id"];
+  if (auto refused = may_add_participant(viewer_for(hub_, req.http, sid)))
+    return reply(error_response(req.http, *refused));
+  json body;
+  if (auto err = read_object_body(req.http, body)) return reply(error_response(req.http, *err));
+  Participant p;
+  if (auto err = read_new_participant(body, p)) return reply(error_response(req.http, ErrorCode::bad_request, *err));
+  std::string base = base_url(hub_.config(), req.http, tls_);
+  hub_.add_participant(sid, p, [request = req.http, reply, base, sid](std::optional<Error> err, CreatedParticipant cp) {
+    if (err) return reply(error_response(request, *err));
+    const auto& who = cp.participant;
+    reply(json_response(request, http::status::created,
+                        json{{"id", who.id},
+                             {"token", cp.token},
+                             {"name", who.name},
+                             {"role", to_string(who.role)},
+                             {"link", base + std::string(page_path(who.role)) + sid + "#token=" + cp.token}}));
+  });
+}
+
+}  // namespace yst

@@ -1,0 +1,82 @@
+#include "server/api/SessionsApi.hpp"
+
+#include "server/Hub.hpp"
+#include "session/Vocabulary.hpp"
+
+namespace yst {
+
+namespace {
+// The contract's lengths, in characters.
+constexpr size_t kMaxTitleChars = 200;
+constexpr size_t kMaxTopicChars = 2000;
+constexpr size_t kMaxStreamUrlChars = 2000;
+constexpr size_t kMaxScheduledAtChars = 64;
+
+bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+
+// What POST /api/sessions asks for; an error message when the body is not acceptable.
+std::optional<std::string> read_new_session(const json& body, SessionInfo& info, std::string& host_name) {
+  for (const TextField& field : {TextField{"title", kMaxTitleChars, &info.title, true},
+                                 TextField{"topic", kMaxTopicChars, &info.topic},
+                                 TextField{"stream_url", kMaxStreamUrlChars, &info.stream_url},
+                                 TextField{"scheduled_at", kMaxScheduledAtChars, &info.scheduled_at},
+                                 TextField{"host_name", kMaxNameChars, &host_name}})
+    if (auto err = read_text_field(body, field)) return err;
+  if (!info.stream_url.empty() && !is_http_url(info.stream_url)) return "stream_url must be an http(s) URL";
+  std::string why;
+  auto settings = Settings::from_json(body.value("settings", json()), why);
+  if (!settings) return why;
+  info.settings = *settings;
+  return std::nullopt;
+}
+}  // namespace
+
+void SessionsApi::add_routes(ApiRouter& router) {
+  router.add({http::verb::get}, "/api/sessions", [this](auto& req, auto reply) { list(req, std::move(reply)); });
+  router.add({http::verb::post}, "/api/sessions", [this](auto& req, auto reply) { create(req, std::move(reply)); });
+  auto snapshot = [this](auto& req, auto reply) { this->snapshot(req, std::move(reply)); };
+  router.add({http::verb::get}, "/api/sessions/{id}", snapshot);
+  // The trailing slash has always been accepted here.
+  router.add({http::verb::get}, "/api/sessions/{id}/", snapshot);
+}
+
+void SessionsApi::list(const ApiRequest& req, HttpReply reply) {
+  json list = json::array();
+  for (const auto& room : hub_.rooms()) {
+    auto s = room->summary();
+    list.push_back(json{{"id", s.id},
+                        {"title", s.title},
+                        {"status", to_string(s.status)},
+                        {"scheduled_at", to_json_nonempty(s.scheduled_at)},
+                        {"started_at", to_json_time(s.started_ms)},
+                        {"ended_at", to_json_time(s.ended_ms)}});
+  }
+  reply(json_response(req.http, http::status::ok, list));
+}
+
+void SessionsApi::create(const ApiRequest& req, HttpReply reply) {
+  if (auto refused = may_create_session(viewer_for(hub_, req.http, ""))) return reply(error_response(req.http, *refused));
+  json body;
+  if (auto err = read_object_body(req.http, body)) return reply(error_response(req.http, *err));
+  SessionInfo info;
+  std::string host_name;
+  if (auto err = read_new_session(body, info, host_name))
+    return reply(error_response(req.http, ErrorCode::bad_request, *err));
+  std::string base = base_url(hub_.config(), req.http, tls_);
+  hub_.create_session(info, host_name,
+                      [request = req.http, reply, base](std::optional<Error> err, std::string id, std::string token) {
+                        if (err) return reply(error_response(request, *err));
+                        json links{{"host", base + std::string(page_path(Role::host)) + id + "#token=" + token},
+                                   {"audience", base + std::string(page_path(Role::audience)) + id}};
+                        reply(json_response(request, http::status::created,
+                                            json{{"id", id}, {"host_token", token}, {"links", std::move(links)}}));
+                      });
+}
+
+void SessionsApi::snapshot(const ApiRequest& req, HttpReply reply) {
+  req.room->inspect([request = req.http, reply](Room& r) {
+    reply(json_response(request, http::status::ok, r.public_snapshot(Role::audience)));
+  });
+}
+
+}  // namespace yst
