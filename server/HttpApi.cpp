@@ -7,7 +7,7 @@
 
 #include "server/Hub.hpp"
 #include "server/QrCode.hpp"
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "session/Text.hpp"
 
 namespace yst {

@@ -9,7 +9,7 @@
 #include <map>
 
 #include "server/Server.hpp"
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "storage/Database.hpp"
 
 extern char** environ;

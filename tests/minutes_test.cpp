@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "session/Sha256.hpp"
 #include "session/Types.hpp"
 
