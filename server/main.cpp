@@ -9,10 +9,10 @@
 #include <map>
 
 #include "server/Server.hpp"
-#include "session/Minutes.hpp"
 #include "session/Vocabulary.hpp"
-#include "storage/SqliteStore.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "storage/MinutesLoader.hpp"
+#include "storage/SqliteStore.hpp"
 
 extern char** environ;
 

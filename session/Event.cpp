@@ -35,4 +35,30 @@ std::string chain_hash(std::string_view prev_hash, const Event& e) {
   return sha256_hex(input);
 }
 
+ChainCheck verify_chain(const std::vector<Event>& events) {
+  ChainCheck c;
+  c.events = static_cast<int64_t>(events.size());
+  if (!events.empty()) c.head = events.back().hash;
+  std::string prev;
+  int64_t prev_seq = 0;
+  for (const auto& e : events) {
+    bool good = e.seq == prev_seq + 1;
+    if (good) {
+      try {
+        good = chain_hash(prev, e) == e.hash;
+      } catch (const json::exception&) {
+        good = false;  // data that cannot be put in canonical form (invalid UTF-8) was not what was hashed
+      }
+    }
+    if (!good) {
+      c.ok = false;
+      c.first_bad_seq = e.seq;
+      break;
+    }
+    prev = e.hash;
+    prev_seq = e.seq;
+  }
+  return c;
+}
+
 }  // namespace yst

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "session/Types.hpp"
 
@@ -30,5 +31,14 @@ json to_wire_json(const Event& e);
 // nlohmann's sorted keys, so it depends only on what the event says.
 std::string canonical_form(const Event& e);
 std::string chain_hash(std::string_view prev_hash, const Event& e);
+
+// The hash chain recomputed from the first event.
+struct ChainCheck {
+  bool ok = true;
+  int64_t events = 0;
+  std::string head;                       // the last event's hash ("" when there are none)
+  std::optional<int64_t> first_bad_seq;
+};
+ChainCheck verify_chain(const std::vector<Event>& events);
 
 }  // namespace yst

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "storage/SqliteStore.hpp"
 
 namespace yst {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "session/Sha256.hpp"
 #include "session/Types.hpp"
 
@@ -231,7 +231,7 @@ TEST(Minutes, MarkdownHasEveryTextInSeqOrder) {
   EXPECT_NE(md.find("1234 人"), std::string::npos);
   EXPECT_NE(md.find("| 政协委员 | 李华 | 民建界别 |"), std::string::npos);
   EXPECT_NE(md.find("| 部门代表 | 赵强 | 区住房和城乡建设局 |"), std::string::npos);
-  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 1 / 0 / 0 | 2 / 0 / 1 | 0 / 1 / 0 | 5 / 2 / 0 | 8 / 3 / 1 | 通过 |"),
+  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 1 / 0 / 0 | 2 / 0 / 1 | 0 / 1 / 0 | 5 / 2 / 0 | 8 / 3 / 1 | 已采纳 |"),
             std::string::npos);
   EXPECT_NE(md.find("| pt2 | " + kP2 + " | — | — | — | — | — | 未表决完毕 |"), std::string::npos);
 
@@ -242,7 +242,7 @@ TEST(Minutes, MarkdownHasEveryTextInSeqOrder) {
   const std::string notes = between(md, "## 记录员备注", "## 共识点表决");
   expect_in_order(notes, 0, {kN1, kN2});
 
-  EXPECT_NE(md.find("发言 3 条，群众提问 3 条（已答复 1 条），共识点 2 项（通过 1 项）"), std::string::npos);
+  EXPECT_NE(md.find("发言 3 条，群众提问 3 条（已答复 1 条），共识点 2 项（已采纳 1 项）"), std::string::npos);
   const auto& events = in.events;
   EXPECT_NE(md.find("哈希链头 SHA-256: " + events.back().hash + "（共 20 个事件）"), std::string::npos);
   EXPECT_NE(md.find("/api/sessions/s1/verify"), std::string::npos);

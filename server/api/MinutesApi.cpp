@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/Hub.hpp"
-#include "session/Minutes.hpp"
+#include "session/minutes/Minutes.hpp"
 #include "storage/MinutesLoader.hpp"
 
 namespace yst {

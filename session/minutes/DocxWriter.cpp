@@ -1,4 +1,4 @@
-#include "session/DocxWriter.hpp"
+#include "session/minutes/DocxWriter.hpp"
 
 #include <zip.h>
 
@@ -6,6 +6,8 @@
 #include <ctime>
 #include <memory>
 #include <stdexcept>
+
+#include "session/minutes/Escape.hpp"
 
 namespace yst {
 
@@ -25,20 +27,6 @@ using ArchivePtr = std::unique_ptr<zip_t, ArchiveDiscard>;
   throw std::runtime_error(std::string("docx: ") + what + ": " + (detail ? detail : "unknown error"));
 }
 
-std::string attr_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 DocxWriter::DocxWriter(int64_t mtime_unix_s) : mtime_(mtime_unix_s) {}
@@ -55,7 +43,7 @@ std::string DocxWriter::content_types_xml() const {
       "<Default Extension=\"xml\" ContentType=\"application/xml\"/>";
   for (const auto& p : parts_) {
     if (p.content_type.empty()) continue;
-    x += "<Override PartName=\"/" + attr_escape(p.path) + "\" ContentType=\"" + attr_escape(p.content_type) +
+    x += "<Override PartName=\"/" + minutes::xml_escape(p.path) + "\" ContentType=\"" + minutes::xml_escape(p.content_type) +
          "\"/>";
   }
   x += "</Types>";

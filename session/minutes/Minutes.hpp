@@ -29,13 +29,4 @@ std::string content_disposition(const MinutesInput& in, MinutesFormat f);
 
 std::string render_minutes(const MinutesInput& in, MinutesFormat f);
 
-// The hash chain recomputed from the first event.
-struct ChainCheck {
-  bool ok = true;
-  int64_t events = 0;
-  std::string head;                       // the last event's hash ("" when there are none)
-  std::optional<int64_t> first_bad_seq;
-};
-ChainCheck verify_chain(const std::vector<Event>& events);
-
 }  // namespace yst

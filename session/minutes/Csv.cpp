@@ -1,0 +1,58 @@
+#include <string>
+#include <string_view>
+
+#include "session/minutes/EventData.hpp"
+#include "session/minutes/Renderers.hpp"
+
+namespace yst::minutes {
+
+namespace {
+
+void csv_field(std::string& out, std::string_view v) {
+  // Text goes out byte for byte (no apostrophe before = + - @): the CSV is a record, and
+  // docs/minutes.md tells spreadsheet users how to import it safely.
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+// One row per event, RFC 4180, with the event data as JSON in `extra`.
+std::string render_csv(const Model& m) {
+  std::string out = "\xEF\xBB\xBF";  // spreadsheet programs read UTF-8 only with the BOM
+  out += "seq,at,kind,participant,role,name,text,question,point,extra,hash\r\n";
+  for (const Event* e : m.events) {
+    const json& d = e->data;
+    std::string question = str_field(d, "question");
+    if (question.empty()) question = str_field(d, "reply_to");
+    const std::string fields[] = {std::to_string(e->seq),
+                                  format_time_ms(e->at_ms),
+                                  e->kind,
+                                  e->by ? e->by->participant : std::string(),
+                                  e->by ? std::string(to_string(e->by->role)) : std::string(),
+                                  e->by ? e->by->name : std::string(),
+                                  str_field(d, "text"),
+                                  question,
+                                  str_field(d, "point"),
+                                  d.dump(-1, ' ', false, json::error_handler_t::replace),
+                                  e->hash};
+    bool first = true;
+    for (const auto& f : fields) {
+      if (!first) out += ',';
+      first = false;
+      csv_field(out, f);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace yst::minutes

@@ -1,0 +1,55 @@
+#include "session/minutes/Time.hpp"
+
+#include "session/Types.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace yst::minutes {
+
+namespace {
+
+constexpr int64_t kCstOffsetMs = 8LL * 3600 * 1000;
+
+std::tm utc_tm(int64_t unix_ms) {
+  int64_t secs = unix_ms / 1000;
+  if (unix_ms % 1000 < 0) --secs;
+  auto t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm;
+}
+
+}  // namespace
+
+std::string cst_datetime(int64_t unix_ms) {
+  std::tm tm = utc_tm(unix_ms + kCstOffsetMs);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+std::string cst_date(int64_t unix_ms) { return cst_datetime(unix_ms).substr(0, 10); }
+
+std::string utc_w3cdtf(int64_t unix_ms) {
+  std::tm tm = utc_tm(unix_ms);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+std::string display_time_as_given(const std::string& s) {
+  auto ms = parse_iso8601_ms(s);
+  return ms ? cst_datetime(*ms) : s;
+}
+
+std::string duration_cn(int64_t ms) {
+  int64_t minutes = std::max<int64_t>(0, ms) / 60000;
+  if (minutes < 60) return std::to_string(minutes) + " 分钟";
+  return std::to_string(minutes / 60) + " 小时 " + std::to_string(minutes % 60) + " 分钟";
+}
+
+}  // namespace yst::minutes
