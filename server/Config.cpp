@@ -1,26 +1,34 @@
 #include "server/Config.hpp"
 
+#include <boost/program_options.hpp>
+#include <cctype>
 #include <fstream>
 #include <functional>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 namespace yst {
 
+namespace po = boost::program_options;
+
 namespace {
 
-struct Option {
-  const char* name;
-  const char* help;
-  bool is_switch;
-  std::function<void(Config&, const std::string&)> set;
-};
+// Every value of a setting, in the order given. Kept as strings until po::notify() so that
+// each error names the flag in the words users have always seen rather than
+// program_options' ("the argument ('abc') for option '--port' is invalid"). A setting
+// repeated within one source takes its last value; program_options would refuse a
+// repeated plain value.
+using Occurrences = std::vector<std::string>;
 
-long parse_long(const std::string& name, const std::string& v, long lo, long hi) {
+constexpr std::string_view kEnvironmentPrefix = "YISHITING_";
+constexpr size_t kMinAdminTokenChars = 16;
+
+long long parse_number(const std::string& name, const std::string& v, long long lo, long long hi) {
   size_t used = 0;
-  long n = 0;
+  long long n = 0;
   try {
-    n = std::stol(v, &used);
+    n = std::stoll(v, &used);
   } catch (...) {
     used = 0;
   }
@@ -38,199 +46,212 @@ bool parse_bool(const std::string& name, const std::string& v) {
 
 std::vector<std::string> split_list(const std::string& v) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= v.size()) {
-    size_t end = v.find(',', start);
-    if (end == std::string::npos) end = v.size();
-    std::string item = v.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-    while (!item.empty() && item.back() == ' ') item.pop_back();
+  std::istringstream items(v);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
     if (!item.empty()) out.push_back(item);
-    start = end + 1;
   }
   return out;
 }
 
-#define YST_NUM(flag, field, lo, hi) \
-  [](Config& c, const std::string& v) { c.field = static_cast<decltype(c.field)>(parse_long(flag, v, lo, hi)); }
+// The settings of `yishiting serve`, as a program_options description whose notifiers
+// check each value and write it into `config`.
+class Settings {
+ public:
+  explicit Settings(Config& config) : config_(config) { describe(); }
+  const po::options_description& options() const { return options_; }
 
-const std::vector<Option>& options() {
-  static const std::vector<Option> opts = {
-      {"bind", "address to listen on (default 127.0.0.1)", false, [](Config& c, const std::string& v) { c.bind = v; }},
-      {"port", "TCP port, 0 = any free port (default 8080)", false, YST_NUM("port", port, 0, 65535)},
-      {"data", "directory of the SQLite database and files (default ./data)", false,
-       [](Config& c, const std::string& v) { c.data_dir = v; }},
-      {"web", "directory of the static pages (default ./web)", false,
-       [](Config& c, const std::string& v) { c.web_dir = v; }},
-      {"threads", "I/O threads (default: one per core)", false, YST_NUM("threads", threads, 1, 256)},
-      {"admin-token", "the admin token (default: generated on first start, kept in DATA/admin-token)", false,
-       [](Config& c, const std::string& v) { c.admin_token = v; }},
-      {"port-file", "write the bound port to this file once listening", false,
-       [](Config& c, const std::string& v) { c.port_file = v; }},
-      {"demo", "create, once, a demo session and print its join links", true,
-       [](Config& c, const std::string& v) { c.demo = parse_bool("demo", v); }},
-      {"blocked-words", "sensitive-word list (UTF-8, one entry a line; reloaded on SIGHUP)", false,
-       [](Config& c, const std::string& v) { c.blocked_words = v; }},
-      {"public-url", "base URL of printed join links (default http://BIND:PORT)", false,
-       [](Config& c, const std::string& v) {
-         c.public_url = v;
-         while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
-       }},
-      {"allowed-origins", "comma-separated Origins allowed to open WebSockets (default: any)", false,
-       [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); }},
-      {"tls-cert", "PEM certificate chain: serve HTTPS and WSS", false,
-       [](Config& c, const std::string& v) { c.tls_cert = v; }},
-      {"tls-key", "PEM private key for --tls-cert", false, [](Config& c, const std::string& v) { c.tls_key = v; }},
-      {"log-level", "trace, debug, info, warn, error (default info)", false,
-       [](Config& c, const std::string& v) {
-         if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
-           throw std::invalid_argument("--log-level must be trace, debug, info, warn or error");
-         c.log_level = v;
-       }},
-      {"max-frame-bytes", "largest client WebSocket frame (default 16384)", false,
-       YST_NUM("max-frame-bytes", max_frame_bytes, 256, 16 * 1024 * 1024)},
-      {"max-queue-bytes", "unsent bytes to one connection before it is closed with 1013 (default 1048576)",
-       false, YST_NUM("max-queue-bytes", max_queue_bytes, 4096, 1L << 30)},
-      {"max-queue-messages", "unsent messages to one connection before it is closed (default 8192)", false,
-       YST_NUM("max-queue-messages", max_queue_messages, 16, 1 << 24)},
-      {"audience-rate", "requests per second per audience connection (default 20)", false,
-       YST_NUM("audience-rate", audience_rate, 1, 100000)},
-      {"staff-rate", "requests per second per staff connection (default 1000)", false,
-       YST_NUM("staff-rate", staff_rate, 1, 1000000)},
-      {"max-connections", "open connections in total (default 50000)", false,
-       YST_NUM("max-connections", max_connections, 1, 10000000)},
-      {"max-connections-per-address", "open connections per client address, 0 = unlimited (default 0)", false,
-       YST_NUM("max-connections-per-address", max_connections_per_address, 0, 10000000)},
-      {"max-body-bytes", "largest HTTP request body (default 65536)", false,
-       YST_NUM("max-body-bytes", max_body_bytes, 1024, 64L * 1024 * 1024)},
-      {"max-header-bytes", "largest HTTP request header (default 8192)", false,
-       YST_NUM("max-header-bytes", max_header_bytes, 1024, 1024 * 1024)},
-      {"header-timeout", "seconds to receive a whole HTTP request (default 10)", false,
-       YST_NUM("header-timeout", header_timeout_s, 1, 3600)},
-      {"handshake-timeout", "seconds for the WebSocket handshake (default 10)", false,
-       YST_NUM("handshake-timeout", handshake_timeout_s, 1, 3600)},
-      {"idle-timeout", "seconds of WebSocket silence before a ping; no pong, closed (default 60)", false,
-       YST_NUM("idle-timeout", idle_timeout_s, 2, 86400)},
-      {"shutdown-grace-ms", "how long shutdown waits for WebSockets to close (default 2000)", false,
-       YST_NUM("shutdown-grace-ms", shutdown_grace_ms, 0, 60000)},
+ private:
+  using Setter = std::function<void(Config&, const std::string&)>;
+
+  void describe();
+
+  po::typed_value<Occurrences>* value(const char* value_name, Setter set) {
+    return po::value<Occurrences>()->value_name(value_name)->notifier(
+        [&config = config_, set = std::move(set)](const Occurrences& values) { set(config, values.back()); });
+  }
+  void add(const char* name, const char* value_name, const char* help, Setter set) {
+    options_.add_options()(name, value(value_name, std::move(set)), help);
+  }
+  void text(const char* name, const char* value_name, std::string Config::*field, const char* help) {
+    add(name, value_name, help, [field](Config& c, const std::string& v) { c.*field = v; });
+  }
+  template <class Field>
+  void number(const char* name, Field Config::*field, long long lo, long long hi, const char* help) {
+    add(name, "N", help, [name = std::string(name), field, lo, hi](Config& c, const std::string& v) {
+      c.*field = static_cast<Field>(parse_number(name, v, lo, hi));
+    });
+  }
+  // A switch: `--name` alone means true; `--name=false` (or a false value from the
+  // environment) turns off what a config file turned on.
+  void flag(const char* name, bool Config::*field, const char* help) {
+    auto set = [name = std::string(name), field](Config& c, const std::string& v) { c.*field = parse_bool(name, v); };
+    options_.add_options()(name, value("BOOL", set)->implicit_value(Occurrences{"true"}, "true"), help);
+  }
+
+  Config& config_;
+  po::options_description options_{"Flags", 120};
+};
+
+void Settings::describe() {
+  text("bind", "ADDR", &Config::bind, "address to listen on (default 127.0.0.1)");
+  number("port", &Config::port, 0, 65535, "TCP port, 0 = any free port (default 8080)");
+  text("data", "DIR", &Config::data_dir, "directory of the SQLite database and files (default ./data)");
+  text("web", "DIR", &Config::web_dir, "directory of the static pages (default ./web)");
+  number("threads", &Config::threads, 1, 256, "I/O threads (default: one per core)");
+  text("admin-token", "T", &Config::admin_token,
+       "the admin token (default: generated on first start, kept in DATA/admin-token)");
+  text("port-file", "F", &Config::port_file, "write the bound port to this file once listening");
+  flag("demo", &Config::demo, "create, once, a demo session and print its join links");
+  text("blocked-words", "F", &Config::blocked_words,
+       "sensitive-word list (UTF-8, one entry a line; reloaded on SIGHUP)");
+  add("public-url", "URL", "base URL of printed join links (default http://BIND:PORT)",
+      [](Config& c, const std::string& v) { c.public_url = v.substr(0, v.find_last_not_of('/') + 1); });
+  add("allowed-origins", "A,B", "comma-separated Origins allowed to open WebSockets (default: any)",
+      [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); });
+  text("tls-cert", "F", &Config::tls_cert, "PEM certificate chain: serve HTTPS and WSS");
+  text("tls-key", "F", &Config::tls_key, "PEM private key for --tls-cert");
+  add("log-level", "L", "trace, debug, info, warn, error (default info)", [](Config& c, const std::string& v) {
+    if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
+      throw std::invalid_argument("--log-level must be trace, debug, info, warn or error");
+    c.log_level = v;
+  });
+  number("max-frame-bytes", &Config::max_frame_bytes, 256, 16 * 1024 * 1024,
+         "largest client WebSocket frame (default 16384)");
+  number("max-queue-bytes", &Config::max_queue_bytes, 4096, 1LL << 30,
+         "unsent bytes to one connection before it is closed with 1013 (default 1048576)");
+  number("max-queue-messages", &Config::max_queue_messages, 16, 1 << 24,
+         "unsent messages to one connection before it is closed (default 8192)");
+  number("audience-rate", &Config::audience_rate, 1, 100000,
+         "requests per second per audience connection (default 20)");
+  number("staff-rate", &Config::staff_rate, 1, 1000000, "requests per second per staff connection (default 1000)");
+  number("max-connections", &Config::max_connections, 1, 10000000, "open connections in total (default 50000)");
+  number("max-connections-per-address", &Config::max_connections_per_address, 0, 10000000,
+         "open connections per client address, 0 = unlimited (default 0)");
+  number("max-body-bytes", &Config::max_body_bytes, 1024, 64LL * 1024 * 1024,
+         "largest HTTP request body (default 65536)");
+  number("max-header-bytes", &Config::max_header_bytes, 1024, 1024 * 1024,
+         "largest HTTP request header (default 8192)");
+  number("header-timeout", &Config::header_timeout_s, 1, 3600,
+         "seconds to receive a whole HTTP request (default 10)");
+  number("handshake-timeout", &Config::handshake_timeout_s, 1, 3600,
+         "seconds for the WebSocket handshake (default 10)");
+  number("idle-timeout", &Config::idle_timeout_s, 2, 86400,
+         "seconds of WebSocket silence before a ping; no pong, closed (default 60)");
+  number("shutdown-grace-ms", &Config::shutdown_grace_ms, 0, 60000,
+         "how long shutdown waits for WebSockets to close (default 2000)");
+}
+
+// The settings and what only the command line has: --config and --help.
+po::options_description command_line_options(const Settings& settings) {
+  po::options_description options = settings.options();
+  options.add_options()("config", po::value<Occurrences>()->value_name("FILE"),
+                        "read settings from FILE (`flag = value` lines; # starts a comment); also YISHITING_CONFIG")(
+      "help,h", "print this list");
+  return options;
+}
+
+// Any word that is not a flag or a flag's value lands here, to be refused by name.
+constexpr const char* kStrayArguments = "stray-arguments";
+
+void store_command_line(const std::vector<std::string>& args, const po::options_description& visible,
+                        po::variables_map& vm) {
+  po::options_description all;
+  all.add(visible).add_options()(kStrayArguments, po::value<Occurrences>());
+  po::positional_options_description stray;
+  stray.add(kStrayArguments, -1);
+  // No guessing: --por is a typo, not --port.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(stray).style(style).run(), vm);
+  } catch (const po::unknown_option& e) {
+    const std::string name = e.get_option_name();
+    if (name.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument \"" + name + "\" (see --help)");
+    throw std::invalid_argument("unknown flag " + name.substr(0, name.find('=')) + " (see --help)");
+  } catch (const po::invalid_command_line_syntax& e) {
+    const std::string name = e.get_option_name();
+    const bool needs_value = e.kind() == po::invalid_syntax::missing_parameter ||
+                             e.kind() == po::invalid_syntax::empty_adjacent_parameter;
+    if (!needs_value) throw std::invalid_argument(e.what());
+    throw std::invalid_argument(name + (name == "--config" ? " needs a file" : " needs a value"));
+  } catch (const po::error& e) {
+    throw std::invalid_argument(e.what());
+  }
+  if (vm.count(kStrayArguments))
+    throw std::invalid_argument("unexpected argument \"" + vm[kStrayArguments].as<Occurrences>().front() +
+                                "\" (see --help)");
+}
+
+// YISHITING_MAX_FRAME_BYTES → max-frame-bytes; empty (ignored) for any other variable.
+std::function<std::string(std::string)> flag_of_variable(const po::options_description& settings) {
+  return [&settings](const std::string& variable) -> std::string {
+    if (variable.rfind(kEnvironmentPrefix, 0) != 0) return {};
+    std::string flag;
+    for (char c : variable.substr(kEnvironmentPrefix.size())) {
+      if (c == '-' || (c >= 'a' && c <= 'z')) return {};
+      flag.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (flag == "config" || settings.find_nothrow(flag, false)) return flag;
+    return {};
   };
-  return opts;
-}
-#undef YST_NUM
-
-const Option* find_option(const std::string& name) {
-  for (const auto& o : options())
-    if (name == o.name) return &o;
-  return nullptr;
 }
 
-std::string env_name(const std::string& flag) {
-  std::string out = "YISHITING_";
-  for (char c : flag) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return out;
+void store_config_file(const std::string& file, const po::options_description& settings, po::variables_map& vm) {
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("cannot read config file " + file);
+  try {
+    po::store(po::parse_config_file(in, settings), vm);
+  } catch (const po::unknown_option& e) {
+    throw std::invalid_argument(file + ": unknown setting " + e.get_option_name());
+  } catch (const po::error& e) {
+    throw std::invalid_argument(file + ": expected name = value lines (" + e.what() + ")");
+  }
+}
+
+void check_combinations(Config& c) {
+  if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (c.tls_cert.empty() != c.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
+  if (!c.admin_token.empty() && c.admin_token.size() < kMinAdminTokenChars)
+    throw std::invalid_argument("--admin-token must be at least " + std::to_string(kMinAdminTokenChars) +
+                                " characters");
+  if (c.max_queue_bytes < c.max_frame_bytes)
+    throw std::invalid_argument("--max-queue-bytes must be at least --max-frame-bytes");
 }
 
 }  // namespace
 
-ParsedArgs parse_serve_args(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+ParsedArgs parse_serve_args(const std::vector<std::string>& args) {
   ParsedArgs out;
-  std::map<std::string, std::string> from_cli;
-  std::string config_file;
-  if (auto it = env.find("YISHITING_CONFIG"); it != env.end()) config_file = it->second;
+  Settings settings(out.config);
+  const po::options_description visible = command_line_options(settings);
 
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      out.help = true;
-      return out;
-    }
-    if (a.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument \"" + a + "\" (see --help)");
-    std::string name = a.substr(2), value;
-    bool has_value = false;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    if (name == "config") {
-      if (!has_value) {
-        if (i + 1 >= args.size()) throw std::invalid_argument("--config needs a file");
-        value = args[++i];
-      }
-      config_file = value;
-      continue;
-    }
-    const Option* opt = find_option(name);
-    if (!opt) throw std::invalid_argument("unknown flag --" + name + " (see --help)");
-    if (!has_value) {
-      if (opt->is_switch) {
-        value = "true";
-      } else {
-        if (i + 1 >= args.size()) throw std::invalid_argument("--" + name + " needs a value");
-        value = args[++i];
-      }
-    }
-    from_cli[name] = value;
+  // program_options keeps the first value stored for a setting, so the sources are
+  // stored in order of precedence: flags, then the environment, then the file.
+  po::variables_map vm;
+  store_command_line(args, visible, vm);
+  if (vm.count("help")) {
+    out.help = true;
+    return out;
   }
-
-  std::map<std::string, std::string> from_file;
-  if (!config_file.empty()) {
-    std::ifstream in(config_file);
-    if (!in) throw std::invalid_argument("cannot read config file " + config_file);
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-      ++lineno;
-      auto first = line.find_first_not_of(" \t");
-      if (first == std::string::npos || line[first] == '#') continue;
-      auto eq = line.find('=');
-      if (eq == std::string::npos)
-        throw std::invalid_argument(config_file + ":" + std::to_string(lineno) + ": expected name = value");
-      auto trim = [](std::string s) {
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
-        return s;
-      };
-      std::string name = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-      if (!find_option(name))
-        throw std::invalid_argument(config_file + ":" + std::to_string(lineno) + ": unknown setting " + name);
-      from_file[name] = value;
-    }
-  }
-
-  for (const auto& opt : options()) {
-    if (auto it = from_cli.find(opt.name); it != from_cli.end()) {
-      opt.set(out.config, it->second);
-    } else if (auto e = env.find(env_name(opt.name)); e != env.end()) {
-      opt.set(out.config, e->second);
-    } else if (auto f = from_file.find(opt.name); f != from_file.end()) {
-      opt.set(out.config, f->second);
-    }
-  }
-
-  Config& c = out.config;
-  if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (c.tls_cert.empty() != c.tls_key.empty())
-    throw std::invalid_argument("--tls-cert and --tls-key go together");
-  if (!c.admin_token.empty() && c.admin_token.size() < 16)
-    throw std::invalid_argument("--admin-token must be at least 16 characters");
-  if (c.max_queue_bytes < c.max_frame_bytes)
-    throw std::invalid_argument("--max-queue-bytes must be at least --max-frame-bytes");
+  po::store(po::parse_environment(visible, flag_of_variable(settings.options())), vm);
+  if (vm.count("config")) store_config_file(vm["config"].as<Occurrences>().back(), settings.options(), vm);
+  po::notify(vm);
+  check_combinations(out.config);
   return out;
 }
 
 std::string serve_usage() {
-  std::string s =
-      "Usage: yishiting serve [flags]\n"
-      "Each flag may also come from the environment (YISHITING_<FLAG>, e.g. YISHITING_PORT=8080)\n"
-      "or from a config file (--config FILE or YISHITING_CONFIG; lines `flag = value`).\n\n";
-  for (const auto& o : options()) {
-    std::string left = std::string("  --") + o.name + (o.is_switch ? "" : " V");
-    if (left.size() < 32) left.resize(32, ' ');
-    s += left + " " + o.help + "\n";
-  }
-  s += "  --config FILE                    read settings from FILE\n";
-  return s;
+  Config unused;
+  Settings settings(unused);
+  std::ostringstream s;
+  s << "Usage: yishiting serve [flags]\n"
+       "Each flag may also come from the environment (YISHITING_<FLAG>, e.g. YISHITING_PORT=8080)\n"
+       "or from a config file (--config FILE or YISHITING_CONFIG; lines `flag = value`).\n"
+       "A flag beats the environment, which beats the file.\n\n"
+    << command_line_options(settings);
+  return s.str();
 }
 
 }  // namespace yst

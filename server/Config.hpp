@@ -1,7 +1,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -9,7 +8,8 @@ namespace yst {
 
 // Every setting of `yishiting serve`. Each comes from, in order of precedence, the
 // command line (--name value or --name=value), the environment (YISHITING_NAME) or the
-// config file (--config FILE: `name = value` lines), else its default.
+// config file (--config FILE or YISHITING_CONFIG: `name = value` lines, where # starts a
+// comment), else its default.
 struct Config {
   std::string bind = "127.0.0.1";
   int port = 8080;
@@ -47,8 +47,9 @@ struct ParsedArgs {
   bool help = false;
 };
 
-// Throws std::invalid_argument with a message fit for the operator.
-ParsedArgs parse_serve_args(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+// Reads `args`, the process environment's YISHITING_* variables and the config file.
+// Throws std::invalid_argument with a message fit for the operator, naming the flag.
+ParsedArgs parse_serve_args(const std::vector<std::string>& args);
 std::string serve_usage();
 
 }  // namespace yst

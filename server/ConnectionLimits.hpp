@@ -20,7 +20,6 @@ class ConnectionLimits {
     ~Slot() { limits_.release(address_); }
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
-    const std::string& address() const { return address_; }
 
    private:
     ConnectionLimits& limits_;
@@ -37,10 +36,6 @@ class ConnectionLimits {
     ++total_;
     return std::make_unique<Slot>(*this, address);
   }
-  size_t total() const {
-    std::lock_guard lock(mutex_);
-    return total_;
-  }
 
  private:
   void release(const std::string& address) {
@@ -52,7 +47,7 @@ class ConnectionLimits {
 
   const size_t max_total_;
   const size_t max_per_address_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   size_t total_ = 0;
   std::unordered_map<std::string, size_t> per_address_;
 };

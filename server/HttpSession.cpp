@@ -8,6 +8,13 @@
 namespace yst {
 
 namespace {
+
+// Writing a response, however large, must not take longer: a client that stops reading
+// is dropped.
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// The TLS close_notify exchange: a peer that never answers is not waited for.
+constexpr auto kTlsShutdownTimeout = std::chrono::seconds(5);
+
 std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> make_stream(tcp::socket&& socket,
                                                                                   ssl::context* tls) {
   if (tls) return std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>>(
@@ -64,16 +71,17 @@ bool HttpSession::origin_allowed(const HttpRequest& req) const {
 void HttpSession::on_read(beast::error_code ec, size_t) {
   if (ec == http::error::end_of_stream || ec == net::error::eof) return do_close();
   if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) return;
-  HttpRequest dummy;
-  dummy.version(11);
-  dummy.keep_alive(false);
+  HttpRequest unreadable;  // HTTP/1.1, answered and then closed
+  unreadable.keep_alive(false);
   if (ec == http::error::body_limit)
-    return write(HttpApi::error_response(dummy, ErrorCode::too_large, "request body too large"), true);
+    return write(HttpApi::error_response(unreadable, ErrorCode::too_large, "request body too large"), true);
   if (ec == http::error::header_limit)
-    return write(HttpApi::error_response(dummy, ErrorCode::too_large, "request header too large",
+    return write(HttpApi::error_response(unreadable, ErrorCode::too_large, "request header too large",
                                          http::status::request_header_fields_too_large),
                  true);
-  if (ec) return write(HttpApi::error_response(dummy, ErrorCode::bad_request, "malformed HTTP request: " + ec.message()), true);
+  if (ec)
+    return write(
+        HttpApi::error_response(unreadable, ErrorCode::bad_request, "malformed HTTP request: " + ec.message()), true);
 
   HttpRequest req = parser_->release();
   if (websocket::is_upgrade(req)) {
@@ -98,7 +106,7 @@ void HttpSession::write(HttpResponse res, bool close_after) {
   if (close_after) res.keep_alive(false);
   const bool close = !res.keep_alive();
   response_ = std::make_shared<HttpResponse>(std::move(res));
-  lowest().expires_after(std::chrono::seconds(30));
+  lowest().expires_after(kWriteTimeout);
   std::visit([&](auto& s) {
     http::async_write(s, *response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
   }, stream_);
@@ -113,7 +121,7 @@ void HttpSession::on_write(bool close, beast::error_code ec, size_t) {
 
 void HttpSession::do_close() {
   if (auto* tls = std::get_if<TlsStream>(&stream_)) {
-    lowest().expires_after(std::chrono::seconds(5));
+    lowest().expires_after(kTlsShutdownTimeout);
     tls->async_shutdown([self = shared_from_this()](beast::error_code) {});
     return;
   }

@@ -2,10 +2,32 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sstream>
+
 #include "server/Hub.hpp"
 #include "server/HttpSession.hpp"
 
 namespace yst {
+
+namespace {
+
+// After a failed accept (out of descriptors and the like), before trying again.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+
+// Over a connection limit: the same JSON error as any other refusal, serialized once.
+const std::string& too_many_connections_response() {
+  static const std::string text = [] {
+    HttpRequest unread;  // the request is never read
+    unread.keep_alive(false);
+    std::ostringstream out;
+    out << HttpApi::error_response(unread, ErrorCode::rate_limited, "too many connections",
+                                   http::status::service_unavailable);
+    return out.str();
+  }();
+  return text;
+}
+
+}  // namespace
 
 Listener::Listener(net::io_context& ioc, tcp::endpoint endpoint, Hub& hub, HttpApi& api, ConnectionLimits& limits,
                    ssl::context* tls)
@@ -36,7 +58,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     // Out of descriptors and the like: log, back off a little, keep accepting.
     spdlog::warn("accept: {}", ec.message());
-    auto timer = std::make_shared<net::steady_timer>(acceptor_.get_executor(), std::chrono::milliseconds(50));
+    auto timer = std::make_shared<net::steady_timer>(acceptor_.get_executor(), kAcceptRetryDelay);
     timer->async_wait([self = shared_from_this(), timer](beast::error_code) { self->do_accept(); });
     return;
   }
@@ -48,13 +70,10 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     std::make_shared<HttpSession>(std::move(socket), hub_, api_, std::move(slot), tls_)->run();
   } else {
     hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
-    // Over a connection limit: a plain 503 and close, without reading the request.
-    static const char kBusy[] =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        "Content-Length: 66\r\n\r\n{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many connections\"}}";
+    // A 503 and close, without reading the request.
     beast::error_code ignored;
     socket.non_blocking(true, ignored);
-    socket.write_some(net::buffer(kBusy, sizeof kBusy - 1), ignored);
+    socket.write_some(net::buffer(too_many_connections_response()), ignored);
     socket.close(ignored);
   }
   do_accept();

@@ -26,7 +26,6 @@ class StaticFiles {
   // Maps a request path to a file: page routes (/s/{id} → audience.html, ...) and
   // /assets/... Returns null for anything else, including any path with "..".
   std::shared_ptr<const StaticFile> lookup(const std::string& path);
-  const std::filesystem::path& root() const { return root_; }
 
   static std::string content_type_for(const std::filesystem::path& p);
   static std::string gzip(const std::string& data);

@@ -13,6 +13,16 @@
 namespace yst {
 
 namespace {
+
+// Requests are counted per window; over the role's rate in one window the caller gets
+// rate_limited, over kFloodFactor times it the connection is closed (1008).
+constexpr int64_t kRateWindowMs = 1000;
+constexpr int kFloodFactor = 3;
+// How long a close frame may wait for a peer that reads nothing before the socket is cut.
+constexpr auto kCloseTimeout = std::chrono::seconds(2);
+// An unknown session id is echoed in the error at most this long.
+constexpr size_t kEchoedSessionBytes = 64;
+
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -106,12 +116,12 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
 
 bool WebSocketSession::over_rate_limit() {
   int64_t now = steady_ms();
-  if (now - window_start_ms_ >= 1000) {
+  if (now - window_start_ms_ >= kRateWindowMs) {
     window_start_ms_ = now;
     window_count_ = 0;
   }
   ++window_count_;
-  if (window_count_ > 3 * rate_limit_) {
+  if (window_count_ > kFloodFactor * rate_limit_) {
     hub_.metrics().flood_disconnects.fetch_add(1, std::memory_order_relaxed);
     close_now(websocket::close_code::policy_error, "request flood");
     return true;
@@ -148,7 +158,8 @@ void WebSocketSession::handle_text(std::string_view text) {
 void WebSocketSession::handle_join(const Request& r, const json& id) {
   // not_found comes before conflict in the contract's precedence.
   auto room = hub_.room(r.session);
-  if (!room) return reply(error_frame(id, ErrorCode::not_found, "no session " + r.session.substr(0, 64)));
+  if (!room)
+    return reply(error_frame(id, ErrorCode::not_found, "no session " + r.session.substr(0, kEchoedSessionBytes)));
   if (room_) return reply(error_frame(id, ErrorCode::conflict, "this connection has joined already"));
   Caller caller;
   if (r.claimed_role == Role::overlay) {
@@ -266,7 +277,7 @@ void WebSocketSession::close_now(websocket::close_code code, const char* reason)
   queued_bytes_ = 0;
   send_close(code, reason);
   // A peer that reads nothing will never let the close frame out: cut the socket.
-  close_timer_.expires_after(std::chrono::seconds(2));
+  close_timer_.expires_after(kCloseTimeout);
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) {
       beast::error_code ignored;

@@ -14,8 +14,6 @@
 #include "storage/MinutesLoader.hpp"
 #include "storage/SqliteStore.hpp"
 
-extern char** environ;
-
 namespace {
 
 const char* kUsage =
@@ -28,16 +26,6 @@ const char* kUsage =
     "                                 consistent copy of the database, safe while the server runs\n"
     "  yishiting vocabulary           print web/assets/vocabulary.js (event kinds and labels)\n"
     "  yishiting --help | --version\n";
-
-std::map<std::string, std::string> environment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string::npos && kv.rfind("YISHITING_", 0) == 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return env;
-}
 
 // Small flag reader for the two offline tools.
 std::map<std::string, std::string> tool_flags(const std::vector<std::string>& args, const std::vector<std::string>& known) {
@@ -101,7 +89,7 @@ int run_backup(const std::vector<std::string>& args) {
 }
 
 int run_serve(const std::vector<std::string>& args) {
-  auto parsed = yst::parse_serve_args(args, environment());
+  auto parsed = yst::parse_serve_args(args);
   if (parsed.help) {
     std::cout << yst::serve_usage();
     return 0;

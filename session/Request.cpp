@@ -48,6 +48,9 @@ namespace {
 
 struct TooDeep {};
 
+// An unknown type is echoed in the error at most this long.
+constexpr size_t kEchoedTypeBytes = 40;
+
 Error bad(std::string message) { return Error{ErrorCode::bad_request, std::move(message)}; }
 
 // Reads field `key` as a string. Returns an error message, or empty on success.
@@ -70,7 +73,7 @@ std::optional<Error> get_string(const json& obj, const char* key, std::string& o
 }
 
 std::optional<Error> get_id(const json& obj, const char* key, std::string& out) {
-  return get_string(obj, key, out, true, 1, 64);
+  return get_string(obj, key, out, true, 1, kMaxIdChars);
 }
 
 std::optional<Error> get_seconds(const json& obj, std::optional<int>& out) {
@@ -84,7 +87,7 @@ std::optional<Error> get_seconds(const json& obj, std::optional<int>& out) {
 }
 
 bool valid_client_id(std::string_view s) {
-  if (s.size() < 8 || s.size() > 64) return false;
+  if (s.size() < kMinClientIdChars || s.size() > kMaxClientIdChars) return false;
   for (char c : s)
     if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
       return false;
@@ -103,18 +106,21 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
         if (!it->is_boolean()) return bad("batch must be a boolean");
         r.batch = it->get<bool>();
       }
-      if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, 256);
+      if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, kMaxTokenChars);
       std::string role;
-      if (auto e = get_string(obj, "role", role, true, 1, 16)) return bad("missing token (staff) or role (audience)");
+      if (auto e = get_string(obj, "role", role, true, 1, kMaxKeywordChars))
+        return bad("missing token (staff) or role (audience)");
       if (role == "overlay") {
         r.claimed_role = Role::overlay;
         return std::nullopt;
       }
       if (role != "audience") return bad("role must be \"audience\" or \"overlay\"; staff join with a token");
       r.claimed_role = Role::audience;
-      if (auto e = get_string(obj, "name", r.name, true, 1, 32)) return e;
-      if (auto e = get_string(obj, "client_id", r.client_id, true, 8, 64)) return e;
-      if (!valid_client_id(r.client_id)) return bad("client_id must be 8-64 of [A-Za-z0-9_-]");
+      if (auto e = get_string(obj, "name", r.name, true, 1, kMaxNameChars)) return e;
+      if (auto e = get_string(obj, "client_id", r.client_id, true, kMinClientIdChars, kMaxClientIdChars)) return e;
+      if (!valid_client_id(r.client_id))
+        return bad("client_id must be " + std::to_string(kMinClientIdChars) + "-" +
+                   std::to_string(kMaxClientIdChars) + " of [A-Za-z0-9_-]");
       return std::nullopt;
     }
     case RequestType::start:
@@ -124,32 +130,32 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
     case RequestType::ping:
       return std::nullopt;
     case RequestType::say:
-      if (auto e = get_string(obj, "text", r.text, true, 1, 2000)) return e;
-      return get_string(obj, "reply_to", r.reply_to, false, 1, 64);
+      if (auto e = get_string(obj, "text", r.text, true, 1, kMaxSayChars)) return e;
+      return get_string(obj, "reply_to", r.reply_to, false, 1, kMaxIdChars);
     case RequestType::ask:
-      return get_string(obj, "text", r.text, true, 1, 500);
+      return get_string(obj, "text", r.text, true, 1, kMaxAskChars);
     case RequestType::upvote:
       return get_id(obj, "question", r.question);
     case RequestType::moderate: {
       if (auto e = get_id(obj, "question", r.question)) return e;
       std::string action;
-      if (auto e = get_string(obj, "action", action, true, 1, 16)) return e;
+      if (auto e = get_string(obj, "action", action, true, 1, kMaxKeywordChars)) return e;
       if (action == "approve") r.action = ModerateAction::approve;
       else if (action == "reject") r.action = ModerateAction::reject;
       else if (action == "feature") r.action = ModerateAction::feature;
       else if (action == "unfeature") r.action = ModerateAction::unfeature;
       else if (action == "answered") r.action = ModerateAction::answered;
       else return bad("action must be approve, reject, feature, unfeature or answered");
-      return get_string(obj, "reason", r.reason, false, 0, 500);
+      return get_string(obj, "reason", r.reason, false, 0, kMaxReasonChars);
     }
     case RequestType::merge:
       if (auto e = get_id(obj, "question", r.question)) return e;
       return get_id(obj, "into", r.into);
     case RequestType::raise_hand:
-      return get_string(obj, "note", r.text, false, 0, 200);
+      return get_string(obj, "note", r.text, false, 0, kMaxHandNoteChars);
     case RequestType::lower_hand: {
       std::string p;
-      if (auto e = get_string(obj, "participant", p, false, 1, 64)) return e;
+      if (auto e = get_string(obj, "participant", p, false, 1, kMaxIdChars)) return e;
       if (!p.empty()) r.participant = p;
       return std::nullopt;
     }
@@ -165,18 +171,18 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
     }
     case RequestType::on_air: {
       std::string at;
-      if (auto e = get_string(obj, "at", at, false, 1, 40)) return e;
+      if (auto e = get_string(obj, "at", at, false, 1, kMaxTimeChars)) return e;
       if (at.empty()) return std::nullopt;
       r.at_ms = parse_iso8601_ms(at);
       if (!r.at_ms) return bad("at must be an ISO 8601 time, e.g. 2026-11-26T21:30:00Z");
       return std::nullopt;
     }
     case RequestType::propose:
-      return get_string(obj, "text", r.text, true, 1, 500);
+      return get_string(obj, "text", r.text, true, 1, kMaxProposeChars);
     case RequestType::vote: {
       if (auto e = get_id(obj, "point", r.point)) return e;
       std::string choice;
-      if (auto e = get_string(obj, "choice", choice, true, 1, 16)) return e;
+      if (auto e = get_string(obj, "choice", choice, true, 1, kMaxKeywordChars)) return e;
       if (choice == "agree") r.choice = Choice::agree;
       else if (choice == "disagree") r.choice = Choice::disagree;
       else if (choice == "abstain") r.choice = Choice::abstain;
@@ -186,7 +192,7 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
     case RequestType::close_point:
       return get_id(obj, "point", r.point);
     case RequestType::note:
-      return get_string(obj, "text", r.text, true, 1, 5000);
+      return get_string(obj, "text", r.text, true, 1, kMaxNoteChars);
   }
   return bad("unknown type");
 }
@@ -254,7 +260,7 @@ ParsedRequest parse_request(std::string_view frame) {
       return true;
     });
   } catch (const TooDeep&) {
-    out.error = bad("JSON nested deeper than 32 levels");
+    out.error = bad("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return out;
   } catch (const json::out_of_range&) {
     // Well-formed JSON holding a number no double can hold (1e400). It is still a
@@ -272,9 +278,10 @@ ParsedRequest parse_request(std::string_view frame) {
   }
   if (auto it = doc.find("id"); it != doc.end()) {
     if (it->is_string() || it->is_number_integer()) {
-      if (it->is_string() && (it->get_ref<const std::string&>().size() > 128 ||
+      if (it->is_string() && (it->get_ref<const std::string&>().size() > kMaxRequestIdBytes ||
                               has_forbidden_control(it->get_ref<const std::string&>()))) {
-        out.error = bad("id must be a string of at most 128 bytes or an integer");
+        out.error =
+            bad("id must be a string of at most " + std::to_string(kMaxRequestIdBytes) + " bytes or an integer");
         return out;
       }
       out.id = *it;
@@ -291,7 +298,7 @@ ParsedRequest parse_request(std::string_view frame) {
   out.type = type_it->get<std::string>();
   auto type = request_type_from_string(out.type);
   if (!type) {
-    out.error = bad("unknown type: " + out.type.substr(0, 40));
+    out.error = bad("unknown type: " + out.type.substr(0, kEchoedTypeBytes));
     return out;
   }
   Request r;

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -82,6 +83,23 @@ struct ParsedRequest {
 inline constexpr int kMaxJsonDepth = 32;
 inline constexpr int kMinFloorSeconds = 10;    // a floor's time budget, in seconds
 inline constexpr int kMaxFloorSeconds = 3600;
+
+// Field limits of a request, in characters (code points). The pages' maxlength
+// attributes (web/*.html) repeat the ones a person types.
+inline constexpr size_t kMaxIdChars = 64;         // session, question, point, participant, reply_to
+inline constexpr size_t kMaxTokenChars = 256;
+inline constexpr size_t kMaxKeywordChars = 16;    // role, action, choice
+inline constexpr size_t kMinClientIdChars = 8;
+inline constexpr size_t kMaxClientIdChars = 64;
+inline constexpr size_t kMaxSayChars = 2000;
+inline constexpr size_t kMaxAskChars = 500;
+inline constexpr size_t kMaxProposeChars = 500;
+inline constexpr size_t kMaxReasonChars = 500;    // moderate
+inline constexpr size_t kMaxNoteChars = 5000;
+inline constexpr size_t kMaxHandNoteChars = 200;  // raise_hand
+inline constexpr size_t kMaxTimeChars = 40;       // on_air's ISO 8601 `at`
+// The request's own "id", echoed in its reply: bytes, not characters.
+inline constexpr size_t kMaxRequestIdBytes = 128;
 
 // Parses one text frame (already known to be valid UTF-8).
 ParsedRequest parse_request(std::string_view frame);
