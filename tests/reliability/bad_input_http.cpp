@@ -14,23 +14,14 @@
 
 namespace yst::test::bad_input {
 
-std::vector<HttpCase> http_cases(const World& w) {
+namespace {
+
+// The request itself: methods, paths that try to leave the web directory, headers,
+// Content-Length and bodies.
+std::vector<HttpCase> http_message_cases(const World& w) {
   const std::string s = S(w);
   const std::string admin = "Authorization: Bearer " + w.srv->admin_token();
-  const std::string host = "Authorization: Bearer " + w.token.at(Where::main).at(Who::host);
-  const std::string member = "Authorization: Bearer " + w.token.at(Where::main).at(Who::member);
-  const std::string other_host = "Authorization: Bearer " + w.token.at(Where::other).at(Who::host);
   const std::string json_ct = "Content-Type: application/json";
-  const std::string ws_upgrade =
-      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      "Sec-WebSocket-Version: 13";
-  auto upgrade = [&](const std::string& target, const std::string& version = "13") {
-    return "GET " + target +
-           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " +
-           version + "\r\n\r\n";
-  };
-  (void)ws_upgrade;
   std::string many_headers;
   for (int i = 0; i < 300; ++i) many_headers += "X-H" + std::to_string(i) + ": " + std::string(30, 'v') + "\r\n";
   many_headers.resize(many_headers.size() - 2);
@@ -88,6 +79,26 @@ std::vector<HttpCase> http_cases(const World& w) {
        413},
       {"chunked with a bad chunk size",
        req("POST", "/api/sessions", {admin, json_ct, "Transfer-Encoding: chunked"}, "zz\r\nabc\r\n0\r\n\r\n", false), 400},
+  };
+}
+
+// The API: routes, authentication, bodies with the right token but the wrong content,
+// query strings.
+std::vector<HttpCase> http_api_cases(const World& w) {
+  const std::string s = S(w);
+  const std::string admin = "Authorization: Bearer " + w.srv->admin_token();
+  const std::string host = "Authorization: Bearer " + w.token.at(Where::main).at(Who::host);
+  const std::string member = "Authorization: Bearer " + w.token.at(Where::main).at(Who::member);
+  const std::string other_host = "Authorization: Bearer " + w.token.at(Where::other).at(Who::host);
+  const std::string json_ct = "Content-Type: application/json";
+  auto upgrade = [&](const std::string& target, const std::string& version = "13") {
+    return "GET " + target +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " +
+           version + "\r\n\r\n";
+  };
+
+  return {
       // Routes.
       {"unknown API path", req("GET", "/api/nothing"), 404, "not_found"},
       {"unknown session sub-path", req("GET", "/api/sessions/" + s + "/nothing"), 404, "not_found"},
@@ -170,6 +181,15 @@ std::vector<HttpCase> http_cases(const World& w) {
   };
 }
 
+}  // namespace
+
+std::vector<HttpCase> http_cases(const World& w) {
+  auto rows = http_message_cases(w);
+  auto api = http_api_cases(w);
+  rows.insert(rows.end(), std::make_move_iterator(api.begin()), std::make_move_iterator(api.end()));
+  return rows;
+}
+
 std::string run_http_case(World& w, const HttpCase& k) {
   std::string res;
   try {
@@ -224,20 +244,39 @@ double wait_peer_close(int fd, Clock::time_point since, std::chrono::millisecond
   return -1;
 }
 
+// How a slow client was let go.
+struct Dropped {
+  double after_s = -1;  // seconds from the send to the server's close
+  std::string got;      // what the server sent before it closed
+  std::string problem;  // "" when the server closed within 6 s
+};
+
+// Connects, sends `bytes` (perhaps none) and waits up to 6 s for the server to close.
+Dropped send_then_wait_close(World& w, const std::string& bytes) {
+  Dropped d;
+  int fd = connect_raw(w.srv->port());
+  if (fd < 0) {
+    d.problem = "connect failed";
+    return d;
+  }
+  auto t0 = Clock::now();
+  if (!bytes.empty()) (void)!::write(fd, bytes.data(), bytes.size());
+  d.after_s = wait_peer_close(fd, t0, 6s, &d.got);
+  ::close(fd);
+  if (d.after_s < 0) d.problem = "still open after 6 s";
+  return d;
+}
+
 }  // namespace
 
 std::vector<SlowCase> slow_cases() {
   return {
       {"partial request line, then nothing: dropped within the header timeout",
        [](World& w) -> std::string {
-         int fd = connect_raw(w.srv->port());
-         if (fd < 0) return "connect failed";
-         auto t0 = Clock::now();
-         (void)!::write(fd, "GET / HT", 8);
-         double s = wait_peer_close(fd, t0, 6s);
-         ::close(fd);
-         if (s < 0) return "still open after 6 s";
-         if (s < 1.5 || s > 3.5) return "closed after " + std::to_string(s) + " s, expected about 2";
+         const Dropped d = send_then_wait_close(w, "GET / HT");
+         if (!d.problem.empty()) return d.problem;
+         if (d.after_s < 1.5 || d.after_s > 3.5)
+           return "closed after " + std::to_string(d.after_s) + " s, expected about 2";
          return "";
        }},
       {"headers dripped one byte every 250 ms: dropped within the header timeout",
@@ -263,28 +302,19 @@ std::vector<SlowCase> slow_cases() {
        }},
       {"connect and send nothing: dropped within the header timeout",
        [](World& w) -> std::string {
-         int fd = connect_raw(w.srv->port());
-         if (fd < 0) return "connect failed";
-         double s = wait_peer_close(fd, Clock::now(), 6s);
-         ::close(fd);
-         if (s < 0) return "still open after 6 s";
-         if (s > 3.5) return "closed after " + std::to_string(s) + " s";
+         const Dropped d = send_then_wait_close(w, "");
+         if (!d.problem.empty()) return d.problem;
+         if (d.after_s > 3.5) return "closed after " + std::to_string(d.after_s) + " s";
          return "";
        }},
       {"body promised but never sent: dropped within the header timeout",
        [](World& w) -> std::string {
-         int fd = connect_raw(w.srv->port());
-         if (fd < 0) return "connect failed";
-         std::string r = "POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         "Authorization: Bearer " + w.srv->admin_token() + "\r\nContent-Length: 100\r\n\r\n{\"ti";
-         auto t0 = Clock::now();
-         (void)!::write(fd, r.data(), r.size());
-         std::string got;
-         double s = wait_peer_close(fd, t0, 6s, &got);
-         ::close(fd);
-         if (s < 0) return "still open after 6 s";
-         if (s > 3.5) return "closed after " + std::to_string(s) + " s";
-         if (got.find("201") != std::string::npos) return "a session was created from half a body";
+         const Dropped d = send_then_wait_close(
+             w, "POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Authorization: Bearer " + w.srv->admin_token() + "\r\nContent-Length: 100\r\n\r\n{\"ti");
+         if (!d.problem.empty()) return d.problem;
+         if (d.after_s > 3.5) return "closed after " + std::to_string(d.after_s) + " s";
+         if (d.got.find("201") != std::string::npos) return "a session was created from half a body";
          return "";
        }},
   };

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -31,10 +32,28 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
+// The value of a counter on /metrics (nullopt when it is not there).
+std::optional<long> counter(uint16_t port, const std::string& name) {
+  const std::string metrics = http(port, "GET", "/metrics").body;
+  const auto at = metrics.find("\n" + name + " ");
+  if (at == std::string::npos) return std::nullopt;
+  return std::atol(metrics.c_str() + at + name.size() + 2);
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// The delays of statements first..first+count that arrived, in milliseconds.
+std::vector<double> delays_ms(const std::vector<Clock::time_point>& sent_at,
+                              const std::vector<Clock::time_point>& seen_at, int first, int count) {
+  std::vector<double> d;
+  for (int i = first; i < first + count; ++i)
+    if (seen_at[i] != Clock::time_point{})
+      d.push_back(std::chrono::duration<double, std::milli>(seen_at[i] - sent_at[i]).count());
+  return d;
 }
 
 }  // namespace
@@ -70,10 +89,9 @@ TEST(Limits, ConnectionsPerAddressAndInTotalAreCappedWith503) {
       if (!served) std::this_thread::sleep_for(20ms);
     }
     EXPECT_TRUE(served);
-    auto metrics = http(srv.port(), "GET", "/metrics").body;
-    auto at = metrics.find("\nyishiting_connections_refused_total ");
-    ASSERT_NE(at, std::string::npos);
-    EXPECT_GE(std::atoi(metrics.c_str() + at + 37), 1) << metrics.substr(at, 60);
+    const auto refused_total = counter(srv.port(), "yishiting_connections_refused_total");
+    ASSERT_TRUE(refused_total.has_value());
+    EXPECT_GE(*refused_total, 1);
   }
   {
     ServerProcess srv({"--max-connections", "2"});
@@ -199,13 +217,6 @@ TEST(Limits, StalledClientsCostBoundedMemoryAndDoNotDelayAReader) {
     }
     wait_until_reaches(seen, first + kEvents, 20s);
   };
-  auto delays_ms = [&](int first) {
-    std::vector<double> d;
-    for (int i = first; i < first + kEvents; ++i)
-      if (seen_at[i] != Clock::time_point{})
-        d.push_back(std::chrono::duration<double, std::milli>(seen_at[i] - sent_at[i]).count());
-    return d;
-  };
 
   const long rss0 = rss_kib(srv.pid());
   say_phase(0);
@@ -224,11 +235,10 @@ TEST(Limits, StalledClientsCostBoundedMemoryAndDoNotDelayAReader) {
   stop = true;
   reading.join();
 
-  auto metrics = http(srv.port(), "GET", "/metrics").body;
-  auto at = metrics.find("\nyishiting_slow_client_disconnects_total ");
-  ASSERT_NE(at, std::string::npos);
-  const int dropped = std::atoi(metrics.c_str() + at + 41);
-  auto calm = delays_ms(0), stall = delays_ms(kEvents);
+  const auto disconnects = counter(srv.port(), "yishiting_slow_client_disconnects_total");
+  ASSERT_TRUE(disconnects.has_value());
+  const int dropped = static_cast<int>(*disconnects);
+  auto calm = delays_ms(sent_at, seen_at, 0, kEvents), stall = delays_ms(sent_at, seen_at, kEvents, kEvents);
   std::printf("[stalled] %d stalled connections, %d closed with 1013; server RSS %ld KiB at start, +%ld KiB over "
               "%d events of 6 KB with no stalled client, +%ld KiB joining them, +%ld KiB over the same events with "
               "them; reader delay p50/p99 %.2f/%.2f ms without, %.2f/%.2f ms with\n",
