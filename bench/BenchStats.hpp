@@ -42,6 +42,13 @@ class Histogram {
 
 int64_t now_ns();  // steady_clock, the clock every timestamp of the tool uses
 
+// Raises `a` to `v` when v is larger: the latest of the timestamps several io threads record.
+inline void store_max(std::atomic<int64_t>& a, int64_t v) {
+  int64_t prev = a.load();
+  while (v > prev && !a.compare_exchange_weak(prev, v)) {
+  }
+}
+
 // utime + stime of a process, in seconds (nullopt when it cannot be read).
 std::optional<double> process_cpu_seconds(pid_t pid);
 // VmRSS of a process, in KiB.
