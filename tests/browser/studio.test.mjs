@@ -58,6 +58,15 @@ async function panelBoxes(frame) {
       return { name: e.id || e.className, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
     }));
 }
+// After a reload, the asker's own question in 我的提问 with its status and kind word.
+async function reloadedMine(phone, status, text, message) {
+  await phone.reload();
+  await waitLive(phone);
+  const item = phone.locator(`#mine-list .mine-item[data-status=${status}]`, { hasText: text });
+  await item.locator('.mine-msg', { hasText: message }).waitFor();
+  return item;
+}
+
 const intersect = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 function assertApart(boxes, width, height, what) {
   for (const b of boxes) {
@@ -134,11 +143,7 @@ test('the phone shows the programme at once, asks a name at the first question, 
 
   // The phone learns it kindly: live once the server sends the asker its own
   // question.rejected, and in any case from you.questions when it comes back.
-  await phone.reload();
-  await waitLive(phone);
-  const rejected = phone.locator('#mine-list .mine-item[data-status=rejected]', { hasText: Q });
-  await rejected.waitFor();
-  await rejected.locator('.mine-msg', { hasText: '很抱歉，这个问题这次没有公开' }).waitFor();
+  await reloadedMine(phone, 'rejected', Q, '很抱歉，这个问题这次没有公开');
   await phone.locator('#mine-list .mine-item[data-status=pending]', { hasText: Q2 }).waitFor();
   assert.equal(await phone.locator('#ask-as').textContent(), '昵称：王阿姨', 'the chosen name stays');
   assert.equal(await phone.locator('#feed', { hasText: Q }).count(), 0, 'a rejected question is not in the public feed');
@@ -183,11 +188,7 @@ test('merging duplicates: the host folds one question into another; the phone sh
   await host.locator('#feed li[data-kind="question.merged"]', { hasText: QL }).waitFor();
 
   // 老李's phone shows where the question went (from you.questions on reload at least).
-  await li.reload();
-  await waitLive(li);
-  const merged = li.locator('#mine-list .mine-item[data-status=merged]', { hasText: QL });
-  await merged.waitFor();
-  await merged.locator('.mine-msg', { hasText: '您的问题已与另一位听众的相同问题合并' }).waitFor();
+  const merged = await reloadedMine(li, 'merged', QL, '您的问题已与另一位听众的相同问题合并');
   await merged.locator('.reply-quote', { hasText: QW }).waitFor();
   await merged.locator('.reply-quote', { hasText: '王阿姨' }).waitFor();
   // The upvote is remembered across the reload (you.upvoted).
@@ -337,9 +338,9 @@ test('the speaking queue, the overlay layout, results and the sign-off, as a stu
   await dept.locator('#floor', { hasText: '您正在发言' }).waitFor();
   await ov.locator('#ov-clock.over', { hasText: /^已超时 \+0:\d\d$/ }).waitFor({ timeout: 20000 });
   await host.locator('#floor-now .clock.over', { hasText: /^超时 / }).waitFor();
+  await ovPage.screenshot({ path: shotPath('overlay-speaker.png') });
   await host.click('#btn-extend');
   await ov.locator('#ov-clock:not(.over)', { hasText: /^剩余 (1:00|0:5\d)$/ }).waitFor();
-  await ovPage.screenshot({ path: shotPath('overlay-speaker.png') });
 
   // ---- votes: counted 1:1, the audience 2 agree 1 abstain; the result keeps them apart ----
   const closing = host.locator('#points .point-card', { hasText: P1.slice(0, 8) });
@@ -349,6 +350,10 @@ test('the speaking queue, the overlay layout, results and the sign-off, as a stu
   await viaSocket(host, audienceJoin(s, 1), [{ type: 'vote', point: 'pt1', choice: 'agree' }]);
   await viaSocket(host, audienceJoin(s, 2), [{ type: 'vote', point: 'pt1', choice: 'abstain' }]);
   await host.waitForFunction(() => document.querySelectorAll('#points .role-table tbody tr').length >= 3);
+  // A reload remembers the phone's vote (you.votes).
+  await phone.reload();
+  await waitLive(phone);
+  await phone.locator('.point-card', { hasText: P1.slice(0, 8) }).locator('.vote-agree[aria-pressed=true]').waitFor();
   await closing.locator('button', { hasText: '结束表决' }).click();
   await host.locator('#confirm-title', { hasText: '结束这个共识点的表决？' }).waitFor();
   await confirmYes(host);
