@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serverAndBrowser, openPage, enterAudience, waitLive, makeSession, link, api, sleep,
+  serverAndBrowser, openPage, enterAudience, waitLive, makeSession, link, api, sleep, hostStart,
 } from './helpers.mjs';
 
 const env = serverAndBrowser(before, after);
@@ -21,9 +21,10 @@ test('the audience page is clean: no console errors, no failed requests', { skip
   // Before the start: asking waits for the broadcast.
   await aud.locator('#ask-status', { hasText: '直播开始后即可提问' }).waitFor();
   assert.equal(await aud.locator('#ask-submit').isDisabled(), true);
-  await aud.locator('.stream-placeholder').waitFor();
+  // No stream URL: no placeholder promising a picture.
+  assert.equal(await aud.locator('#stream').isHidden(), true);
 
-  await host.click('#btn-start');
+  await hostStart(host);
   await aud.locator('#status', { hasText: '直播中' }).waitFor();
   await aud.locator('#online', { hasText: '人在线' }).waitFor();
 
@@ -44,7 +45,7 @@ test('the audience page is clean: no console errors, no failed requests', { skip
   const item = aud.locator('#feed li[data-kind="question.approved"]');
   await item.waitFor();
   await item.locator('.upvote').click();
-  await item.locator('.upvote', { hasText: '▲ 1' }).waitFor();
+  await item.locator('.upvote', { hasText: '▲ 赞 1' }).waitFor();
   assert.equal(await item.locator('.upvote').isDisabled(), true);
   await aud.click('#tab-qs');
   await aud.locator('#qlist .q-item .badge', { hasText: '我的提问' }).waitFor();
@@ -73,7 +74,7 @@ test('the audience page is clean: no console errors, no failed requests', { skip
   aud.on('websocket', (ws) => ws.on('framesent', (f) => { if (f.payload.includes('"join"')) joins.push(JSON.parse(f.payload)); }));
   await aud.click('#rename');
   await aud.fill('#nick-input', '新昵称');
-  await aud.click('#nick-form button[type=submit]');
+  await aud.click('#nick-ok');
   await aud.locator('#ask-as', { hasText: '新昵称' }).waitFor();
   for (let i = 0; i < 100 && !joins.length; i++) await sleep(50);
   await waitLive(aud);

@@ -152,9 +152,10 @@ export async function api(srv, p, { method = 'GET', token, body } = {}) {
 }
 
 // A session with participants, made over HTTP (for tests whose subject is not the admin page).
-export async function makeSession(srv, { title = '测试议事厅', topic = '', settings, people = [] } = {}) {
+export async function makeSession(srv, { title = '测试议事厅', topic = '', settings, scheduledAt, people = [] } = {}) {
   const body = { title, topic };
   if (settings) body.settings = settings;
+  if (scheduledAt) body.scheduled_at = scheduledAt;
   const s = await api(srv, '/api/sessions', { method: 'POST', token: srv.adminToken, body });
   const out = { id: s.id, hostToken: s.host_token, people: {} };
   for (const p of people) {
@@ -166,13 +167,30 @@ export async function makeSession(srv, { title = '测试议事厅', topic = '', 
 
 export const link = (srv, role, sid, token) => `${srv.base}${PAGES[role]}${sid}#token=${token}`;
 
-// Answers the audience page's first-visit nickname prompt.
+// Chooses a nickname on the audience page (which shows the programme at once and
+// joins under a guest name): 修改, the name, 确定; the page joins again under it.
 export async function enterAudience(page, nickname) {
+  await waitLive(page);
+  await page.click('#rename');
   await page.locator('#nick-dialog').waitFor({ state: 'visible' });
   await page.fill('#nick-input', nickname);
-  await page.click('#nick-form button[type=submit]');
+  await page.click('#nick-ok');
   await page.locator('#nick-dialog').waitFor({ state: 'hidden' });
   await waitLive(page);
+}
+
+// Confirms the host page's in-page confirmation (start, reject, close, end, ...).
+export async function confirmYes(page) {
+  await page.locator('#confirm').waitFor({ state: 'visible' });
+  await page.click('#confirm-yes');
+  await page.locator('#confirm').waitFor({ state: 'hidden' });
+}
+
+// The host starts the broadcast (a click and its confirmation).
+export async function hostStart(host) {
+  await host.click('#btn-start');
+  await confirmYes(host);
+  await host.locator('#status', { hasText: '直播中' }).waitFor();
 }
 
 // The page's connection has joined (the pages mirror it on body[data-conn]).

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  missing, startServer, startMixer, openOverlay, launchBrowser, openPage, enterAudience, waitLive, shotPath,
+  missing, startServer, startMixer, openOverlay, launchBrowser, openPage, enterAudience, waitLive, shotPath, confirmYes,
 } from './helpers.mjs';
 
 const skip = missing();
@@ -105,8 +105,10 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   const ovBg = await ovFrame.evaluate(() => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).backgroundColor]);
   assert.deepEqual(ovBg, ['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)'], 'the overlay page is transparent');
 
-  // ---- the host starts ----
+  // ---- the host starts (and confirms) ----
   await host.click('#btn-start');
+  await host.locator('#confirm-title', { hasText: '开始直播？' }).waitFor();
+  await confirmYes(host);
   for (const p of [aud1, aud2]) await p.locator('#status', { hasText: '直播中' }).waitFor();
   await host.locator('#status', { hasText: '直播中' }).waitFor();
   await host.locator('#presence', { hasText: '听众' }).waitFor();
@@ -161,7 +163,7 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
     }, Q1);
   }
   await host.locator('#approved .q-item', { hasText: Q1 }).locator('.up-count', { hasText: '▲ 2' }).waitFor();
-  await aud2.locator('#feed li[data-kind="question.approved"]', { hasText: Q1 }).locator('.upvote', { hasText: '▲ 2' }).waitFor();
+  await aud2.locator('#feed li[data-kind="question.approved"]', { hasText: Q1 }).locator('.upvote', { hasText: '▲ 赞 2' }).waitFor();
   // Sorted by upvotes: Q1 first.
   assert.match(await host.locator('#approved .q-item').first().textContent(), /费用如何分摊/);
 
@@ -197,7 +199,9 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   for (const p of [aud1, aud2]) {
     await p.waitForFunction((e) => JSON.stringify([...document.querySelectorAll('#point-list .fill')].map((x) => x.style.width)) === JSON.stringify(e), expect);
   }
-  await ovFrame.waitForFunction((e) => JSON.stringify([...document.querySelectorAll('.ov-point .fill')].map((x) => x.style.width)) === JSON.stringify(e), expect);
+  // The overlay's bars are the counted votes; the audience's advisory vote is a line apart.
+  await ovFrame.waitForFunction((e) => JSON.stringify([...document.querySelectorAll('.ov-point .fill')].map((x) => x.style.width)) === JSON.stringify(e), expect.slice(0, 3));
+  await ovFrame.locator('.ov-point .ov-advisory', { hasText: '民意参考（听众）：赞成 1 · 反对 1 · 弃权 0' }).waitFor();
   const roleRows = host.locator('#points .point-card', { hasText: POINT }).locator('.role-table tbody tr');
   await host.waitForFunction(() => document.querySelectorAll('#points .role-table tbody tr').length === 3);
   assert.deepEqual(await roleRows.allTextContents(), ['政协委员100', '部门代表100', '听众110']);
@@ -229,12 +233,14 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
 
   // ---- the host closes the point ----
   await host.locator('#points .point-card', { hasText: POINT }).locator('button', { hasText: '结束表决' }).click();
+  await confirmYes(host);
   await host.locator('#points .point-card', { hasText: POINT }).locator('.badge', { hasText: '已采纳' }).waitFor();
   for (const p of [aud1, aud2]) {
     await p.locator('#feed li[data-kind="point.closed"]', { hasText: '已采纳' }).waitFor();
     await p.locator('#points').waitFor({ state: 'hidden' });
   }
-  await ovFrame.locator('#ov-points').waitFor({ state: 'hidden' });
+  // The overlay shows the result on air for a while rather than let the point vanish.
+  await ovFrame.locator('.ov-point.result', { hasText: POINT }).locator('.badge', { hasText: '已采纳' }).waitFor();
 
   // ---- the clerk notes ----
   await clerk.fill('#note-text', NOTE);
@@ -253,6 +259,8 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   // ---- the flagged question is rejected with the R key; no phone ever saw it ----
   await host.locator('#pending .q-item.selected', { hasText: Q3 }).waitFor();
   await host.keyboard.press('r');
+  await host.locator('#confirm-title', { hasText: '不公开这个问题？' }).waitFor();
+  await confirmYes(host);
   await host.locator('#pending-empty').waitFor();
   for (const p of [aud1, aud2]) assert.equal(await p.locator('#feed', { hasText: Q3 }).count(), 0);
   await clerk.locator('#timeline li[data-kind="question.rejected"]', { hasText: Q3 }).waitFor();

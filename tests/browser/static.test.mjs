@@ -45,14 +45,28 @@ test('the dictionary has every key in both languages', async () => {
   const vocabulary = pathToFileURL(path.join(WEB, 'assets/vocabulary.js')).href;
   const src = read('assets/i18n.js').replace(/location\.search/g, "''").replace("'./vocabulary.js'", `'${vocabulary}'`);
   const { dictionaries: dict } = await import(`data:text/javascript,${encodeURIComponent(src)}`);
-  const zh = Object.keys(dict.zh).sort();
-  const en = Object.keys(dict.en).sort();
-  assert.deepEqual(en, zh, 'same keys in zh and en');
+  // The desks' words (i18n-desk.js) add to it: the same without their import and call.
+  const deskSrc = read('assets/i18n-desk.js').replace(/^import .*$/m, '').replace(/^addWords\(.*$/m, '');
+  const desk = await import(`data:text/javascript,${encodeURIComponent(deskSrc)}`);
+  assert.deepEqual(Object.keys(desk.en).sort(), Object.keys(desk.zh).sort(), 'same desk keys in zh and en');
+  const twice = Object.keys(desk.zh).filter((k) => k in dict.zh);
+  assert.deepEqual(twice, [], 'no key in both i18n.js and i18n-desk.js');
+  const zhAll = { ...dict.zh, ...desk.zh };
+  assert.deepEqual(Object.keys(dict.en).sort(), Object.keys(dict.zh).sort(), 'same keys in zh and en');
   const used = new Set();
   for (const f of HTML) for (const m of read(f).matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) used.add(m[1]);
-  for (const f of JS) for (const m of read(f).matchAll(/\bt\('([a-zA-Z.]+)'/g)) used.add(m[1]);
-  const missingKeys = [...used].filter((k) => !(k in dict.zh));
+  for (const f of JS) for (const m of read(f).matchAll(/\bt\('([a-zA-Z0-9.]+)'/g)) used.add(m[1]);
+  const missingKeys = [...used].filter((k) => !(k in zhAll));
   assert.deepEqual(missingKeys, []);
+  // A key the audience's phone needs must be in i18n.js itself (it does not load the desks').
+  const phone = pageFiles('audience.html').filter((f) => f.endsWith('.js') || f.endsWith('.html'));
+  assert.ok(!phone.includes('assets/i18n-desk.js'), 'the audience page does not load the desk words');
+  const phoneKeys = new Set();
+  for (const f of phone) {
+    for (const m of read(f).matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) phoneKeys.add(m[1]);
+    for (const m of read(f).matchAll(/\bt\('([a-zA-Z0-9.]+)'/g)) phoneKeys.add(m[1]);
+  }
+  assert.deepEqual([...phoneKeys].filter((k) => !(k in dict.zh)), [], 'keys the phone uses but i18n.js lacks');
 });
 
 test('every data-label in the pages names a word of the vocabulary', () => {

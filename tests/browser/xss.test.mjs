@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serverAndBrowser, startMixer, openOverlay, openPage, enterAudience, waitLive, makeSession, link,
+  serverAndBrowser, startMixer, openOverlay, openPage, enterAudience, waitLive, makeSession, link, hostStart,
 } from './helpers.mjs';
 
 const env = serverAndBrowser(before, after);
@@ -39,7 +39,7 @@ test('HTML in names and texts shows as text and never runs', { skip: skip || fal
   const { page: ov, frame: ovFrame } = await openOverlay(env.browser, mixer, `${env.srv.base}/overlay/${s.id}`);
   pages.push(ov);
 
-  await host.click('#btn-start');
+  await hostStart(host);
   await aud.locator('#status', { hasText: '直播中' }).waitFor();
 
   // A question with both payloads; the host approves and features it.

@@ -3,6 +3,7 @@
 // join tokens are shown once and kept nowhere.
 import { $, h, clear, toast, withLang, fmtDateTime } from './dom.js';
 import { t, statusLabel } from './i18n.js';
+import './i18n-desk.js';
 import { startPage } from './page.js';
 import { api } from './api.js';
 import { linkItem } from './links.js';

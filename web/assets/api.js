@@ -58,3 +58,17 @@ export function filenameFrom(cd) {
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd);
   return plain ? plain[1].trim() : '';
 }
+
+// Every stored event the token may see, oldest first, a page at a time (the
+// welcome replays only the last 50).
+export async function eachEvent(sid, token, fn, upTo = Infinity) {
+  const PAGE = 1000;
+  let after = 0;
+  while (after < upTo) {
+    const list = await api(`/api/sessions/${encodeURIComponent(sid)}/events?after=${after}&limit=${PAGE}`, { token });
+    const evs = Array.isArray(list) ? list : (list && list.events) || [];
+    for (const ev of evs) fn(ev);
+    if (evs.length < PAGE) break;
+    after = Number(evs[evs.length - 1].seq);
+  }
+}

@@ -1,6 +1,8 @@
 // The audience page (/s/{id}): a phone in an in-app browser on a weak network.
-import { $, h, clear, sessionIdFromPath, safeUrl, renderScheduler, drawnFrom } from './dom.js';
-import { t } from './i18n.js';
+// It shows the programme at once; a name is asked for only when the phone first
+// asks a question.
+import { $, h, clear, sessionIdFromPath, safeUrl, renderScheduler, drawnFrom, fmtDateTime } from './dom.js';
+import { t, questionStatusLabel } from './i18n.js';
 import { startPage } from './page.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
@@ -20,13 +22,22 @@ const store = {
   set(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch { /* ignore */ } },
 };
 const clientId = storedId('yst.client_id');
-const votedKey = `yst.upvoted.${sid}`;
-const choiceKey = `yst.choice.${sid}`;
-const mineKey = `yst.mine.${sid}`;
-const voted = new Set(store.get(votedKey, []));
-const choices = store.get(choiceKey, {});
-const mine = new Set(store.get(mineKey, []));
+// The name the person chose (asked for at the first question), else a guest name to
+// join with until then: 听众 and four digits, kept so that a reload keeps it.
 let nickname = store.get('yst.nickname', '');
+const guestName = store.get('yst.guest_name', '') || (() => {
+  const b = new Uint16Array(1);
+  crypto.getRandomValues(b);
+  const n = t('nick.default', { n: String(1000 + (b[0] % 9000)) });
+  store.set('yst.guest_name', n);
+  return n;
+})();
+const joinName = () => nickname || guestName;
+
+// What this phone did, as the server remembers it (you.upvoted, you.votes), plus
+// what it has just done.
+let voted = new Set();
+let choices = {};
 
 // ---- upvote buttons: several may show the same question ----
 const upButtons = new Map();
@@ -45,7 +56,7 @@ function paintUpvote(b, qid) {
   const n = q ? q.upvotes : 0;
   const done = voted.has(qid);
   const closed = q && q.status !== 'approved' && q.status !== 'featured';
-  b.textContent = `▲ ${n}`;
+  b.textContent = t('up.button', { n });
   b.disabled = done || !!closed;
   b.classList.toggle('done', done);
   b.setAttribute('aria-label', done ? t('up.done', { n }) : t('up.label', { n }));
@@ -56,6 +67,7 @@ function refreshUpvotes(qid) {
   if (!set) return;
   for (const b of set) { if (!b.isConnected) set.delete(b); else paintUpvote(b, qid); }
 }
+function refreshAllUpvotes() { for (const qid of upButtons.keys()) refreshUpvotes(qid); }
 async function upvote(qid) {
   if (voted.has(qid)) return;
   voted.add(qid);
@@ -64,18 +76,10 @@ async function upvote(qid) {
     const ack = await conn.request('upvote', { question: qid });
     const q = st.question(qid);
     if (q && typeof ack.count === 'number') q.upvotes = Math.max(q.upvotes, ack.count);
-    store.set(votedKey, [...voted]);
     refreshUpvotes(qid);
     renderQuestions();
   } catch (err) {
     voted.delete(qid);
-    // The audience is not told when the host withdraws an approved question
-    // (question.rejected goes to staff only): the upvote's refusal tells.
-    const q = st.question(qid);
-    if (q && (err.code === 'conflict' || err.code === 'not_found') && q.status === 'approved') {
-      q.status = 'rejected';
-      renderQuestions();
-    }
     refreshUpvotes(qid);
     setStatus($('#ask-status'), errorText(err, false), 'error');
   }
@@ -86,6 +90,8 @@ function renderHeader() {
   document.title = st.title ? `${st.title} · ${t('brand')}` : t('brand');
   $('#title').textContent = st.title || t('brand');
   $('#topic').textContent = st.topic || '';
+  // The title carries the episode (第N期) where the office numbers them; the time is the schedule's.
+  $('#when').textContent = st.scheduledAt ? t('aud.scheduled', { time: fmtDateTime(st.scheduledAt) }) : '';
   statusPill(st.status, $('#status'));
   const f = st.floor;
   const fl = $('#floor');
@@ -100,23 +106,22 @@ function renderOnline() {
   $('#online').textContent = n == null ? '' : t('online', { n });
 }
 
+// The picture, when there is one to show: no placeholder promising a picture, and a
+// player whose stream fails goes away rather than sit there dead.
 let streamShown = null;
 function renderStream() {
   const url = safeUrl(st.streamUrl);
-  const key = `${url}|${st.status === 'ended'}`;
-  if (key === streamShown) return;
-  streamShown = key;
-  const box = clear($('#stream'));
-  if (!url) {
-    box.append(h('div', { class: 'stream-placeholder' },
-      h('img', { src: '/assets/favicon.svg', alt: '', width: 48, height: 48 }),
-      h('p', { text: st.status === 'ended' ? t('stream.ended') : t('stream.none') })));
-    return;
-  }
+  const box = $('#stream');
+  if (url === streamShown) return;
+  streamShown = url;
+  clear(box);
+  box.hidden = !url;
+  if (!url) return;
   const path = new URL(url).pathname.toLowerCase();
   if (path.endsWith('.m3u8')) {
     const v = h('video', { src: url, controls: true, playsInline: true, preload: 'none',
-      attrs: { playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, title: t('aud.stream') } });
+      attrs: { playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, title: t('aud.stream') },
+      on: { error: () => { box.hidden = true; } } });
     box.append(v);
   } else {
     box.append(h('iframe', { src: url, title: t('aud.stream'),
@@ -158,7 +163,7 @@ function renderPoints() {
   clear(list);
   cards.clear();
   for (const p of open) {
-    const card = pointCard(p, { groups: standardGroups(st.settings), canVote, myChoice: choices[p.point], onVote: (c) => vote(p.point, c) });
+    const card = pointCard(p, { groups: standardGroups(st.settings), settings: st.settings, canVote, myChoice: choices[p.point], onVote: (c) => vote(p.point, c) });
     cards.set(p.point, card);
     list.append(card.el);
   }
@@ -171,7 +176,6 @@ async function vote(pid, choice) {
   try {
     await conn.request('vote', { point: pid, choice });
     choices[pid] = choice;
-    store.set(choiceKey, choices);
   } catch (err) {
     if (card) card.setChoice(before);
     setStatus($('#points-note'), errorText(err, false), 'error');
@@ -180,18 +184,40 @@ async function vote(pid, choice) {
 
 function renderQuestions() {
   const qs = st.publicQuestions();
-  if (unchanged('questions', qs.map((q) => `${q.question}:${q.status}:${q.upvotes}`).join() + [...mine].join())) return;
+  if (unchanged('questions', qs.map((q) => `${q.question}:${q.status}:${q.upvotes}`).join() + [...st.mine].join())) return;
   $('#q-count').textContent = qs.length ? String(qs.length) : '';
   const list = clear($('#qlist'));
   $('#qs-empty').hidden = qs.length > 0;
   for (const q of qs) {
-    list.append(h('li', { class: `q-item status-${q.status}${mine.has(q.question) ? ' mine' : ''}`, data: { q: q.question } },
+    const mine = st.mine.has(q.question);
+    list.append(h('li', { class: `q-item status-${q.status}${mine ? ' mine' : ''}`, data: { q: q.question } },
       h('div', { class: 'q-body' },
         h('p', { class: 'text', text: q.text }),
         h('p', { class: 'muted small' }, speaker(q.name, null),
           questionBadge(q, st.featured),
-          mine.has(q.question) ? h('span', { class: 'badge', text: t('q.mine') }) : null)),
+          mine ? h('span', { class: 'badge', text: t('q.mine') }) : null)),
       upvoteButton(q.question)));
+  }
+}
+
+// The asker's own questions, whatever became of them, said kindly: waiting, public,
+// being answered, answered, not published (with the host's reason) or merged into
+// another listener's same question.
+function renderMine() {
+  const mine = st.myQuestions();
+  $('#mine').hidden = mine.length === 0;
+  const key = mine.map((q) => `${q.question}:${q.status}:${q.merged_into}:${q.reason || ''}`).join();
+  if (unchanged('mine', key)) return;
+  const list = clear($('#mine-list'));
+  for (const q of [...mine].reverse()) {
+    const target = q.status === 'merged' ? st.mergedTarget(q) : null;
+    list.append(h('li', { class: `mine-item status-${q.status}`, data: { q: q.question, status: q.status } },
+      h('p', { class: 'mine-head' }, h('span', { class: `badge mine-status status-${q.status}`, text: questionStatusLabel(q.status) })),
+      h('p', { class: 'text', text: q.text }),
+      h('p', { class: 'mine-msg', text: t(`mine.${q.status}`) }),
+      q.reason ? h('p', { class: 'muted small', text: t('q.reasonLine', { reason: q.reason }) }) : null,
+      target ? h('blockquote', { class: 'reply-quote' }, h('span', { class: 'muted', text: t('mine.into') }), ' ',
+        h('b', { text: target.name || '' }), t('sep.colon'), target.text || '') : null));
   }
 }
 
@@ -201,6 +227,7 @@ function renderAll() {
   renderFeatured();
   renderPoints();
   renderQuestions();
+  renderMine();
   $('#feed-empty').hidden = $('#feed').children.length > 0;
 }
 
@@ -228,7 +255,7 @@ function renderCount() {
   renderAskState();
 }
 function renderAskState() {
-  $('#ask-as').textContent = t('aud.askAs', { name: nickname || '' });
+  $('#ask-as').textContent = t('aud.askAs', { name: joinName() });
   const n = charCount(askText.value.trim());
   const waiting = Date.now() < retryUntil;
   const live = st.status === 'live';
@@ -241,6 +268,20 @@ function renderAskState() {
     setStatus(askStatus, '', '');
   }
 }
+
+// A question goes out under the name its asker chose: the first time, the page asks
+// for one (prefilled), and joins again under it when it differs from the guest name.
+async function ensureName() {
+  if (nickname) return true;
+  const chosen = await askNickname();
+  if (!chosen) return false;
+  if (chosen.changed) await rejoined();
+  return true;
+}
+// The connection again under the new name; a slow network does not hold the question
+// back for ever (the request then fails with its own message).
+const rejoined = () => Promise.race([conn.rejoin(), new Promise((r) => setTimeout(r, 10000))]);
+
 async function submitAsk(e) {
   e.preventDefault();
   const text = askText.value.trim();
@@ -249,16 +290,22 @@ async function submitAsk(e) {
   if (n > MAX_ASK) { setStatus(askStatus, t('ask.tooLong', { max: MAX_ASK }), 'error'); return; }
   sending = true;
   renderAskState();
-  setStatus(askStatus, t('ask.sending'), 'muted');
   try {
+    if (!(await ensureName())) return;
+    setStatus(askStatus, t('ask.sending'), 'muted');
     const ack = await conn.request('ask', { text });
     const qid = typeof ack.question === 'object' && ack.question ? ack.question.question : ack.question;
-    const status = ack.status || (ack.question && ack.question.status) || '';
-    if (qid) { mine.add(qid); store.set(mineKey, [...mine]); }
+    const status = ack.status || (ack.question && ack.question.status) || 'pending';
+    if (qid) {
+      // The ack is enough to show the asker their question before any event about it.
+      const q = st.upsertQuestion({ question: qid, text, name: joinName() }, st.question(qid) ? '' : status);
+      st.mine.add(q.question);
+    }
     askText.value = '';
-    const shown = status === 'approved' || (qid && st.question(qid) && st.question(qid).status !== 'pending');
+    const shown = qid && st.question(qid).status !== 'pending';
     setStatus(askStatus, shown ? t('ask.public') : t('ask.pending'), 'ok');
     pendingMine = shown ? null : qid;
+    scheduleRender();
   } catch (err) {
     if (err.code === 'rate_limited') {
       const s = Number(err.retry_after_s) || Number((String(err.message).match(/(\d+)\s*s\b/) || [])[1]) || 10;
@@ -284,56 +331,71 @@ function tickRetry() {
   renderAskState();
 }
 
-// ---- nickname ----
-function defaultNick() {
-  const b = new Uint16Array(1);
-  crypto.getRandomValues(b);
-  return t('nick.default', { n: String(1000 + (b[0] % 9000)) });
+// What became of the question this phone is waiting on, in the status line too.
+function noteMyQuestion(ev) {
+  const d = ev.data || {};
+  if (!pendingMine || d.question !== pendingMine) return;
+  const said = { 'question.approved': 'ask.approved', 'question.rejected': 'mine.rejected', 'question.merged': 'mine.merged' }[ev.kind];
+  if (!said) return;
+  setStatus(askStatus, t(said), ev.kind === 'question.approved' ? 'ok' : 'muted');
+  pendingMine = null;
 }
-function askNickname(first) {
+
+// ---- nickname ----
+// Resolves with {name, changed} once confirmed, or null when cancelled.
+function askNickname() {
   return new Promise((resolve) => {
     const dlg = $('#nick-dialog');
     const input = $('#nick-input');
-    input.value = nickname || defaultNick();
+    const form = $('#nick-form');
+    input.value = joinName();
     $('#nick-error').textContent = '';
     dlg.hidden = false;
     input.focus();
     input.select();
-    const form = $('#nick-form');
+    const finish = (result) => {
+      form.removeEventListener('submit', done);
+      $('#nick-cancel').removeEventListener('click', cancel);
+      dlg.removeEventListener('keydown', onKey);
+      dlg.hidden = true;
+      resolve(result);
+    };
+    const cancel = () => finish(null);
+    const onKey = (e) => { if (e.key === 'Escape') cancel(); };
     const done = (e) => {
       e.preventDefault();
       const v = input.value.trim();
       const len = [...v].length;
       if (len < 1 || len > 32 || /[\u0000-\u001f\u007f]/.test(v)) { $('#nick-error').textContent = t('nick.invalid'); return; }
-      form.removeEventListener('submit', done);
-      dlg.hidden = true;
-      const changed = v !== nickname;
+      const changed = v !== joinName();
       nickname = v;
       store.set('yst.nickname', v);
       renderAskState();
-      resolve(changed && !first);
+      finish({ name: v, changed });
     };
     form.addEventListener('submit', done);
+    $('#nick-cancel').addEventListener('click', cancel);
+    dlg.addEventListener('keydown', onKey);
   });
 }
 
 // ---- connection ----
 const conn = new Conn({
   session: sid,
-  joinFields: () => ({ role: 'audience', name: nickname, client_id: clientId }),
+  joinFields: () => ({ role: 'audience', name: joinName(), client_id: clientId }),
   onWelcome(msg) {
     st.loadWelcome(msg);
-    if (msg.you && msg.you.name && msg.you.name !== nickname) { /* the server keeps the first name */ }
+    voted = st.myUpvotes();
+    choices = st.myVotes();
+    $('#point-list').dataset.ids = ''; // redraw with the votes the server remembers
+    refreshAllUpvotes();
     scheduleRender();
   },
   onEvent(ev, { replay }) {
-    if (!replay) st.applyEvent(ev);
-    if (ev.kind === 'question.approved' && ev.data && ev.data.question === pendingMine) {
-      setStatus(askStatus, t('ask.approved'), 'ok');
-      pendingMine = null;
-    }
+    st.take(ev, replay);
+    if (!replay) noteMyQuestion(ev);
     const item = renderEvent(ev, { state: st, upvote: upvoteButton });
-    if (item && ev.kind === 'question.approved' && mine.has(ev.data && ev.data.question)) item.classList.add('mine');
+    if (item && ev.kind === 'question.approved' && st.mine.has(ev.data && ev.data.question)) item.classList.add('mine');
     feed.add(item);
     scheduleRender();
   },
@@ -376,14 +438,13 @@ $('.tabs').addEventListener('keydown', (e) => {
 askText.addEventListener('input', renderCount);
 $('#ask-form').addEventListener('submit', submitAsk);
 $('#rename').addEventListener('click', async () => {
-  if (await askNickname(false)) conn.rejoin();
+  const chosen = await askNickname();
+  if (chosen && chosen.changed) conn.rejoin();
 });
 
-async function main() {
-  if (!sid) { showConnState('fatal', { code: 'not_found' }); return; }
+if (!sid) showConnState('fatal', { code: 'not_found' });
+else {
   renderAll();
   renderCount();
-  if (!nickname) await askNickname(true);
   conn.start();
 }
-main();

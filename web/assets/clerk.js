@@ -2,11 +2,12 @@
 // exports and the hash-chain check.
 import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime, renderScheduler } from './dom.js';
 import { t } from './i18n.js';
+import './i18n-desk.js';
 import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
-import { renderEvent, pointCard, standardGroups, showConnState, errorText, statusPill } from './feed.js';
-import { api, download } from './api.js';
+import { renderEvent, pointCard, standardGroups, showConnState, errorText, statusPill, approvalBadge } from './feed.js';
+import { api, download, eachEvent } from './api.js';
 
 startPage();
 const sid = sessionIdFromPath();
@@ -40,16 +41,8 @@ let historyLoading = false;
 async function loadHistory(upTo) {
   if (historyLoading) return;
   historyLoading = true;
-  let after = 0;
   try {
-    while (after < upTo) {
-      const list = await api(`/api/sessions/${encodeURIComponent(sid)}/events?after=${after}&limit=1000`, { token });
-      const evs = Array.isArray(list) ? list : (list && list.events) || [];
-      if (!evs.length) break;
-      for (const ev of evs) place(ev);
-      after = Number(evs[evs.length - 1].seq);
-      if (evs.length < 1000) break;
-    }
+    await eachEvent(sid, token, (ev) => { st.take(ev, true); place(ev); }, upTo);
   } catch (err) {
     setStatus($('#download-status'), errorText(err), 'error');
   } finally {
@@ -75,13 +68,29 @@ function renderPoints() {
   const list = clear($('#points'));
   $('#points-empty').hidden = st.points.size > 0;
   for (const p of st.points.values()) {
-    const card = pointCard(p, { groups: standardGroups(st.settings), canVote: false });
+    const card = pointCard(p, { groups: standardGroups(st.settings), settings: st.settings, canVote: false });
     card.el.dataset.point = p.point;
     list.append(card.el);
   }
 }
 
-const scheduleRender = renderScheduler(() => { renderHeader(); renderPoints(); });
+// The minutes' sign-off: the clerk submits once the session has ended, the host approves.
+function renderMinutes() {
+  approvalBadge(st.approval, $('#minutes-status'));
+  const key = st.status === 'ended' ? `minutes.hint.${st.approval}` : 'minutes.hint.live';
+  $('#minutes-hint').textContent = t(key);
+  $('#btn-submit-minutes').hidden = st.status !== 'ended' || st.approval !== 'draft';
+}
+$('#btn-submit-minutes').addEventListener('click', async () => {
+  try {
+    await conn.request('submit_minutes');
+    setStatus($('#minutes-msg'), t('minutes.submitted'), 'ok');
+  } catch (err) {
+    setStatus($('#minutes-msg'), errorText(err), 'error');
+  }
+});
+
+const scheduleRender = renderScheduler(() => { renderHeader(); renderPoints(); renderMinutes(); });
 
 let welcomed = false;
 const conn = new Conn({
@@ -100,7 +109,7 @@ const conn = new Conn({
     scheduleRender();
   },
   onEvent(ev, { replay }) {
-    if (!replay) st.applyEvent(ev);
+    st.take(ev, replay);
     place(ev);
     scheduleRender();
   },

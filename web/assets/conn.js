@@ -38,6 +38,8 @@ export class Conn {
     this.pongTimer = 0;
     this.state = '';
     this.immediate = false;
+    this.onJoined = []; // resolvers waiting for the next welcome
+    this.rejoining = false;
     window.addEventListener('online', () => this._kick());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this._kick(); });
   }
@@ -51,12 +53,18 @@ export class Conn {
     if (this.ws) this.ws.close(1000);
   }
 
-  // Reconnect now (e.g. after a nickname change), resuming where it was.
+  // Reconnect now (e.g. after a nickname change), resuming where it was. Resolves
+  // once joined again.
   rejoin() {
+    const joined = new Promise((resolve) => this.onJoined.push(resolve));
     this.attempt = 0;
     this.immediate = true;
+    // Chosen, not lost: the page says "connecting", not "connection lost".
+    this.rejoining = true;
+    this._status('connecting');
     if (this.ws) this.ws.close(1000);
     else this._kick();
+    return joined;
   }
 
   get isLive() { return this.joined; }
@@ -80,7 +88,7 @@ export class Conn {
 
   _open() {
     if (this.stopped) return;
-    this._status(this.everJoined ? 'reconnecting' : 'connecting');
+    this._status(this.everJoined && !this.rejoining ? 'reconnecting' : 'connecting');
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
     let ws;
     try { ws = new WebSocket(url); } catch { this._retry(); return; }
@@ -160,11 +168,13 @@ export class Conn {
         this.welcomeSeq = Number(msg.last_seq) || 0;
         this.joined = true;
         this.everJoined = true;
+        this.rejoining = false;
         this.attempt = 0;
         if (this.opts.onWelcome) this.opts.onWelcome(msg, { resumed });
         this._status('live');
         this._startPing();
         this._settle(msg, true);
+        for (const resolve of this.onJoined.splice(0)) resolve();
         break;
       }
       case 'event': {

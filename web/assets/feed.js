@@ -2,7 +2,7 @@
 // labels, tally bars and point cards. All user text goes through h() as text.
 import { h, clear, fmtTime } from './dom.js';
 import {
-  t, has, kindLabel, roleLabel, statusLabel, questionStatusLabel, pointStatusLabel, outcomeLabel, choiceLabel,
+  t, has, kindLabel, roleLabel, statusLabel, questionStatusLabel, pointStatusLabel, outcomeLabel, choiceLabel, approvalLabel,
 } from './i18n.js';
 import { isKnownKind, isStaffOnly } from './state.js';
 import { LABELS } from './vocabulary.js';
@@ -48,8 +48,15 @@ export function renderEvent(ev, ctx) {
     case 'session.started':
     case 'session.ended':
     case 'floor.released':
+    case 'floor.overrun':
+    case 'minutes.submitted':
+    case 'minutes.approved':
       cls = 'sys';
       body = [sys()];
+      break;
+    case 'broadcast.on_air':
+      cls = 'sys';
+      body = [sys(h('span', { class: 'muted small', text: fmtTime(d.at || ev.at) }))];
       break;
     case 'statement': {
       cls = `statement by-${by ? by.role : 'none'}`;
@@ -67,18 +74,33 @@ export function renderEvent(ev, ctx) {
       body = [titled(speaker(d.name || (q && q.name), 'audience')), text(qText), ctx.upvote ? ctx.upvote(d.question) : null];
       break;
     case 'question.rejected':
+    case 'question.withdrawn':
       cls = 'sys';
       body = [sys(), text(qText, 'text muted'),
         d.reason ? text(t('q.reasonLine', { reason: d.reason }), 'muted small') : null];
       break;
     case 'question.featured':
     case 'question.answered':
+    case 'question.unfeatured':
       cls = ev.kind === 'question.featured' ? 'sys featured-ev' : 'sys';
       body = [sys(), quote(q || { text: qText }, t('ev.questionBy'))];
       break;
+    case 'question.merged':
+      cls = 'sys';
+      body = [sys(), quote(q || { text: qText }, t('ev.questionBy')), quote(st.question(d.into) || { text: '' }, t('ev.mergedInto'))];
+      break;
+    case 'hand.raised':
+      cls = 'sys';
+      body = [sys(speaker(d.name, d.role)), d.note ? text(d.note, 'text small') : null];
+      break;
+    case 'hand.lowered':
+      cls = 'sys';
+      body = [sys(by && by.participant === d.participant ? speaker(by.name, by.role) : null)];
+      break;
     case 'floor.granted':
       cls = 'sys';
-      body = [head(ev, h('span', { class: 'sys-label', text: `${kindLabel(ev.kind)}${t('sep.colon')}` }), speaker(d.name, d.role))];
+      body = [head(ev, h('span', { class: 'sys-label', text: `${kindLabel(ev.kind)}${t('sep.colon')}` }), speaker(d.name, d.role),
+        d.seconds ? h('span', { class: 'muted small', text: t('floor.budget', { m: budgetText(d.seconds) }) }) : null)];
       break;
     case 'point.proposed':
       cls = 'point-ev';
@@ -87,7 +109,7 @@ export function renderEvent(ev, ctx) {
     case 'point.closed': {
       cls = 'point-ev';
       const p = st.points.get(d.point);
-      body = [titled(outcomeBadge(d.outcome)), text(p ? p.text : ''), text(tallySummary(d.tally), 'muted small')];
+      body = [titled(outcomeBadge(d.outcome)), text(p ? p.text : ''), voteResult(d.tally, d.outcome, st.settings)];
       break;
     }
     case 'note':
@@ -101,15 +123,55 @@ export function renderEvent(ev, ctx) {
 }
 
 // "赞成 3 · 反对 1 · 弃权 0"
-function tallySummary(tally) {
-  const tl = tally || {};
+export function choicesLine(counts) {
+  const tl = counts || {};
   return CHOICES.map((c) => `${choiceLabel(c)} ${Number(tl[c]) || 0}`).join(' · ');
+}
+
+// What decides (the counted roles) and the audience's advisory vote (民意参考), each
+// apart: never their sum as one figure. Older tallies without `counted` are summed
+// from by_role.
+export function countedVotes(tally, settings) {
+  if (tally && tally.counted) return tally.counted;
+  return sumChoices(tally, countedRoles(settings));
+}
+export function audienceVotes(tally) {
+  if (tally && tally.audience) return tally.audience;
+  return sumChoices(tally, ['audience']);
+}
+const countedRoles = (settings) => ((settings && settings.counted_roles) || ['member', 'department']).filter((r) => r !== 'audience');
+
+// A closed point's result: the counted votes and the outcome, then the advisory vote.
+export function voteResult(tally, outcome, settings) {
+  return h('div', { class: 'vote-result' },
+    h('p', { class: 'result-line', text: t('tally.result', { votes: choicesLine(countedVotes(tally, settings)), outcome: outcomeLabel(outcome) }) }),
+    h('p', { class: 'advisory-line muted small', text: t('tally.advisoryLine', { votes: choicesLine(audienceVotes(tally)) }) }));
+}
+
+// "3 分钟", "90 秒"
+export function budgetText(seconds) {
+  const s = Number(seconds) || 0;
+  return s % 60 === 0 ? t('time.minutes', { n: s / 60 }) : t('time.seconds', { n: s });
+}
+
+// "1:05" left, or "+0:12" over the budget.
+export function clockText(left) {
+  const a = Math.abs(left);
+  return `${left < 0 ? '+' : ''}${Math.floor(a / 60)}:${String(a % 60).padStart(2, '0')}`;
 }
 
 // The session's status in a pill: into el (a page's header), or a new one.
 export function statusPill(status, el = h('span')) {
   el.textContent = statusLabel(status);
   el.className = `pill status-${status || 'none'}`;
+  return el;
+}
+
+// The minutes' sign-off (draft, submitted, approved) in a badge: into el, or a new one.
+export function approvalBadge(status, el = h('span')) {
+  el.textContent = approvalLabel(status);
+  el.className = `badge approval-${status}${status === 'approved' ? ' ok' : ''}`;
+  el.dataset.status = status;
   return el;
 }
 
@@ -123,7 +185,7 @@ export function questionBadge(q, featured) {
 // Who asked the featured question, its upvotes and whether it is answered.
 export function featuredByline(q) {
   const answered = q.status === 'answered' ? ` · ${questionStatusLabel('answered')}` : '';
-  return `${t('q.askedBy', { name: q.name })} · ▲ ${q.upvotes}${answered}`;
+  return `${t('q.askedBy', { name: q.name })} · ${t('up.count', { n: q.upvotes })}${answered}`;
 }
 
 export function outcomeBadge(outcome) {
@@ -150,18 +212,13 @@ export class Feed {
 
 function sumChoices(tally, roles) {
   const out = { agree: 0, disagree: 0, abstain: 0 };
-  if (!tally) return out;
-  if (!roles) {
-    for (const c of CHOICES) out[c] = Number(tally[c]) || 0;
-    return out;
-  }
-  const br = tally.by_role || {};
+  const br = (tally && tally.by_role) || {};
   for (const r of roles) for (const c of CHOICES) out[c] += Number((br[r] || {})[c]) || 0;
   return out;
 }
 
-// Tally bars in groups ({label, roles}; roles null = every vote). Returns
-// {el, update(tally)} so that the bars move in place.
+// Tally bars in groups ({label, pick(tally) -> counts}). Returns {el, update(tally)}
+// so that the bars move in place.
 export function tallyBars(groups, tally) {
   const rows = [];
   const el = h('div', { class: 'tally' }, groups.map((g) => {
@@ -177,7 +234,7 @@ export function tallyBars(groups, tally) {
     return h('div', { class: 'tally-group' }, g.label ? h('div', { class: 'tally-label', text: g.label }) : null, gRows);
   }));
   const update = (tl) => {
-    const sums = new Map(groups.map((g) => [g, sumChoices(tl, g.roles)]));
+    const sums = new Map(groups.map((g) => [g, g.pick(tl)]));
     for (const r of rows) {
       const s = sums.get(r.g);
       const total = s.agree + s.disagree + s.abstain;
@@ -190,17 +247,16 @@ export function tallyBars(groups, tally) {
   return { el, update };
 }
 
-// Groups as the contract weighs them: counted roles decide, audience is advisory.
+// Groups as the contract weighs them: counted roles decide, the audience advises.
 export function standardGroups(settings) {
-  const counted = (settings && settings.counted_roles) || ['member', 'department'];
   return [
-    { label: t('tally.counted', { roles: counted.map(roleLabel).join(t('sep.list')) }), roles: counted },
-    { label: t('tally.advisory', { roles: roleLabel('audience') }), roles: ['audience'] },
+    { label: t('tally.counted', { roles: countedRoles(settings).map(roleLabel).join(t('sep.list')) }), pick: (tl) => countedVotes(tl, settings) },
+    { label: t('tally.advisory', { roles: roleLabel('audience') }), pick: audienceVotes },
   ];
 }
 
 // A consensus point with its tally and, optionally, vote buttons.
-// opts: {groups, canVote, myChoice, onVote(choice), extra: element}
+// opts: {groups, settings, canVote, myChoice, onVote(choice), extra: element}
 export function pointCard(p, opts) {
   const bars = tallyBars(opts.groups, p.tally);
   const buttons = CHOICES.map((c) => h('button', {
@@ -216,6 +272,7 @@ export function pointCard(p, opts) {
     h('div', { class: 'point-head' }, h('span', { class: 'kind-label', text: t('point.label') }),
       outcomeBadge(open ? null : p.outcome)),
     h('p', { class: 'point-text', text: p.text }),
+    open ? null : voteResult(p.tally, p.outcome, opts.settings),
     open && opts.canVote ? h('div', { class: 'vote-row', attrs: { role: 'group', 'aria-label': t('vote.group') } }, buttons) : null,
     bars.el,
     opts.extra || null);

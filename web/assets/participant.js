@@ -1,11 +1,12 @@
 // Members and departments (/p/{id}#token=...): speak, answer, propose, vote.
 import { $, h, clear, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
 import { t, roleLabel, choiceLabel } from './i18n.js';
+import './i18n-desk.js';
 import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
 import {
-  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, featuredByline,
+  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, featuredByline, clockText,
 } from './feed.js';
 
 startPage();
@@ -14,12 +15,14 @@ const token = tokenFromHash();
 const st = new SessionState();
 const feed = new Feed($('#feed'), { newestFirst: true, max: 400 });
 const MAX_SAY = 2000;
-const myChoice = {};
+let myChoice = {};
 
 const role = () => (st.you && st.you.role) || '';
 const canPropose = () => ['host', 'member', 'clerk'].includes(role());
 const canVote = () => ['host', 'member', 'department'].includes(role());
 const canSay = () => ['host', 'member', 'department'].includes(role());
+const canRaiseHand = () => ['member', 'department'].includes(role());
+const me = () => (st.you && st.you.participant) || '';
 
 function setStatus(el, msg, kind = '') { el.textContent = msg; el.className = `form-status ${kind}`; }
 
@@ -30,11 +33,37 @@ function renderHeader() {
   statusPill(st.status, $('#status'));
   const f = st.floor;
   const fl = clear($('#floor'));
-  const mine = f && st.you && f.participant === st.you.participant;
+  const mine = f && f.participant === me();
   fl.classList.toggle('mine', !!mine);
   if (mine) fl.append(h('b', { text: t('floor.you') }));
   else if (f) fl.append(h('span', { class: 'muted', text: t('floor.now') }), speaker(f.name, f.role));
   else fl.append(h('span', { class: 'muted', text: t('floor.nobody') }));
+  if (f) fl.append(h('span', { id: 'floor-clock', class: 'clock' }));
+  renderClock();
+  renderHand();
+}
+
+// The speaker's time budget, counting down, then how far over.
+function renderClock() {
+  const clock = $('#floor-clock');
+  if (!clock) return;
+  const left = st.floorLeft();
+  const over = st.floorOverrun();
+  clock.hidden = left == null;
+  clock.textContent = left == null ? '' : (over ? t('floor.over', { time: clockText(Math.min(left, 0)) }) : t('floor.left', { time: clockText(left) }));
+  clock.classList.toggle('over', over);
+}
+setInterval(() => { if (st.floor && st.floor.until) renderClock(); }, 500);
+
+// The speaking queue: raise a hand with a note; the host gives the floor in order.
+function renderHand() {
+  $('#hand-box').hidden = !canRaiseHand();
+  const i = st.hands.findIndex((x) => x.participant === me());
+  const speaking = st.floor && st.floor.participant === me();
+  $('#hand-form').hidden = i >= 0 || !!speaking;
+  $('#hand-queued').hidden = i < 0;
+  if (i >= 0) $('#hand-state').textContent = t('hands.queued', { n: i + 1, total: st.hands.length });
+  $('#btn-hand').disabled = st.status !== 'live';
 }
 
 function renderFeatured() {
@@ -76,7 +105,7 @@ function renderPoints() {
   cards.clear();
   for (const p of open) {
     const card = pointCard(p, {
-      groups: standardGroups(st.settings), canVote: canVote() && st.status === 'live', myChoice: myChoice[p.point],
+      groups: standardGroups(st.settings), settings: st.settings, canVote: canVote() && st.status === 'live', myChoice: myChoice[p.point],
       onVote: async (c) => {
         card.setChoice(c);
         try {
@@ -105,9 +134,14 @@ const scheduleRender = renderScheduler(renderAll);
 const conn = new Conn({
   session: sid,
   joinFields: () => ({ token }),
-  onWelcome(msg) { st.loadWelcome(msg); scheduleRender(); },
+  onWelcome(msg) {
+    st.loadWelcome(msg);
+    myChoice = st.myVotes();
+    $('#points').dataset.key = ''; // redraw with the votes the server remembers
+    scheduleRender();
+  },
   onEvent(ev, { replay }) {
-    if (!replay) st.applyEvent(ev);
+    st.take(ev, replay);
     feed.add(renderEvent(ev, { state: st, staff: true }));
     scheduleRender();
   },
@@ -148,6 +182,26 @@ $('#propose-form').addEventListener('submit', async (e) => {
     setStatus($('#propose-status'), t('points.proposed'), 'ok');
   } catch (err) {
     setStatus($('#propose-status'), errorText(err), 'error');
+  }
+});
+
+$('#hand-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const note = $('#hand-note').value.trim();
+  try {
+    await conn.request('raise_hand', note ? { note } : {});
+    $('#hand-note').value = '';
+    setStatus($('#hand-status'), t('hands.raised'), 'ok');
+  } catch (err) {
+    setStatus($('#hand-status'), errorText(err), 'error');
+  }
+});
+$('#btn-lower').addEventListener('click', async () => {
+  try {
+    await conn.request('lower_hand');
+    setStatus($('#hand-status'), '', '');
+  } catch (err) {
+    setStatus($('#hand-status'), errorText(err), 'error');
   }
 });
 

@@ -7,7 +7,11 @@ export const isKnownKind = (kind) => Object.hasOwn(EVENT_KINDS, kind);
 // 'asker' kinds reach the audience only as the asker's own news, never the public feed.
 export const isStaffOnly = (kind) => isKnownKind(kind) && ['staff', 'asker'].includes(EVENT_KINDS[kind].visible);
 
-export const emptyTally = () => ({ agree: 0, disagree: 0, abstain: 0, by_role: {} });
+const noVotes = () => ({ agree: 0, disagree: 0, abstain: 0 });
+export const emptyTally = () => ({ ...noVotes(), by_role: {}, counted: noVotes(), audience: noVotes() });
+
+// The statuses in which a question is public (the audience may see and upvote it).
+export const PUBLIC_STATUSES = ['approved', 'featured', 'answered'];
 
 export class SessionState {
   constructor() { this.reset(); }
@@ -19,12 +23,20 @@ export class SessionState {
     this.status = '';
     this.streamUrl = '';
     this.settings = {};
+    this.scheduledAt = null;
+    this.startedAt = null;
+    this.onAirAt = null;
     this.featured = null;
     this.floor = null;
+    this.hands = [];
     this.questions = new Map();
     this.points = new Map();
     this.online = null;
     this.you = null;
+    this.mine = new Set(); // the questions this participant asked (audience)
+    this.approval = 'draft'; // the minutes' sign-off: draft, submitted, approved
+    this.closedAt = new Map(); // point -> when its point.closed arrived (ms, this clock)
+    this.skew = 0; // this clock minus the server's, from the latest live event (ms)
   }
 
   loadWelcome(msg) {
@@ -36,27 +48,54 @@ export class SessionState {
     this.status = s.status || '';
     this.streamUrl = s.stream_url || '';
     this.settings = s.settings || {};
+    this.scheduledAt = s.scheduled_at || null;
+    this.startedAt = s.started_at || null;
+    this.onAirAt = s.on_air_at || null;
     this.featured = s.featured || null;
     this.floor = s.floor || null;
+    this.hands = Array.isArray(s.hands) ? s.hands.slice() : [];
     this.questions = new Map();
     for (const q of s.questions || []) this.questions.set(q.question, { ...q, upvotes: q.upvotes || 0 });
+    // The asker's own questions, whatever their status: a reload shows them too.
+    this.mine = new Set();
+    for (const q of (this.you && this.you.questions) || []) {
+      this.mine.add(q.question);
+      if (!this.questions.has(q.question)) this.questions.set(q.question, { ...q, upvotes: q.upvotes || 0 });
+    }
     this.points = new Map();
     for (const p of s.points || []) this.points.set(p.point, { ...p, tally: p.tally || emptyTally() });
     if (s.online) this.online = s.online;
   }
+
+  // What the caller already did, as the server remembers it.
+  myVotes() { return { ...((this.you && this.you.votes) || {}) }; }
+  myUpvotes() { return new Set((this.you && this.you.upvoted) || []); }
 
   question(id) { return id ? this.questions.get(id) : undefined; }
 
   upsertQuestion(d, status) {
     let q = this.questions.get(d.question);
     if (!q) {
-      q = { question: d.question, text: d.text || '', name: d.name || '', status, flagged: !!d.flagged, upvotes: 0 };
+      q = { question: d.question, text: d.text || '', name: d.name || '', status, flagged: !!d.flagged, upvotes: 0, merged_into: null };
       this.questions.set(q.question, q);
     }
     if (d.text) q.text = d.text;
     if (d.name) q.name = d.name;
     if (status) q.status = status;
+    if (q.status !== 'featured' && this.featured === q.question) this.featured = null;
     return q;
+  }
+
+  // An event the welcome's snapshot already holds changes nothing (replay), except
+  // what the snapshot does not carry: the minutes' sign-off.
+  take(ev, replay) {
+    if (!replay) {
+      const at = Date.parse(ev.at);
+      if (!Number.isNaN(at)) this.skew = Date.now() - at;
+      return this.applyEvent(ev);
+    }
+    if (ev.kind === 'minutes.submitted' || ev.kind === 'minutes.approved') this.applyEvent(ev);
+    return isKnownKind(ev.kind);
   }
 
   // Returns true when something the pages show may have changed (any known kind:
@@ -65,25 +104,51 @@ export class SessionState {
     if (!isKnownKind(ev.kind)) return false;
     const d = ev.data || {};
     switch (ev.kind) {
-      case 'session.started': this.status = 'live'; break;
+      case 'session.started': this.status = 'live'; this.startedAt = this.startedAt || ev.at || null; break;
       case 'session.ended':
-        // As on the server: once ended, nothing is featured and nobody has the floor.
+        // As on the server: once ended, nothing is featured, nobody has the floor or waits for it.
         this.status = 'ended';
         this.featured = null;
         this.floor = null;
+        this.hands = [];
         break;
-      case 'question.asked': this.upsertQuestion(d, 'pending').flagged = !!d.flagged; break;
+      case 'question.asked':
+        this.upsertQuestion(d, 'pending').flagged = !!d.flagged;
+        // The audience sees question.asked only for its own questions.
+        if (ev.by && this.you && ev.by.participant === this.you.participant) this.mine.add(d.question);
+        break;
       case 'question.approved': this.upsertQuestion(d, 'approved'); break;
-      case 'question.rejected': {
+      case 'question.rejected':
+      case 'question.withdrawn': {
         const q = this.questions.get(d.question);
-        if (q) q.status = 'rejected';
+        if (q) {
+          q.status = 'rejected';
+          if (d.reason) q.reason = d.reason;
+        }
         if (this.featured === d.question) this.featured = null;
         break;
       }
       case 'question.featured': this.upsertQuestion(d, 'featured'); this.featured = d.question; break;
+      case 'question.unfeatured': this.upsertQuestion(d, 'approved'); break;
       case 'question.answered': this.upsertQuestion(d, 'answered'); break;
-      case 'floor.granted': this.floor = { participant: d.participant, name: d.name, role: d.role }; break;
+      case 'question.merged': {
+        const q = this.questions.get(d.question);
+        if (q) { q.status = 'merged'; q.merged_into = d.into || null; }
+        if (this.featured === d.question) this.featured = null;
+        break;
+      }
+      case 'hand.raised':
+        if (!this.hands.some((x) => x.participant === d.participant)) {
+          this.hands.push({ participant: d.participant, name: d.name, role: d.role, note: d.note || '', at: ev.at });
+        }
+        break;
+      case 'hand.lowered': this.hands = this.hands.filter((x) => x.participant !== d.participant); break;
+      case 'floor.granted':
+        this.floor = { participant: d.participant, name: d.name, role: d.role, seconds: d.seconds ?? null, until: d.until ?? null };
+        break;
+      case 'floor.overrun': if (this.floor && this.floor.participant === d.participant) this.floor.overrun = true; break;
       case 'floor.released': this.floor = null; break;
+      case 'broadcast.on_air': this.onAirAt = d.at || ev.at || null; break;
       case 'point.proposed':
         if (!this.points.has(d.point)) {
           this.points.set(d.point, { point: d.point, text: d.text || '', status: 'open', outcome: null, tally: emptyTally() });
@@ -95,8 +160,11 @@ export class SessionState {
         p.outcome = d.outcome || null;
         if (d.tally) p.tally = d.tally;
         this.points.set(d.point, p);
+        this.closedAt.set(d.point, Date.now());
         break;
       }
+      case 'minutes.submitted': if (this.approval === 'draft') this.approval = 'submitted'; break;
+      case 'minutes.approved': this.approval = 'approved'; break;
       default: break;
     }
     return true;
@@ -127,7 +195,7 @@ export class SessionState {
 
   publicQuestions() {
     return [...this.questions.values()]
-      .filter((q) => q.status === 'approved' || q.status === 'featured' || q.status === 'answered')
+      .filter((q) => PUBLIC_STATUSES.includes(q.status))
       .sort((a, b) => (b.upvotes - a.upvotes) || cmpId(a.question, b.question));
   }
 
@@ -135,9 +203,37 @@ export class SessionState {
     return [...this.questions.values()].filter((q) => q.status === 'pending').sort((a, b) => cmpId(a.question, b.question));
   }
 
+  // The caller's own questions, oldest first.
+  myQuestions() {
+    return [...this.mine].map((id) => this.questions.get(id)).filter(Boolean).sort((a, b) => cmpId(a.question, b.question));
+  }
+
+  // Where a merged question went, following a chain of merges.
+  mergedTarget(q) {
+    let target = q;
+    for (let hops = 0; target && target.status === 'merged' && target.merged_into && hops < 64; hops++) {
+      target = this.questions.get(target.merged_into);
+    }
+    return target && target !== q ? target : null;
+  }
+
+  // The floor's time budget: seconds left (negative once over), or null without one.
+  floorLeft(now = Date.now()) {
+    const until = this.floor && this.floor.until ? Date.parse(this.floor.until) : NaN;
+    if (Number.isNaN(until)) return null;
+    return Math.ceil((until - (now - this.skew)) / 1000);
+  }
+
+  // The budget ran out: the server said so, or this clock says so before its word arrives.
+  floorOverrun() {
+    const left = this.floorLeft();
+    return !!this.floor && (!!this.floor.overrun || (left != null && left <= 0));
+  }
+
+  // People online: an overlay is a screen, not someone watching.
   onlineTotal() {
     if (!this.online) return null;
-    return Object.values(this.online).reduce((s, n) => s + (Number(n) || 0), 0);
+    return Object.entries(this.online).reduce((s, [role, n]) => s + (role === 'overlay' ? 0 : Number(n) || 0), 0);
   }
 }
 
