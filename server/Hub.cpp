@@ -37,7 +37,7 @@ Hub::Hub(std::vector<net::io_context*> contexts, const Config& config, Clock clo
   if (contexts_.empty()) throw std::logic_error("Hub: no io_context");
 }
 
-size_t Hub::shard_of(const net::any_io_executor& executor) const {
+size_t Hub::thread_index_of(const net::any_io_executor& executor) const {
   const net::execution_context* ctx = &net::query(executor, net::execution::context);
   for (size_t i = 0; i < contexts_.size(); ++i)
     if (contexts_[i] == ctx) return i;

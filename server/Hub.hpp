@@ -51,7 +51,7 @@ class Hub {
   const Config& config() const { return config_; }
   const std::vector<net::io_context*>& contexts() const { return contexts_; }
   // The index of the io_context an executor belongs to (0 if none of them).
-  size_t shard_of(const net::any_io_executor& executor) const;
+  size_t thread_index_of(const net::any_io_executor& executor) const;
   Metrics& metrics() { return metrics_; }
   Writer& writer() { return *writer_; }
   int64_t now_ms() const { return clock_(); }

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "server/Hub.hpp"
-#include "server/HttpSession.hpp"
+#include "server/HttpConnection.hpp"
 
 namespace yst {
 
@@ -67,7 +67,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   std::string address = addr_ec ? std::string("unknown") : remote.address().to_string();
   if (auto slot = limits_.acquire(address)) {
     socket.set_option(tcp::no_delay(true), addr_ec);
-    std::make_shared<HttpSession>(std::move(socket), hub_, api_, std::move(slot), tls_)->run();
+    std::make_shared<HttpConnection>(std::move(socket), hub_, api_, std::move(slot), tls_)->run();
   } else {
     hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
     // A 503 and close, without reading the request.

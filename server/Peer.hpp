@@ -18,7 +18,7 @@ class Peer {
  public:
   virtual ~Peer() = default;
   // The I/O thread this connection runs on (an index into the server's io_contexts).
-  virtual size_t shard() const = 0;
+  virtual size_t thread_index() const = 0;
   // On the shard's thread. Queues a frame without starting a write, so that everything
   // a room sends in one pass goes out together; returns true when flush() is due. Replay
   // of history passes counted=false: those frames are shared with the room's history, so

@@ -106,7 +106,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   if (after && last - *after > kMaxResume) {
     send(peer, make_frame(error_frame(id, ErrorCode::resume_too_far,
                                       "more than " + std::to_string(kMaxResume) + " events missed; join without after")));
-    shards_[peer->shard()]->refuse(peer);
+    shards_[peer->thread_index()]->refuse(peer);
     return;
   }
   json welcome{{"type", "welcome"},
@@ -116,7 +116,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
                {"last_seq", last}};
   send(peer, make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);
   send_history(peer, caller, after);
-  shards_[peer->shard()]->add(peer, caller.role);
+  shards_[peer->thread_index()]->add(peer, caller.role);
   members_.add(peer, caller);
   if (caller.role == Role::audience) audience_by_participant_[caller.participant].push_back(peer);
   figures_.joined(caller.role);
@@ -145,7 +145,7 @@ void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller,
 void Room::on_leave(const std::shared_ptr<Peer>& peer) {
   auto gone = members_.remove(peer.get());
   if (!gone) return;
-  shards_[peer->shard()]->remove(peer);
+  shards_[peer->thread_index()]->remove(peer);
   const Caller& caller = gone->info;
   if (auto it = audience_by_participant_.find(caller.participant); it != audience_by_participant_.end()) {
     std::erase(it->second, peer);

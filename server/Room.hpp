@@ -109,7 +109,7 @@ class Room : public std::enable_shared_from_this<Room> {
   void broadcast(const Frame& frame, Audience to);
   void send_to_participant(const std::string& participant, const Frame& frame);
   void send(const std::shared_ptr<Peer>& peer, Frame frame, bool counted = true) {
-    shards_[peer->shard()]->send(peer, std::move(frame), counted);
+    shards_[peer->thread_index()]->send(peer, std::move(frame), counted);
   }
   void tick_while_pending();
   void on_tick();

@@ -1,17 +1,17 @@
 #pragma once
-// The Beast side of a WebSocketSession, for one kind of stream. Included only by
+// The Beast side of a WebSocketConnection, for one kind of stream. Included only by
 // WebSocketPlain.cpp and WebSocketTls.cpp, so that each kind is compiled once, apart.
 #include <spdlog/spdlog.h>
 
-#include "server/WebSocketSession.hpp"
+#include "server/WebSocketConnection.hpp"
 
 namespace yst {
 
 template <class NextLayer>
-class WebSocketStream final : public WebSocketSession {
+class WebSocketStream final : public WebSocketConnection {
  public:
   WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-      : WebSocketSession(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot)), ws_(std::move(next)) {}
+      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot)), ws_(std::move(next)) {}
 
  private:
   void accept(const websocket::stream_base::timeout& timeouts, http::request<http::string_body> upgrade) override {
@@ -41,7 +41,7 @@ class WebSocketStream final : public WebSocketSession {
   bool is_message_done() const override { return ws_.is_message_done(); }
   beast::tcp_stream& lowest() override { return beast::get_lowest_layer(ws_); }
 
-  std::shared_ptr<WebSocketSession> self() { return shared_from_this(); }
+  std::shared_ptr<WebSocketConnection> self() { return shared_from_this(); }
 
   websocket::stream<NextLayer> ws_;
 };

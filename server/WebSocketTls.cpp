@@ -3,7 +3,7 @@
 
 namespace yst {
 
-std::shared_ptr<WebSocketSession> make_websocket_session(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
                                                          std::unique_ptr<ConnectionLimits::Slot> slot) {
   return std::make_shared<WebSocketStream<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream), hub,
                                                                                  std::move(slot));

@@ -94,35 +94,38 @@ bool valid_client_id(std::string_view s) {
   return true;
 }
 
+std::optional<Error> parse_join(const json& obj, Request& r) {
+  if (auto e = get_id(obj, "session", r.session)) return e;
+  if (auto it = obj.find("after"); it != obj.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) return bad("after must be a non-negative integer");
+    r.after = it->get<int64_t>();
+  }
+  if (auto it = obj.find("batch"); it != obj.end()) {
+    if (!it->is_boolean()) return bad("batch must be a boolean");
+    r.batch = it->get<bool>();
+  }
+  if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, kMaxTokenChars);
+  std::string role;
+  if (auto e = get_string(obj, "role", role, true, 1, kMaxKeywordChars))
+    return bad("missing token (staff) or role (audience)");
+  if (role == "overlay") {
+    r.claimed_role = Role::overlay;
+    return std::nullopt;
+  }
+  if (role != "audience") return bad("role must be \"audience\" or \"overlay\"; staff join with a token");
+  r.claimed_role = Role::audience;
+  if (auto e = get_string(obj, "name", r.name, true, 1, kMaxNameChars)) return e;
+  if (auto e = get_string(obj, "client_id", r.client_id, true, kMinClientIdChars, kMaxClientIdChars)) return e;
+  if (!valid_client_id(r.client_id))
+    return bad("client_id must be " + std::to_string(kMinClientIdChars) + "-" +
+               std::to_string(kMaxClientIdChars) + " of [A-Za-z0-9_-]");
+  return std::nullopt;
+}
+
 std::optional<Error> parse_fields(const json& obj, Request& r) {
   switch (r.type) {
-    case RequestType::join: {
-      if (auto e = get_id(obj, "session", r.session)) return e;
-      if (auto it = obj.find("after"); it != obj.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<int64_t>() < 0) return bad("after must be a non-negative integer");
-        r.after = it->get<int64_t>();
-      }
-      if (auto it = obj.find("batch"); it != obj.end()) {
-        if (!it->is_boolean()) return bad("batch must be a boolean");
-        r.batch = it->get<bool>();
-      }
-      if (obj.contains("token")) return get_string(obj, "token", r.token, true, 1, kMaxTokenChars);
-      std::string role;
-      if (auto e = get_string(obj, "role", role, true, 1, kMaxKeywordChars))
-        return bad("missing token (staff) or role (audience)");
-      if (role == "overlay") {
-        r.claimed_role = Role::overlay;
-        return std::nullopt;
-      }
-      if (role != "audience") return bad("role must be \"audience\" or \"overlay\"; staff join with a token");
-      r.claimed_role = Role::audience;
-      if (auto e = get_string(obj, "name", r.name, true, 1, kMaxNameChars)) return e;
-      if (auto e = get_string(obj, "client_id", r.client_id, true, kMinClientIdChars, kMaxClientIdChars)) return e;
-      if (!valid_client_id(r.client_id))
-        return bad("client_id must be " + std::to_string(kMinClientIdChars) + "-" +
-                   std::to_string(kMaxClientIdChars) + " of [A-Za-z0-9_-]");
-      return std::nullopt;
-    }
+    case RequestType::join:
+      return parse_join(obj, r);
     case RequestType::start:
     case RequestType::end:
     case RequestType::submit_minutes:

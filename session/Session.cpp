@@ -275,16 +275,14 @@ json Session::question_json(const Question& q) const {
               {"status", to_string(q.status)},
               {"flagged", q.flagged},
               {"upvotes", q.upvotes()},
-              {"merged_into", q.merged_into.empty() ? json(nullptr) : json(q.merged_into)}};
+              {"merged_into", to_json_nonempty(q.merged_into)}};
 }
 
 namespace {
-json time_or_null(const std::optional<int64_t>& t) { return t ? json(format_time_ms(*t)) : json(nullptr); }
-
 json floor_json(const Floor& f) {
   json j = to_json(static_cast<const Actor&>(f));
   j["seconds"] = f.seconds ? json(*f.seconds) : json(nullptr);
-  j["until"] = time_or_null(f.until_ms);
+  j["until"] = to_json_time(f.until_ms);
   return j;
 }
 
@@ -322,10 +320,10 @@ json Session::snapshot(Role viewer) const {
               {"status", to_string(status_)},
               {"stream_url", info_.stream_url},
               {"settings", info_.settings.to_json()},
-              {"scheduled_at", info_.scheduled_at.empty() ? json(nullptr) : json(info_.scheduled_at)},
-              {"started_at", time_or_null(started_ms_)},
-              {"ended_at", time_or_null(ended_ms_)},
-              {"on_air_at", time_or_null(on_air_ms_)},
+              {"scheduled_at", to_json_nonempty(info_.scheduled_at)},
+              {"started_at", to_json_time(started_ms_)},
+              {"ended_at", to_json_time(ended_ms_)},
+              {"on_air_at", to_json_time(on_air_ms_)},
               {"featured", featured_ ? json(*featured_) : json(nullptr)},
               {"floor", floor_ ? floor_json(*floor_) : json(nullptr)},
               {"hands", std::move(hands)},

@@ -2,7 +2,7 @@
 // Reads of storage that must not run on an I/O thread (the minutes, the hash chain): one
 // thread with its own connection, opened once, running jobs in the order they came.
 // A job replies through its own callback, from this thread, so that callback must hop to
-// its connection's executor (HttpSession's reply does).
+// its connection's executor (HttpConnection's reply does).
 //
 // The queue needs no bound of its own: each HTTP connection has at most one request in
 // flight, so it holds at most --max-connections jobs.

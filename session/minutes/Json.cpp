@@ -7,7 +7,6 @@ namespace yst::minutes {
 
 namespace {
 
-json opt_time(const std::optional<int64_t>& t) { return t ? json(format_time_ms(*t)) : json(nullptr); }
 json actor_json(const std::optional<Actor>& by) { return by ? to_json(*by) : json(nullptr); }
 
 // Schema yishiting.minutes/1 (docs/minutes.schema.json): the events as on the wire plus their
@@ -19,8 +18,8 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                {"topic", info.topic},
                {"stream_url", info.stream_url},
                {"scheduled_at", info.scheduled_at.empty() ? json(nullptr) : json(info.scheduled_at)},
-               {"started_at", opt_time(m.started_ms)},
-               {"ended_at", opt_time(m.ended_ms)},
+               {"started_at", to_json_time(m.started_ms)},
+               {"ended_at", to_json_time(m.ended_ms)},
                {"status", m.status()},
                {"settings", info.settings.to_json()}};
 

@@ -1,7 +1,7 @@
 // libFuzzer target: the HTTP side, from raw bytes to the response.
 //
 // 1. The raw input goes into boost::beast::http::request_parser with the limits the
-//    server sets (HttpSession::do_read: header 8 KiB, body 64 KiB).
+//    server sets (HttpConnection::do_read: header 8 KiB, body 64 KiB).
 // 2. A request that parses is answered by the real HttpApi over a real Hub (SQLite in a
 //    temporary directory, one live session with events, a member). The target-splitting
 //    logic (path/query split and ".." in HttpApi, percent-decoding and the query parser
@@ -50,7 +50,7 @@ const char* kAdmin = "fuzz-admin-token-0123456789";
 struct Recorder : Peer {
   std::mutex m;
   std::vector<std::string> frames;
-  size_t shard() const override { return 0; }
+  size_t thread_index() const override { return 0; }
   bool deliver(Frame f, bool) override {
     std::lock_guard l(m);
     frames.push_back(*f);

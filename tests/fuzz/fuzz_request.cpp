@@ -1,7 +1,7 @@
 // libFuzzer target: the WebSocket request path without the sockets.
 //
 // The input is up to 16 frames separated by '\n'. Each frame goes through
-// parse_request() exactly as WebSocketSession::handle_text does (only valid UTF-8 gets
+// parse_request() exactly as WebSocketConnection::handle_text does (only valid UTF-8 gets
 // there: Beast closes invalid text frames with 1007 first). Every request that parses is
 // then decided by one evolving yst::Session as each role in turn, the way Room does it,
 // and the invariants a client relies on are checked:

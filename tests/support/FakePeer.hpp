@@ -21,9 +21,9 @@ namespace yst::test {
 
 class FakePeer : public Peer {
  public:
-  explicit FakePeer(size_t shard = 0) : shard_(shard) {}
+  explicit FakePeer(size_t thread_index = 0) : thread_index_(thread_index) {}
 
-  size_t shard() const override { return shard_; }
+  size_t thread_index() const override { return thread_index_; }
 
   bool deliver(Frame frame, bool /*counted*/) override {
     if (closed_with) return false;
@@ -69,7 +69,7 @@ class FakePeer : public Peer {
   std::optional<uint16_t> closed_with;
 
  private:
-  const size_t shard_;
+  const size_t thread_index_;
   std::deque<Frame> queued_;
   bool flush_due_ = false;
 };

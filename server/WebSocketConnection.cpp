@@ -1,4 +1,4 @@
-#include "server/WebSocketSession.hpp"
+#include "server/WebSocketConnection.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -30,25 +30,25 @@ int64_t steady_ms() {
 
 }  // namespace
 
-bool WebSocketSession::routine(const beast::error_code& ec) {
+bool WebSocketConnection::routine(const beast::error_code& ec) {
   return ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
          ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == beast::error::timeout;
 }
 
-WebSocketSession::WebSocketSession(net::any_io_executor executor, Hub& hub,
+WebSocketConnection::WebSocketConnection(net::any_io_executor executor, Hub& hub,
                                    std::unique_ptr<ConnectionLimits::Slot> slot)
     : executor_(std::move(executor)),
       hub_(hub),
       slot_(std::move(slot)),
       close_timer_(executor_),
-      shard_(hub.shard_of(executor_)) {
+      thread_index_(hub.thread_index_of(executor_)) {
   hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
   hub_.metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
 }
 
-WebSocketSession::~WebSocketSession() { hub_.metrics().connections_open.fetch_sub(1, std::memory_order_relaxed); }
+WebSocketConnection::~WebSocketConnection() { hub_.metrics().connections_open.fetch_sub(1, std::memory_order_relaxed); }
 
-void WebSocketSession::run(http::request<http::string_body> upgrade) {
+void WebSocketConnection::run(http::request<http::string_body> upgrade) {
   const Config& cfg = hub_.config();
   // The WebSocket layer has its own timeouts; the HTTP ones must not fire under it.
   lowest().expires_never();
@@ -60,7 +60,7 @@ void WebSocketSession::run(http::request<http::string_body> upgrade) {
   accept(timeouts, std::move(upgrade));
 }
 
-void WebSocketSession::on_accept(beast::error_code ec) {
+void WebSocketConnection::on_accept(beast::error_code ec) {
   if (ec) {
     if (!routine(ec)) spdlog::debug("websocket accept: {}", ec.message());
     return;
@@ -68,7 +68,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   read_some();
 }
 
-void WebSocketSession::on_read(beast::error_code ec, size_t) {
+void WebSocketConnection::on_read(beast::error_code ec, size_t) {
   if (ec) {
     // Beast has already answered protocol violations with their close codes, e.g. 1007
     // for invalid UTF-8 in a text message.
@@ -114,7 +114,7 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
   read_some();
 }
 
-bool WebSocketSession::over_rate_limit() {
+bool WebSocketConnection::over_rate_limit() {
   int64_t now = steady_ms();
   if (now - window_start_ms_ >= kRateWindowMs) {
     window_start_ms_ = now;
@@ -135,7 +135,7 @@ bool WebSocketSession::over_rate_limit() {
   return false;
 }
 
-void WebSocketSession::handle_text(std::string_view text) {
+void WebSocketConnection::handle_text(std::string_view text) {
   hub_.metrics().requests.fetch_add(1, std::memory_order_relaxed);
   if (over_rate_limit()) return;
   ParsedRequest parsed = parse_request(text);
@@ -155,7 +155,7 @@ void WebSocketSession::handle_text(std::string_view text) {
   room_->request(shared_from_this(), r, caller_, parsed.id);
 }
 
-void WebSocketSession::handle_join(const Request& r, const json& id) {
+void WebSocketConnection::handle_join(const Request& r, const json& id) {
   // not_found comes before conflict in the contract's precedence.
   auto room = hub_.room(r.session);
   if (!room)
@@ -186,30 +186,30 @@ void WebSocketSession::handle_join(const Request& r, const json& id) {
   room->join(shared_from_this(), std::move(caller), r.after, id);
 }
 
-void WebSocketSession::join_refused() { room_.reset(); }
+void WebSocketConnection::join_refused() { room_.reset(); }
 
-void WebSocketSession::reply(std::string frame) {
+void WebSocketConnection::reply(std::string frame) {
   if (push(make_frame(std::move(frame)), true) && !writing_) do_write();
 }
 
-bool WebSocketSession::deliver(Frame frame, bool counted) {
+bool WebSocketConnection::deliver(Frame frame, bool counted) {
   if (!push(std::move(frame), counted) || flush_due_) return false;
   flush_due_ = true;
   return true;
 }
 
-void WebSocketSession::flush() {
+void WebSocketConnection::flush() {
   flush_due_ = false;
   if (!writing_ && !closing_ && !queue_.empty()) do_write();
 }
 
-void WebSocketSession::close(uint16_t code, const char* reason) {
+void WebSocketConnection::close(uint16_t code, const char* reason) {
   net::post(executor_, [self = shared_from_this(), code, reason] {
     self->close_now(static_cast<websocket::close_code>(code), reason);
   });
 }
 
-bool WebSocketSession::push(Frame frame, bool counted) {
+bool WebSocketConnection::push(Frame frame, bool counted) {
   if (closing_) return false;
   if (counted) queued_bytes_ += frame->size();
   queue_.push_back(Outgoing{std::move(frame), counted});
@@ -223,7 +223,7 @@ bool WebSocketSession::push(Frame frame, bool counted) {
   return true;
 }
 
-void WebSocketSession::do_write() {
+void WebSocketConnection::do_write() {
   writing_ = true;
   if (batch_ && queue_.size() > 1) {
     // Protocol extension (join with "batch": true): the frames waiting now go out as one
@@ -247,7 +247,7 @@ void WebSocketSession::do_write() {
   write(net::buffer(*queue_.front().frame));
 }
 
-void WebSocketSession::on_write(beast::error_code ec, size_t bytes) {
+void WebSocketConnection::on_write(beast::error_code ec, size_t bytes) {
   writing_ = false;
   if (ec) {
     if (!routine(ec)) spdlog::debug("websocket write: {}", ec.message());
@@ -265,7 +265,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t bytes) {
   if (!queue_.empty() && !closing_) do_write();
 }
 
-void WebSocketSession::close_now(websocket::close_code code, const char* reason) {
+void WebSocketConnection::close_now(websocket::close_code code, const char* reason) {
   if (closing_) return;
   closing_ = true;
   // Keep the frames being written (their buffers are in use); drop everything after them.

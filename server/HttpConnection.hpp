@@ -1,6 +1,6 @@
 #pragma once
 // One HTTP connection: reads requests (with size limits and a header timeout), answers
-// them through HttpApi, and hands a WebSocket upgrade on /ws to a WebSocketSession.
+// them through HttpApi, and hands a WebSocket upgrade on /ws to a WebSocketConnection.
 #include <memory>
 #include <optional>
 #include <variant>
@@ -13,10 +13,10 @@ namespace yst {
 
 class Hub;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   // With `tls` set, the connection speaks TLS (handshake first, then HTTP).
-  HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
+  HttpConnection(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
               ssl::context* tls = nullptr);
   void run();
 

@@ -21,20 +21,20 @@ class Room;
 // touches the Beast stream is in WebSocketStream.hpp, instantiated once for plain TCP and
 // once for TLS in two files of their own: those instantiations are most of the compile
 // time (two minutes under the sanitizers in one file), and apart they build in parallel.
-class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketConnection : public Peer, public std::enable_shared_from_this<WebSocketConnection> {
  public:
-  ~WebSocketSession() override;
+  ~WebSocketConnection() override;
 
   void run(http::request<http::string_body> upgrade);
 
-  size_t shard() const override { return shard_; }
+  size_t thread_index() const override { return thread_index_; }
   bool deliver(Frame frame, bool counted) override;
   void flush() override;
   void join_refused() override;
   void close(uint16_t code, const char* reason) override;
 
  protected:
-  WebSocketSession(net::any_io_executor executor, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
+  WebSocketConnection(net::any_io_executor executor, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
 
   // The stream's side, each ending in the handler named.
   virtual void accept(const websocket::stream_base::timeout& timeouts,
@@ -75,7 +75,7 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
     bool counted;
   };
   std::deque<Outgoing> queue_;
-  const size_t shard_;
+  const size_t thread_index_;
   bool flush_due_ = false;   // deliver() queued frames that flush() has not written yet
   size_t queued_bytes_ = 0;  // counted bytes only
   bool writing_ = false;
@@ -97,9 +97,9 @@ class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSoc
 };
 
 // Defined in WebSocketPlain.cpp and WebSocketTls.cpp.
-std::shared_ptr<WebSocketSession> make_websocket_session(beast::tcp_stream&& stream, Hub& hub,
+std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::tcp_stream&& stream, Hub& hub,
                                                          std::unique_ptr<ConnectionLimits::Slot> slot);
-std::shared_ptr<WebSocketSession> make_websocket_session(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
+std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
                                                          std::unique_ptr<ConnectionLimits::Slot> slot);
 
 }  // namespace yst

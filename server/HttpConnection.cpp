@@ -1,9 +1,9 @@
-#include "server/HttpSession.hpp"
+#include "server/HttpConnection.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include "server/Hub.hpp"
-#include "server/WebSocketSession.hpp"
+#include "server/WebSocketConnection.hpp"
 
 namespace yst {
 
@@ -24,29 +24,29 @@ std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> make_strea
 }
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
+HttpConnection::HttpConnection(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
                          ssl::context* tls)
     : stream_(make_stream(std::move(socket), tls)), hub_(hub), api_(api), slot_(std::move(slot)) {}
 
-void HttpSession::run() {
+void HttpConnection::run() {
   net::dispatch(lowest().get_executor(), [self = shared_from_this()] {
     if (auto* tls = std::get_if<TlsStream>(&self->stream_)) {
       // The handshake counts against the header timeout too: no slow TLS hellos.
       self->lowest().expires_after(std::chrono::seconds(self->hub_.config().header_timeout_s));
       tls->async_handshake(ssl::stream_base::server,
-                           beast::bind_front_handler(&HttpSession::on_handshake, self));
+                           beast::bind_front_handler(&HttpConnection::on_handshake, self));
     } else {
       self->do_read();
     }
   });
 }
 
-void HttpSession::on_handshake(beast::error_code ec) {
+void HttpConnection::on_handshake(beast::error_code ec) {
   if (ec) return;  // not a TLS client, or gone: nothing to answer
   do_read();
 }
 
-void HttpSession::do_read() {
+void HttpConnection::do_read() {
   const Config& cfg = hub_.config();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
@@ -54,11 +54,11 @@ void HttpSession::do_read() {
   // The whole request must arrive within the timeout: a slowloris gets nowhere.
   lowest().expires_after(std::chrono::seconds(cfg.header_timeout_s));
   std::visit([&](auto& s) {
-    http::async_read(s, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    http::async_read(s, buffer_, *parser_, beast::bind_front_handler(&HttpConnection::on_read, shared_from_this()));
   }, stream_);
 }
 
-bool HttpSession::origin_allowed(const HttpRequest& req) const {
+bool HttpConnection::origin_allowed(const HttpRequest& req) const {
   const auto& allowed = hub_.config().allowed_origins;
   if (allowed.empty()) return true;
   auto it = req.find(http::field::origin);
@@ -68,7 +68,7 @@ bool HttpSession::origin_allowed(const HttpRequest& req) const {
   return false;
 }
 
-void HttpSession::on_read(beast::error_code ec, size_t) {
+void HttpConnection::on_read(beast::error_code ec, size_t) {
   if (ec == http::error::end_of_stream || ec == net::error::eof) return do_close();
   if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) return;
   HttpRequest unreadable;  // HTTP/1.1, answered and then closed
@@ -92,7 +92,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
     lowest().expires_never();
     std::visit([&](auto& s) {
-      make_websocket_session(std::move(s), hub_, std::move(slot_))->run(std::move(req));
+      make_websocket_connection(std::move(s), hub_, std::move(slot_))->run(std::move(req));
     }, stream_);
     return;
   }
@@ -102,24 +102,24 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
   });
 }
 
-void HttpSession::write(HttpResponse res, bool close_after) {
+void HttpConnection::write(HttpResponse res, bool close_after) {
   if (close_after) res.keep_alive(false);
   const bool close = !res.keep_alive();
   response_ = std::make_shared<HttpResponse>(std::move(res));
   lowest().expires_after(kWriteTimeout);
   std::visit([&](auto& s) {
-    http::async_write(s, *response_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+    http::async_write(s, *response_, beast::bind_front_handler(&HttpConnection::on_write, shared_from_this(), close));
   }, stream_);
 }
 
-void HttpSession::on_write(bool close, beast::error_code ec, size_t) {
+void HttpConnection::on_write(bool close, beast::error_code ec, size_t) {
   response_.reset();
   if (ec) return;
   if (close) return do_close();
   do_read();
 }
 
-void HttpSession::do_close() {
+void HttpConnection::do_close() {
   if (auto* tls = std::get_if<TlsStream>(&stream_)) {
     lowest().expires_after(kTlsShutdownTimeout);
     tls->async_shutdown([self = shared_from_this()](beast::error_code) {});
