@@ -26,6 +26,12 @@ bool contract_allows(const std::string& role, const std::string& type, bool audi
       {"vote", {"member", "department", "host", "audience"}},
       {"close_point", {"host"}},
       {"note", {"clerk"}},
+      {"merge", {"host"}},
+      {"raise_hand", {"member", "department"}},
+      {"lower_hand", {"host", "member", "department"}},
+      {"on_air", {"host"}},
+      {"submit_minutes", {"clerk"}},
+      {"approve_minutes", {"host"}},
       {"ping", {"host", "member", "department", "clerk", "audience"}},
   };
   if (type == "vote" && role == "audience") return audience_can_vote;
@@ -52,6 +58,8 @@ json well_formed(const std::string& type) {
   if (type == "vote") return {{"type", "vote"}, {"point", "pt1"}, {"choice", "disagree"}};
   if (type == "close_point") return {{"type", "close_point"}, {"point", "pt1"}};
   if (type == "note") return {{"type", "note"}, {"text", "越权记录"}};
+  if (type == "merge") return {{"type", "merge"}, {"question", "q2"}, {"into", "q1"}};
+  if (type == "raise_hand") return {{"type", "raise_hand"}, {"note", "越权举手"}};
   return {{"type", type}};
 }
 
@@ -102,6 +110,37 @@ std::vector<WsCase> ws_session_cases(const World& w) {
       {"close_point: already closed", Who::host, Where::main, {T(R"({"type":"close_point","point":"pt2"})")},
        err("conflict")},
 
+      // --- The studio's requests (contract v2).
+      {"merge: missing into", Who::host, Where::main, {T(R"({"type":"merge","question":"q2"})")}, err("bad_request")},
+      {"merge: unknown question", Who::host, Where::main, {T(R"({"type":"merge","question":"q999","into":"q1"})")},
+       err("not_found")},
+      {"merge: into itself", Who::host, Where::main, {T(R"({"type":"merge","question":"q1","into":"q1"})")},
+       err("conflict")},
+      {"merge: into a pending question", Who::host, Where::main,
+       {T(R"({"type":"merge","question":"q1","into":"q2"})")}, err("conflict")},
+      {"moderate: unfeature a question not on air", Who::host, Where::main,
+       {T(R"({"type":"moderate","question":"q1","action":"unfeature"})")}, err("conflict")},
+      {"floor: seconds under 10", Who::host, Where::main, {T(R"({"type":"floor","participant":null,"seconds":5})")},
+       err("bad_request")},
+      {"floor: seconds over 3600", Who::host, Where::main,
+       {T(R"({"type":"floor","participant":null,"seconds":3601})")}, err("bad_request")},
+      {"floor: seconds as a string", Who::host, Where::main,
+       {T(R"({"type":"floor","participant":null,"seconds":"60"})")}, err("bad_request")},
+      {"raise_hand: note over 200 characters", Who::member, Where::main,
+       {J({{"type", "raise_hand"}, {"note", std::string(201, 'x')}})}, err("bad_request")},
+      {"lower_hand: a member lowers another's hand", Who::member, Where::main,
+       {T(R"({"type":"lower_hand","participant":"p_someone_else"})")}, err("forbidden")},
+      {"lower_hand: the host names nobody known", Who::host, Where::main,
+       {T(R"({"type":"lower_hand","participant":"p_nobody"})")}, err("not_found")},
+      {"on_air: at is not a time", Who::host, Where::main, {T(R"({"type":"on_air","at":"下午三点"})")},
+       err("bad_request")},
+      {"on_air: at without a zone", Who::host, Where::main, {T(R"({"type":"on_air","at":"2026-11-26T21:30:00"})")},
+       err("bad_request")},
+      {"on_air: before the start", Who::host, Where::scheduled, {T(R"({"type":"on_air"})")}, err("not_live")},
+      {"submit_minutes: while live", Who::clerk, Where::main, {T(R"({"type":"submit_minutes"})")}, err("not_live")},
+      {"approve_minutes: nothing submitted", Who::host, Where::ended, {T(R"({"type":"approve_minutes"})")},
+       err("conflict")},
+
       // --- Precedence between the codes.
       {"precedence: bad_request before forbidden", Who::audience, Where::main, {T(R"({"type":"say"})")},
        err("bad_request")},
@@ -129,8 +168,10 @@ std::vector<WsCase> ws_session_cases(const World& w) {
 
   // --- Every role, every request it may not make: forbidden (on the live session, and
   // on the scheduled one, where forbidden must win over not_live).
-  const std::vector<std::string> types = {"start", "end",      "say",  "ask",         "upvote", "moderate",
-                                          "floor", "propose", "vote", "close_point", "note",   "ping"};
+  const std::vector<std::string> types = {"start",      "end",        "say",    "ask",  "upvote",
+                                          "moderate",   "merge",      "floor",  "propose", "vote",
+                                          "close_point", "note",      "raise_hand", "lower_hand", "on_air",
+                                          "submit_minutes", "approve_minutes", "ping"};
   for (Where where : {Where::main, Where::scheduled}) {
     for (const auto& role : kRoles) {
       for (const auto& type : types) {
