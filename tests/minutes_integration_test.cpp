@@ -124,10 +124,12 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   ServerProcess srv;
   auto sc = run_scripted_session(srv);
   const std::string base = "/api/sessions/" + sc.s.id + "/minutes?format=";
+  // The staff's edition: every stored event, the clerk's notes included.
+  const auto staff = bearer(sc.s.host_token);
   auto dir = ServerProcess::make_temp_dir();
 
   // Markdown.
-  auto md = http(srv.port(), "GET", base + "md");
+  auto md = http(srv.port(), "GET", base + "md", "", staff);
   ASSERT_EQ(md.status, 200) << md.body;
   EXPECT_EQ(md.headers["content-type"], "text/markdown; charset=utf-8");
   EXPECT_NE(md.headers["content-disposition"].find("filename*=UTF-8''"), std::string::npos);
@@ -142,7 +144,7 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   for (const char* s : {"李委员", "民盟界别", "区住建局", "通过", "哈希链头"}) EXPECT_NE(md.body.find(s), std::string::npos) << s;
 
   // HTML.
-  auto html = http(srv.port(), "GET", base + "html");
+  auto html = http(srv.port(), "GET", base + "html", "", staff);
   ASSERT_EQ(html.status, 200);
   EXPECT_EQ(html.headers["content-type"], "text/html; charset=utf-8");
   std::vector<std::string> html_texts;
@@ -155,7 +157,7 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   EXPECT_NE(html.body.find("@page"), std::string::npos);
 
   // JSON: validates against the documented schema and round-trips.
-  auto js = http(srv.port(), "GET", base + "json");
+  auto js = http(srv.port(), "GET", base + "json", "", staff);
   ASSERT_EQ(js.status, 200);
   EXPECT_EQ(js.headers["content-type"], "application/json");
   auto doc = json::parse(js.body);
@@ -172,7 +174,7 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   expect_in_order(all_json_text, sc.texts, "json");
 
   // CSV: Python's csv module reads one row per event, text byte for byte.
-  auto csv = http(srv.port(), "GET", base + "csv");
+  auto csv = http(srv.port(), "GET", base + "csv", "", staff);
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u);
   ASSERT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
@@ -191,7 +193,7 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   EXPECT_NE(all_csv_text.find("每台电梯补贴二十万元，\n不足部分由业主分摊。"), std::string::npos);
 
   // DOCX: LibreOffice opens it and the same text comes out.
-  auto docx = http(srv.port(), "GET", base + "docx");
+  auto docx = http(srv.port(), "GET", base + "docx", "", staff);
   ASSERT_EQ(docx.status, 200);
   EXPECT_EQ(docx.headers["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
   EXPECT_EQ(docx.body.substr(0, 2), "PK");
@@ -238,6 +240,51 @@ TEST(Minutes, AccessIsForStaffUntilTheSessionEnds) {
   host.request({{"type", "start"}});
   host.request({{"type", "end"}});
   EXPECT_EQ(http(srv.port(), "GET", url).status, 200);
+}
+
+TEST(Minutes, WithoutATokenTheMinutesHoldOnlyWhatTheAudienceSaw) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto clerk = add_person(srv, s.id, "赵记录", "clerk", "区政协办公室");
+  // Three phones: each may ask once per ask_interval_s.
+  WsClient host(srv.port()), ck(srv.port()), a1(srv.port()), a2(srv.port()), a3(srv.port());
+  staff_join(host, s.id, s.host_token);
+  staff_join(ck, s.id, clerk.token);
+  audience_join(a1, s.id, "王阿姨", "public-minutes-aud-1");
+  audience_join(a2, s.id, "小刘", "public-minutes-aud-2");
+  audience_join(a3, s.id, "老陈", "public-minutes-aud-3");
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  const std::string shown = "加装电梯的补贴标准是多少？";
+  const std::string insult = "主持人是骗子，滚出去";
+  const std::string waiting = "垃圾分类点能否挪远一些？";
+  const std::string note = "记录员内部备注：部门答复偏慢。";
+  std::string q1 = a1.request({{"type", "ask"}, {"text", shown}})["question"];
+  std::string q2 = a2.request({{"type", "ask"}, {"text", insult}})["question"];
+  ASSERT_EQ(a3.request({{"type", "ask"}, {"text", waiting}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "moderate"}, {"question", q1}, {"action", "approve"}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "moderate"}, {"question", q2}, {"action", "reject"}, {"reason", "不文明用语"}})["type"], "ack");
+  ASSERT_EQ(ck.request({{"type", "note"}, {"text", note}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "end"}})["type"], "ack");
+
+  const std::string base = "/api/sessions/" + s.id + "/minutes?format=";
+  for (const char* format : {"md", "html", "csv", "json"}) {
+    SCOPED_TRACE(format);
+    auto pub = http(srv.port(), "GET", base + format);
+    ASSERT_EQ(pub.status, 200) << pub.body;
+    EXPECT_NE(pub.body.find(shown), std::string::npos);
+    for (const auto& hidden : {insult, waiting, note, std::string("不文明用语")})
+      EXPECT_EQ(pub.body.find(hidden), std::string::npos) << "the public minutes leak: " << hidden;
+    auto full = http(srv.port(), "GET", base + format, "", bearer(clerk.token));
+    ASSERT_EQ(full.status, 200);
+    for (const auto& all : {shown, insult, waiting, note}) EXPECT_NE(full.body.find(all), std::string::npos) << all;
+  }
+  // The public edition names the head of the whole log, the one /verify recomputes.
+  auto pub = http(srv.port(), "GET", base + "json").json_body();
+  auto verify = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
+  EXPECT_EQ(pub["edition"], "public");
+  EXPECT_EQ(pub["chain"]["head"], verify["head"]);
+  EXPECT_EQ(pub["chain"]["events"], verify["events"]);
+  EXPECT_EQ(http(srv.port(), "GET", base + "json", "", bearer(clerk.token)).json_body()["edition"], "full");
 }
 
 TEST(Minutes, VerifyHoldsForAFreshSessionAndNamesTheFirstEditedSeq) {

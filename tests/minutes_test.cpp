@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
+#include "session/minutes/EventData.hpp"
 #include "session/minutes/Minutes.hpp"
 #include "session/Sha256.hpp"
 #include "session/Types.hpp"
@@ -533,6 +534,65 @@ TEST(Minutes, NotStartedSessionStillRenders) {
   EXPECT_TRUE(j["session"]["started_at"].is_null());
   EXPECT_EQ(j["chain"]["head"], "");
   EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("未开始"), std::string::npos);
+}
+
+// The minutes served without a token: what the audience could see, nothing more.
+TEST(Minutes, PublicEditionHoldsOnlyWhatTheAudienceSaw) {
+  const std::string taken_down = "这个主持人就是个骗子";   // approved, then rejected on air
+  const std::string waiting = "垃圾分类点能否挪远一些？";  // asked, never moderated
+  const std::string answer = "关于刚才的问题，我们会后核实。";
+  auto in = sample();
+  Chain c;
+  for (auto& e : in.events) {
+    if (e.kind == "session.ended") break;
+    c.add(e.kind, e.by, e.data);
+  }
+  c.add("question.asked", kAudience2, {{"question", "q4"}, {"text", taken_down}, {"name", kAudience2.name}, {"flagged", false}});
+  c.add("question.approved", kHost, {{"question", "q4"}, {"text", taken_down}, {"name", kAudience2.name}});
+  c.add("statement", kDept, {{"text", answer}, {"reply_to", "q4"}});
+  c.add("question.rejected", kHost, {{"question", "q4"}, {"reason", "不文明用语"}});
+  c.add("question.asked", kAudience, {{"question", "q5"}, {"text", waiting}, {"name", kAudience.name}, {"flagged", false}});
+  c.add("session.ended", kHost, json::object());
+  c.add("note", kClerk, {{"text", kN2}});
+  in.events = std::move(c.events());
+  const std::string full_head = in.events.back().hash;
+  const size_t stored = in.events.size();
+
+  const MinutesInput pub = yst::public_edition(in);
+  for (auto f : {MinutesFormat::md, MinutesFormat::html, MinutesFormat::csv, MinutesFormat::json}) {
+    const std::string doc = yst::render_minutes(pub, f);
+    SCOPED_TRACE(std::string(yst::to_string(f)));
+    for (const auto& secret : {kN1, kN2, kQ2, taken_down, waiting, std::string("与议题无关"), std::string("不文明用语")})
+      EXPECT_EQ(doc.find(secret), std::string::npos) << "leaked: " << secret;
+    for (const auto& seen : {kS1, kQ1, kA1, kP1, kQ3, answer}) EXPECT_NE(doc.find(seen), std::string::npos) << seen;
+  }
+  const std::string docx = yst::render_minutes(pub, MinutesFormat::docx);
+  const auto body = zip_entry(docx, "word/document.xml");
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body->find(taken_down), std::string::npos);
+  EXPECT_EQ(body->find(kN1), std::string::npos);
+
+  // The answer stays, without pointing at the question that was taken down.
+  for (const auto& e : pub.events)
+    if (e.kind == "statement" && yst::minutes::str_field(e.data, "text") == answer)
+      EXPECT_FALSE(e.data.contains("reply_to"));
+
+  // The chain still names the head of the whole stored log, so /verify can be compared.
+  const json j = json::parse(yst::render_minutes(pub, MinutesFormat::json));
+  EXPECT_EQ(j["edition"], "public");
+  EXPECT_EQ(j["chain"]["head"], full_head);
+  EXPECT_EQ(j["chain"]["events"], stored);
+  EXPECT_TRUE(j["chain"]["ok"]);
+  EXPECT_LT(j["events"].size(), stored);
+  EXPECT_EQ(j["digest"]["notes"], 0);
+  const std::string md = yst::render_minutes(pub, MinutesFormat::md);
+  EXPECT_NE(md.find("公开版"), std::string::npos);
+  EXPECT_EQ(md.find("记录员备注 "), std::string::npos);
+
+  // The full edition still has everything.
+  const std::string full = yst::render_minutes(in, MinutesFormat::md);
+  for (const auto& all : {kN1, kN2, taken_down, waiting}) EXPECT_NE(full.find(all), std::string::npos) << all;
+  EXPECT_EQ(json::parse(yst::render_minutes(in, MinutesFormat::json))["edition"], "full");
 }
 
 }  // namespace

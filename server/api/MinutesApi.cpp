@@ -41,10 +41,12 @@ void MinutesApi::minutes(const ApiRequest& req, HttpReply reply) {
   if (auto refused = may_read_minutes(viewer, req.room->summary().status))
     return reply(error_response(req.http, *refused));
   const int64_t now_ms = hub_.now_ms();
+  const bool full = is_staff(viewer);
   answer_from_storage(reader_, req, std::move(reply), "minutes",
-                      [format = *format, now_ms](Store& db, const HttpRequest& request, const std::string& sid) {
+                      [format = *format, now_ms, full](Store& db, const HttpRequest& request, const std::string& sid) {
                         auto in = load_minutes(db, sid, now_ms);
                         if (!in) return error_response(request, ErrorCode::not_found, "no session " + sid);
+                        if (!full) in = public_edition(std::move(*in));
                         auto res = make_response(request, http::status::ok, render_minutes(*in, format),
                                                  std::string(content_type(format)));
                         res.set(http::field::content_disposition, content_disposition(*in, format));

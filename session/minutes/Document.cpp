@@ -58,6 +58,7 @@ void add_cover(std::vector<Block>& doc, const MinutesInput& in, const Model& m) 
   if (!info.stream_url.empty()) meta("直播地址", info.stream_url);
   meta("听众在线峰值", std::to_string(in.peak_audience) + " 人");
   meta("纪要生成时间", cst_datetime(in.generated_ms));
+  if (in.edition == MinutesEdition::audience) meta("版本", "公开版（仅含听众可见的内容，不含记录员备注和未公开的提问）");
   doc.push_back(make(BlockType::para, {{"本纪要中的时间均为北京时间（UTC+8）。"}}, "note-small"));
 }
 
@@ -152,24 +153,31 @@ void add_points(std::vector<Block>& doc, const Settings& settings, const Model& 
   doc.push_back(std::move(t));
 }
 
-void add_digest(std::vector<Block>& doc, const Model& m) {
+void add_digest(std::vector<Block>& doc, const MinutesInput& in, const Model& m) {
   doc.push_back(heading(2, "摘要"));
   doc.push_back(make(BlockType::para,
                      {{"本次会议共记录发言 " + std::to_string(m.statements) + " 条，群众提问 " +
                        std::to_string(m.questions.size()) + " 条（已答复 " + std::to_string(m.answered()) +
                        " 条），共识点 " + std::to_string(m.points.size()) + " 项（" + std::string(outcome_cn("adopted")) + " " +
-                       std::to_string(m.adopted()) + " 项），记录员备注 " + std::to_string(m.notes.size()) +
-                       " 条。"}},
+                       std::to_string(m.adopted()) + " 项）" +
+                       (in.edition == MinutesEdition::full
+                            ? "，记录员备注 " + std::to_string(m.notes.size()) + " 条。"
+                            : std::string("。"))}},
                      "digest"));
 }
 
-void add_chain(std::vector<Block>& doc, const std::string& session_id, const ChainCheck& chain) {
+void add_chain(std::vector<Block>& doc, const MinutesInput& in, const ChainCheck& chain) {
+  const std::string& session_id = in.info.id;
   std::string head = chain.head.empty() ? "（尚无事件）" : chain.head;
   std::string check = chain.ok ? "导出时重新计算，哈希链完整。"
                                : "导出时重新计算，哈希链在第 " + std::to_string(chain.first_bad_seq.value_or(0)) +
                                      " 号事件处不一致，记录可能被改动。";
   doc.push_back(make(BlockType::para,
-                     {{"哈希链头 SHA-256: " + head + "（共 " + std::to_string(chain.events) + " 个事件）"}},
+                     {{"哈希链头 SHA-256: " + head + "（共 " + std::to_string(chain.events) + " 个事件" +
+                       (in.edition == MinutesEdition::audience
+                            ? "，本公开版列出其中听众可见的 " + std::to_string(in.events.size()) + " 个"
+                            : std::string()) +
+                       "）"}},
                      "chain"));
   doc.push_back(make(BlockType::para,
                      {{check + "可通过 GET /api/sessions/" + session_id + "/verify 核对。"}}, "chain"));
@@ -276,8 +284,8 @@ std::vector<Block> build_document(const MinutesInput& in, const Model& m) {
   add_questions(doc, m);
   add_notes(doc, m);
   add_points(doc, in.info.settings, m);
-  add_digest(doc, m);
-  add_chain(doc, in.info.id, m.chain);
+  add_digest(doc, in, m);
+  add_chain(doc, in, m.chain);
   return doc;
 }
 

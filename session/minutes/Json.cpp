@@ -9,6 +9,14 @@ namespace {
 
 json actor_json(const std::optional<Actor>& by) { return by ? to_json(*by) : json(nullptr); }
 
+json approval_json(const Approval& a) {
+  return json{{"status", a.status()},
+              {"submitted_at", to_json_time(a.submitted_ms)},
+              {"approved_at", to_json_time(a.approved_ms)},
+              {"approved_by", actor_json(a.approved_by)},
+              {"head", a.head.empty() ? json(nullptr) : json(a.head)}};
+}
+
 // Schema yishiting.minutes/1 (docs/minutes.schema.json): the events as on the wire plus their
 // hashes, so the record can be verified without the server, and what they add up to.
 json minutes_json(const MinutesInput& in, const Model& m) {
@@ -66,6 +74,7 @@ json minutes_json(const MinutesInput& in, const Model& m) {
 
   return json{{"schema", "yishiting.minutes/1"},
               {"generated_at", format_time_ms(in.generated_ms)},
+              {"edition", in.edition == MinutesEdition::full ? "full" : "public"},
               {"session", std::move(session)},
               {"participants", std::move(participants)},
               {"peak_audience", in.peak_audience},
@@ -79,6 +88,7 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                               {"points", m.points.size()},
                               {"adopted", m.adopted()},
                               {"notes", m.notes.size()}}},
+              {"approval", approval_json(m.approval)},
               {"chain", json{{"head", m.chain.head},
                              {"events", m.chain.events},
                              {"ok", m.chain.ok},

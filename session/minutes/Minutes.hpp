@@ -12,13 +12,26 @@
 
 namespace yst {
 
+// Staff get every stored event; anyone else, once the session has ended, gets what the
+// audience could see (public_edition makes it).
+enum class MinutesEdition { full, audience };
+
 struct MinutesInput {
   SessionInfo info;
   std::vector<Participant> participants;  // staff, in the order they were added
   std::vector<Event> events;              // every stored event of the session, by seq
   int peak_audience = 0;
   int64_t generated_ms = 0;               // when the export was made
+  MinutesEdition edition = MinutesEdition::full;
+  // Checked over the whole stored log before an edition left events out, so the public
+  // can still compare the head with /verify.
+  std::optional<ChainCheck> chain;
 };
+
+// The public minutes: only the events the audience could see, and nothing of a question
+// that ended pending or rejected, even one that was public before its rejection; an
+// answer to such a question keeps its text and loses the reference.
+MinutesInput public_edition(MinutesInput in);
 
 enum class MinutesFormat { md, html, json, csv, docx };
 std::optional<MinutesFormat> minutes_format_from_string(std::string_view s);

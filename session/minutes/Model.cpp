@@ -28,7 +28,7 @@ const QuestionRec* Model::question(const std::string& id) const {
 // minutes keep besides what the state does not: each question's answers and the notes.
 Model build_model(const MinutesInput& in) {
   Model m;
-  m.chain = verify_chain(in.events);
+  m.chain = in.chain ? *in.chain : verify_chain(in.events);
   for (const auto& p : in.participants) m.participants.emplace(p.id, &p);
   m.events.reserve(in.events.size());
   for (const auto& e : in.events) m.events.push_back(&e);
@@ -47,6 +47,7 @@ Model build_model(const MinutesInput& in) {
   }
   m.started_ms = state.started_ms();
   m.ended_ms = state.ended_ms();
+  m.approval = state.approval();
   for (const auto& q : state.questions()) {
     m.question_index[q.id] = m.questions.size();
     auto& rec = m.questions.emplace_back(

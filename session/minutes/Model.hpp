@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
+#include "session/Session.hpp"
 #include "session/Types.hpp"
 #include "session/minutes/Minutes.hpp"
 
@@ -42,6 +43,7 @@ struct Model {
   std::map<std::string, const Participant*> participants;
   int statements = 0;
   ChainCheck chain;
+  Approval approval;
 
   std::string status() const;  // "scheduled", "live" or "ended"
   int answered() const;
