@@ -58,9 +58,9 @@ std::vector<std::string> split_list(const std::string& v) {
 
 // The settings of `yishiting serve`, as a program_options description whose notifiers
 // check each value and write it into `config`.
-class Settings {
+class ServeFlags {
  public:
-  explicit Settings(Config& config) : config_(config) { describe(); }
+  explicit ServeFlags(Config& config) : config_(config) { describe(); }
   const po::options_description& options() const { return options_; }
 
  private:
@@ -95,7 +95,7 @@ class Settings {
   po::options_description options_{"Flags", 120};
 };
 
-void Settings::describe() {
+void ServeFlags::describe() {
   text("bind", "ADDR", &Config::bind, "address to listen on (default 127.0.0.1)");
   number("port", &Config::port, 0, 65535, "TCP port, 0 = any free port (default 8080)");
   text("data", "DIR", &Config::data_dir, "directory of the SQLite database and files (default ./data)");
@@ -113,6 +113,14 @@ void Settings::describe() {
       [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); });
   text("tls-cert", "F", &Config::tls_cert, "PEM certificate chain: serve HTTPS and WSS");
   text("tls-key", "F", &Config::tls_key, "PEM private key for --tls-cert");
+  add("durability", "D",
+      "power: an event is fsynced before it is acked and broadcast (survives a power cut); "
+      "process: written to the OS (survives a crash of the process, may lose the last moments "
+      "on a power cut) (default power)",
+      [](Config& c, const std::string& v) {
+        if (v != "power" && v != "process") throw std::invalid_argument("--durability must be power or process");
+        c.durability = v == "power" ? Durability::power : Durability::process;
+      });
   add("log-level", "L", "trace, debug, info, warn, error (default info)", [](Config& c, const std::string& v) {
     if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
       throw std::invalid_argument("--log-level must be trace, debug, info, warn or error");
@@ -145,7 +153,7 @@ void Settings::describe() {
 }
 
 // The settings and what only the command line has: --config and --help.
-po::options_description command_line_options(const Settings& settings) {
+po::options_description command_line_options(const ServeFlags& settings) {
   po::options_description options = settings.options();
   options.add_options()("config", po::value<Occurrences>()->value_name("FILE"),
                         "read settings from FILE (`flag = value` lines; # starts a comment); also YISHITING_CONFIG")(
@@ -224,7 +232,7 @@ void check_combinations(Config& c) {
 
 ParsedArgs parse_serve_args(const std::vector<std::string>& args) {
   ParsedArgs out;
-  Settings settings(out.config);
+  ServeFlags settings(out.config);
   const po::options_description visible = command_line_options(settings);
 
   // program_options keeps the first value stored for a setting, so the sources are
@@ -244,7 +252,7 @@ ParsedArgs parse_serve_args(const std::vector<std::string>& args) {
 
 std::string serve_usage() {
   Config unused;
-  Settings settings(unused);
+  ServeFlags settings(unused);
   std::ostringstream s;
   s << "Usage: yishiting serve [flags]\n"
        "Each flag may also come from the environment (YISHITING_<FLAG>, e.g. YISHITING_PORT=8080)\n"

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/Store.hpp"
+
 namespace yst {
 
 // Every setting of `yishiting serve`. Each comes from, in order of precedence, the
@@ -25,6 +27,7 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string log_level = "info";
+  Durability durability = Durability::power;
 
   // Limits (uWebSockets-style defaults, all configurable).
   size_t max_frame_bytes = 16 * 1024;

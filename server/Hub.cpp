@@ -58,8 +58,9 @@ void Hub::load() {
   // A data directory we create is the owner's only: the generated admin token lives here.
   if (fs::create_directories(config_.data_dir))
     fs::permissions(config_.data_dir, fs::perms::owner_all, fs::perm_options::replace);
-  load(std::make_unique<SqliteStore>(database_path()));
-  spdlog::info("storage: {} ({} sessions)", database_path(), rooms_.size());
+  load(std::make_unique<SqliteStore>(database_path(), config_.durability));
+  spdlog::info("storage: {} ({} sessions), durability {}", database_path(), rooms_.size(),
+               config_.durability == Durability::power ? "power (fsync before ack)" : "process (no fsync before ack)");
 }
 
 void Hub::load(std::unique_ptr<Store> store) {

@@ -14,7 +14,7 @@ namespace yst {
 class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) and migrates the database at `path` (":memory:" works).
-  explicit SqliteStore(const std::string& path);
+  explicit SqliteStore(const std::string& path, Durability durability = Durability::power);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;

@@ -19,6 +19,13 @@
 
 namespace yst {
 
+// When a commit counts as done, and so when an event may be acked and broadcast.
+// power: fsynced (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on): survives a
+// power cut. process: handed to the operating system (synchronous=NORMAL in WAL mode):
+// survives any crash of the process, SIGKILL included, and may lose the last moments on a
+// power cut or a kernel crash. docs/deploy.md argues the default.
+enum class Durability { power, process };
+
 struct StoredParticipant {
   Participant participant;
   std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored

@@ -114,6 +114,15 @@ TEST_F(Config, InvalidSettingsStopWithAClearMessage) {
   EXPECT_THROW(parse_serve_args({}), std::invalid_argument);
 }
 
+TEST_F(Config, DurabilityIsPowerUnlessProcessIsChosen) {
+  EXPECT_EQ(parse_serve_args({}).config.durability, yst::Durability::power);
+  EXPECT_EQ(parse_serve_args({"--durability", "process"}).config.durability, yst::Durability::process);
+  set_env("YISHITING_DURABILITY", "process");
+  EXPECT_EQ(parse_serve_args({}).config.durability, yst::Durability::process);
+  EXPECT_EQ(parse_serve_args({"--durability=power"}).config.durability, yst::Durability::power);
+  EXPECT_EQ(error_of({"--durability", "disk"}), "--durability must be power or process");
+}
+
 TEST_F(Config, AnInvalidValueIsNamedByItsFlagWhereverItCameFrom) {
   EXPECT_EQ(error_of({"--port", "70000"}), "--port must be a whole number from 0 to 65535 (got \"70000\")");
   EXPECT_EQ(error_of({"--threads", "-1"}), "--threads must be a whole number from 1 to 256 (got \"-1\")");
