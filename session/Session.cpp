@@ -1,5 +1,6 @@
 #include "session/Session.hpp"
 
+#include "session/EventData.hpp"
 #include "session/Sha256.hpp"
 #include "session/WordFilter.hpp"
 
@@ -47,18 +48,8 @@ Event Session::make_event(int64_t now_ms, EventKind kind, const Caller* by, json
 }
 
 namespace {
-std::string str_field(const json& d, const char* key) {
-  if (!d.is_object()) return {};
-  auto it = d.find(key);
-  return it != d.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-bool bool_field(const json& d, const char* key) {
-  if (!d.is_object()) return false;
-  auto it = d.find(key);
-  return it != d.end() && it->is_boolean() && it->get<bool>();
-}
-
-std::optional<int64_t> int_field(const json& d, const char* key) {
+// Unlike EventData's int_field, absence is not 0 here: a missing `seconds` means no budget.
+std::optional<int64_t> optional_int_field(const json& d, const char* key) {
   if (!d.is_object()) return std::nullopt;
   auto it = d.find(key);
   if (it == d.end() || !it->is_number_integer()) return std::nullopt;
@@ -205,7 +196,7 @@ void Session::apply_floor(EventKind kind, const Event& e) {
       Floor f;
       static_cast<Actor&>(f) = Actor{who, role_from_string(str_field(d, "role")).value_or(Role::member),
                                      str_field(d, "name")};
-      if (auto secs = int_field(d, "seconds")) f.seconds = static_cast<int>(*secs);
+      if (auto secs = optional_int_field(d, "seconds")) f.seconds = static_cast<int>(*secs);
       if (f.seconds) f.until_ms = parse_iso8601_ms(str_field(d, "until")).value_or(e.at_ms + *f.seconds * 1000LL);
       floor_ = std::move(f);
       break;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 #include "session/minutes/Minutes.hpp"
 #include "session/Sha256.hpp"
 #include "session/Types.hpp"
@@ -574,7 +574,7 @@ TEST(Minutes, PublicEditionHoldsOnlyWhatTheAudienceSaw) {
 
   // The answer stays, without pointing at the question that was taken down.
   for (const auto& e : pub.events)
-    if (e.kind == "statement" && yst::minutes::str_field(e.data, "text") == answer)
+    if (e.kind == "statement" && yst::str_field(e.data, "text") == answer)
       EXPECT_FALSE(e.data.contains("reply_to"));
 
   // The chain still names the head of the whole stored log, so /verify can be compared.

@@ -1,7 +1,7 @@
 #include <string>
 #include <string_view>
 
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 #include "session/minutes/Renderers.hpp"
 
 namespace yst::minutes {

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "session/minutes/Escape.hpp"
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 #include "session/minutes/Labels.hpp"
 #include "session/minutes/Time.hpp"
 

@@ -1,6 +1,6 @@
 #include <string>
 
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 #include "session/minutes/Renderers.hpp"
 
 namespace yst::minutes {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "session/Session.hpp"
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 
 namespace yst::minutes {
 

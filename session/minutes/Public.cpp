@@ -1,7 +1,7 @@
 #include <algorithm>
 
 #include "session/Session.hpp"
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 #include "session/minutes/Minutes.hpp"
 
 namespace yst {
@@ -23,9 +23,9 @@ MinutesInput public_edition(MinutesInput in) {
     const Question* q = state.question(id);
     return q && (q->status == QuestionStatus::pending || q->status == QuestionStatus::rejected);
   };
-  std::erase_if(seen, [&](const Event& e) { return hidden(minutes::str_field(e.data, "question")); });
+  std::erase_if(seen, [&](const Event& e) { return hidden(str_field(e.data, "question")); });
   for (auto& e : seen)
-    if (e.data.is_object() && hidden(minutes::str_field(e.data, "reply_to"))) e.data.erase("reply_to");
+    if (e.data.is_object() && hidden(str_field(e.data, "reply_to"))) e.data.erase("reply_to");
   in.events = std::move(seen);
   return in;
 }

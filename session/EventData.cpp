@@ -1,6 +1,6 @@
-#include "session/minutes/EventData.hpp"
+#include "session/EventData.hpp"
 
-namespace yst::minutes {
+namespace yst {
 
 std::string str_field(const json& d, const char* key) {
   if (!d.is_object()) return {};
@@ -20,4 +20,4 @@ int int_field(const json& d, const char* key) {
   return it != d.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
-}  // namespace yst::minutes
+}  // namespace yst
