@@ -287,6 +287,43 @@ TEST(Minutes, WithoutATokenTheMinutesHoldOnlyWhatTheAudienceSaw) {
   EXPECT_EQ(http(srv.port(), "GET", base + "json", "", bearer(clerk.token)).json_body()["edition"], "full");
 }
 
+TEST(Minutes, ChaptersGiveTheReplayItsMarks) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  auto member = add_person(srv, s.id, "李委员", "member", "民盟界别");
+  WsClient host(srv.port()), a1(srv.port()), a2(srv.port());
+  staff_join(host, s.id, s.host_token);
+  audience_join(a1, s.id, "王阿姨", "chapters-aud-1");
+  audience_join(a2, s.id, "小刘", "chapters-aud-2");
+  const std::string url = "/api/sessions/" + s.id + "/chapters.vtt";
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "on_air"}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "floor"}, {"participant", member.id}, {"seconds", 120}})["type"], "ack");
+  const std::string kept = "补贴标准是多少？", dropped = "这个问题后来被撤销";
+  std::string q1 = a1.request({{"type", "ask"}, {"text", kept}})["question"];
+  std::string q2 = a2.request({{"type", "ask"}, {"text", dropped}})["question"];
+  for (const auto& q : {q1, q2}) host.request({{"type", "moderate"}, {"question", q}, {"action", "approve"}});
+  ASSERT_EQ(host.request({{"type", "moderate"}, {"question", q2}, {"action", "feature"}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "moderate"}, {"question", q2}, {"action", "reject"}})["type"], "ack");
+  ASSERT_EQ(host.request({{"type", "moderate"}, {"question", q1}, {"action", "feature"}})["type"], "ack");
+
+  EXPECT_EQ(http(srv.port(), "GET", url).status, 401) << "live: staff only";
+  auto live = http(srv.port(), "GET", url, "", bearer(s.host_token));
+  ASSERT_EQ(live.status, 200);
+  EXPECT_EQ(live.headers["content-type"], "text/vtt; charset=utf-8");
+  EXPECT_EQ(live.body.rfind("WEBVTT\n", 0), 0u);
+  EXPECT_NE(live.body.find("\n00:00:00."), std::string::npos) << "timed from the on-air mark: " << live.body;
+  EXPECT_NE(live.body.find("发言：李委员（政协委员）"), std::string::npos) << live.body;
+  EXPECT_NE(live.body.find("群众提问：" + kept), std::string::npos);
+  EXPECT_NE(live.body.find(dropped), std::string::npos) << "staff see every featured question";
+
+  ASSERT_EQ(host.request({{"type", "end"}})["type"], "ack");
+  auto pub = http(srv.port(), "GET", url);
+  ASSERT_EQ(pub.status, 200);
+  EXPECT_NE(pub.body.find("群众提问：" + kept), std::string::npos);
+  EXPECT_EQ(pub.body.find(dropped), std::string::npos) << "rejected later: not in the public replay";
+}
+
 TEST(Minutes, VerifyHoldsForAFreshSessionAndNamesTheFirstEditedSeq) {
   ServerProcess srv;
   auto s = create_session(srv);

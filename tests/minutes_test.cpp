@@ -232,9 +232,12 @@ TEST(Minutes, MarkdownHasEveryTextInSeqOrder) {
   EXPECT_NE(md.find("1234 人"), std::string::npos);
   EXPECT_NE(md.find("| 政协委员 | 李华 | 民建界别 |"), std::string::npos);
   EXPECT_NE(md.find("| 部门代表 | 赵强 | 区住房和城乡建设局 |"), std::string::npos);
-  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 1 / 0 / 0 | 2 / 0 / 1 | 0 / 1 / 0 | 5 / 2 / 0 | 8 / 3 / 1 | 已采纳 |"),
-            std::string::npos);
-  EXPECT_NE(md.find("| pt2 | " + kP2 + " | — | — | — | — | — | 未表决完毕 |"), std::string::npos);
+  // The counted roles (members, departments) and their sum decide; the audience's 5 / 2 / 0
+  // stands apart, and the host's vote (not a counted role) is not a column.
+  EXPECT_NE(md.find("| 编号 | 共识点 | 政协委员 | 部门代表 | 计入结果 | 结果 | 听众（民意参考） |"), std::string::npos);
+  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 2 / 0 / 1 | 0 / 1 / 0 | 2 / 1 / 1 | 已采纳 | 5 / 2 / 0 |"), std::string::npos);
+  EXPECT_NE(md.find("| pt2 | " + kP2 + " | — | — | — | 未表决完毕 | — |"), std::string::npos);
+  EXPECT_EQ(md.find("8 / 3 / 1"), std::string::npos) << "the all-roles sum is not a result";
 
   const std::string qa = between(md, "## 群众提问与答复", "## 记录员备注");
   EXPECT_NE(qa.find(kQ1), std::string::npos);
@@ -381,7 +384,7 @@ TEST(Minutes, CsvIsRfc4180WithBomAndOneRowPerEvent) {
   ASSERT_TRUE(rows.has_value()) << "not RFC 4180";
   ASSERT_EQ(rows->size(), 1 + in.events.size());
   const std::vector<std::string> header{"seq",  "at",       "kind",  "participant", "role", "name",
-                                        "text", "question", "point", "extra",       "hash"};
+                                        "text", "question", "point", "extra",       "hash", "timecode"};
   EXPECT_EQ((*rows)[0], header);
   for (size_t i = 0; i < in.events.size(); ++i) {
     const auto& row = (*rows)[i + 1];
@@ -593,6 +596,94 @@ TEST(Minutes, PublicEditionHoldsOnlyWhatTheAudienceSaw) {
   const std::string full = yst::render_minutes(in, MinutesFormat::md);
   for (const auto& all : {kN1, kN2, taken_down, waiting}) EXPECT_NE(full.find(all), std::string::npos) << all;
   EXPECT_EQ(json::parse(yst::render_minutes(in, MinutesFormat::json))["edition"], "full");
+}
+
+// The replay's craft: timecodes from the on-air mark, each speaker's time at the
+// microphone, and the chapter marks of the replay.
+MinutesInput studio_session() {
+  auto in = sample();
+  Chain c;  // a minute apart: event N is at kStart + (N - 1) min
+  c.add("session.started", kHost, json::object());                                                         // 1: 0:00
+  c.add("note", kClerk, {{"text", "开播前备注"}});                                                          // 2
+  c.add("broadcast.on_air", kHost, {{"at", yst::format_time_ms(kStart + 2 * 60000 + 30000)}});            // 3: origin 2:30
+  c.add("floor.granted", kHost, {{"participant", "p2"}, {"name", "李华"}, {"role", "member"}, {"seconds", 60},
+                                 {"until", yst::format_time_ms(kStart + 4 * 60000)}});                      // 4
+  c.add("statement", kMember, {{"text", kS1}});                                                             // 5
+  c.add("floor.overrun", std::nullopt, {{"participant", "p2"}});                                           // 6
+  c.add("floor.granted", kHost, {{"participant", "p3"}, {"name", "赵强"}, {"role", "department"}});         // 7
+  c.add("question.asked", kAudience, {{"question", "q1"}, {"text", kQ1}, {"name", kAudience.name}, {"flagged", false}});
+  c.add("question.approved", kHost, {{"question", "q1"}, {"text", kQ1}, {"name", kAudience.name}});         // 9
+  c.add("question.featured", kHost, {{"question", "q1"}});                                                  // 10
+  c.add("floor.granted", kHost, {{"participant", "p2"}, {"name", "李华"}, {"role", "member"}});             // 11
+  c.add("floor.released", kHost, json::object());                                                           // 12
+  c.add("point.proposed", kMember, {{"point", "pt1"}, {"text", "<b>试点</b> & 推广"}});                     // 13
+  c.add("session.ended", kHost, json::object());                                                            // 14
+  in.events = std::move(c.events());
+  return in;
+}
+
+TEST(Minutes, TimecodesCountFromTheOnAirMark) {
+  const auto in = studio_session();
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  EXPECT_NE(md.find("时码起点"), std::string::npos);
+  // Event 4 is at 3:00, half a minute after the 2:30 mark; events before the mark carry none.
+  EXPECT_NE(md.find("〔4〕2026-11-26 21:33:00［0:00:30］"), std::string::npos);
+  EXPECT_NE(md.find("〔14〕2026-11-26 21:43:00［0:10:30］"), std::string::npos);
+  EXPECT_NE(md.find("〔2〕2026-11-26 21:31:00  "), std::string::npos);
+  const std::string csv = yst::render_minutes(in, MinutesFormat::csv);
+  EXPECT_NE(csv.find(",0:00:30\r\n"), std::string::npos);
+  const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
+  EXPECT_EQ(j["session"]["timecode_origin"], yst::format_time_ms(kStart + 150000));
+  EXPECT_EQ(j["session"]["on_air"], true);
+
+  // Without the mark, the start is the origin.
+  auto no_mark = in;
+  std::erase_if(no_mark.events, [](const Event& e) { return e.kind == "broadcast.on_air"; });
+  EXPECT_NE(yst::render_minutes(no_mark, MinutesFormat::md).find("〔2〕2026-11-26 21:31:00［0:01:00］"), std::string::npos);
+}
+
+TEST(Minutes, SpeakingTimeIsListedPerSpeaker) {
+  const auto in = studio_session();
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  // 李华: 3:00-6:00 and 10:00-11:00 = 4 min in two turns, one overrun; 赵强: 6:00-10:00.
+  const std::string speakers = between(md, "## 发言时长", "## 群众提问与答复");
+  ASSERT_FALSE(speakers.empty());
+  EXPECT_NE(speakers.find("| 李华 | 政协委员 | 2 | 4 分 00 秒 | 1 |"), std::string::npos) << speakers;
+  EXPECT_NE(speakers.find("| 赵强 | 部门代表 | 1 | 4 分 00 秒 | 0 |"), std::string::npos) << speakers;
+  const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
+  ASSERT_EQ(j["speakers"].size(), 2u);
+  EXPECT_EQ(j["speakers"][0]["participant"], "p2");
+  EXPECT_EQ(j["speakers"][0]["spoken_ms"], 240000);
+  EXPECT_EQ(j["speakers"][0]["overruns"], 1);
+  // The overrun reads as words in the timeline, not as raw JSON.
+  EXPECT_NE(md.find("发言时间已到（李华）"), std::string::npos);
+  EXPECT_EQ(md.find("floor.overrun"), std::string::npos);
+}
+
+TEST(Minutes, ChaptersAreWebVttCuesFromTheOnAirMark) {
+  const auto in = studio_session();
+  const std::string vtt = yst::render_chapters(in);
+  ASSERT_EQ(vtt.rfind("WEBVTT\n", 0), 0u);
+  // Floor grants at 3:00, 6:00 and 10:00, the question featured at 9:00, the point at
+  // 12:00; each runs to the next, the last to the end at 13:00; all from the 2:30 mark.
+  EXPECT_NE(vtt.find("\n4\n00:00:30.000 --> 00:03:30.000\n发言：李华（政协委员）\n"), std::string::npos) << vtt;
+  EXPECT_NE(vtt.find("\n7\n00:03:30.000 --> 00:06:30.000\n发言：赵强（部门代表）\n"), std::string::npos) << vtt;
+  EXPECT_NE(vtt.find("\n10\n00:06:30.000 --> 00:07:30.000\n群众提问：" + kQ1 + "（居民张先生）\n"), std::string::npos) << vtt;
+  EXPECT_NE(vtt.find("\n13\n00:09:30.000 --> 00:10:30.000\n共识点：&lt;b&gt;试点&lt;/b&gt; &amp; 推广\n"), std::string::npos)
+      << vtt;
+  EXPECT_EQ(vtt.find("-->", vtt.find("推广")), std::string::npos) << "the point is the last cue";
+
+  // A question featured and then rejected is no chapter of the public replay.
+  auto rejected = in;
+  Chain c;
+  for (auto& e : rejected.events) {
+    if (e.kind == "session.ended") c.add("question.rejected", kHost, {{"question", "q1"}, {"reason", "重复"}});
+    c.add(e.kind, e.by, e.data);
+  }
+  rejected.events = std::move(c.events());
+  EXPECT_NE(yst::render_chapters(rejected).find(kQ1), std::string::npos) << "staff see it";
+  EXPECT_EQ(yst::render_chapters(yst::public_edition(rejected)).find(kQ1), std::string::npos);
+  EXPECT_EQ(yst::render_chapters(MinutesInput{}), "WEBVTT\n");
 }
 
 }  // namespace

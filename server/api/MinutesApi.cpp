@@ -29,28 +29,50 @@ void answer_from_storage(Reader& reader, const ApiRequest& req, HttpReply reply,
 void MinutesApi::add_routes(ApiRouter& router) {
   router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/minutes",
              [this](auto& req, auto reply) { minutes(req, std::move(reply)); });
+  router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/chapters.vtt",
+             [this](auto& req, auto reply) { chapters(req, std::move(reply)); });
   router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/verify",
              [this](auto& req, auto reply) { verify(req, std::move(reply)); });
 }
+
+namespace {
+// Answers with what `render` makes of the session's minutes input, as the caller may see
+// it: staff get every stored event, anyone else (once the session has ended) the public
+// edition.
+template <class Render>
+void answer_with_edition(Hub& hub, Reader& reader, const ApiRequest& req, HttpReply reply, const char* what,
+                         Render render) {
+  const Viewer viewer = viewer_for(hub, req.http, req.path["id"]);
+  if (auto refused = may_read_minutes(viewer, req.room->summary().status))
+    return reply(error_response(req.http, *refused));
+  answer_from_storage(reader, req, std::move(reply), what,
+                      [now_ms = hub.now_ms(), full = is_staff(viewer), render](
+                          Store& db, const HttpRequest& request, const std::string& sid) {
+                        auto in = load_minutes(db, sid, now_ms);
+                        if (!in) return error_response(request, ErrorCode::not_found, "no session " + sid);
+                        if (!full) in = public_edition(std::move(*in));
+                        return render(request, *in);
+                      });
+}
+}  // namespace
 
 void MinutesApi::minutes(const ApiRequest& req, HttpReply reply) {
   std::optional<MinutesFormat> format = MinutesFormat::md;
   if (auto it = req.query.find("format"); it != req.query.end()) format = minutes_format_from_string(it->second);
   if (!format) return reply(error_response(req.http, ErrorCode::bad_request, "format must be md, html, json, csv or docx"));
-  const Viewer viewer = viewer_for(hub_, req.http, req.path["id"]);
-  if (auto refused = may_read_minutes(viewer, req.room->summary().status))
-    return reply(error_response(req.http, *refused));
-  const int64_t now_ms = hub_.now_ms();
-  const bool full = is_staff(viewer);
-  answer_from_storage(reader_, req, std::move(reply), "minutes",
-                      [format = *format, now_ms, full](Store& db, const HttpRequest& request, const std::string& sid) {
-                        auto in = load_minutes(db, sid, now_ms);
-                        if (!in) return error_response(request, ErrorCode::not_found, "no session " + sid);
-                        if (!full) in = public_edition(std::move(*in));
-                        auto res = make_response(request, http::status::ok, render_minutes(*in, format),
+  answer_with_edition(hub_, reader_, req, std::move(reply), "minutes",
+                      [format = *format](const HttpRequest& request, const MinutesInput& in) {
+                        auto res = make_response(request, http::status::ok, render_minutes(in, format),
                                                  std::string(content_type(format)));
-                        res.set(http::field::content_disposition, content_disposition(*in, format));
+                        res.set(http::field::content_disposition, content_disposition(in, format));
                         return res;
+                      });
+}
+
+void MinutesApi::chapters(const ApiRequest& req, HttpReply reply) {
+  answer_with_edition(hub_, reader_, req, std::move(reply), "chapters",
+                      [](const HttpRequest& request, const MinutesInput& in) {
+                        return make_response(request, http::status::ok, render_chapters(in), "text/vtt; charset=utf-8");
                       });
 }
 

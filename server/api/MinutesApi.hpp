@@ -15,6 +15,7 @@ class MinutesApi {
 
  private:
   void minutes(const ApiRequest& req, HttpReply reply);
+  void chapters(const ApiRequest& req, HttpReply reply);
   void verify(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;

@@ -28,7 +28,9 @@ void csv_field(std::string& out, std::string_view v) {
 // One row per event, RFC 4180, with the event data as JSON in `extra`.
 std::string render_csv(const Model& m) {
   std::string out = "\xEF\xBB\xBF";  // spreadsheet programs read UTF-8 only with the BOM
-  out += "seq,at,kind,participant,role,name,text,question,point,extra,hash\r\n";
+  // timecode last, so that the columns before it stay where readers of earlier files
+  // found them.
+  out += "seq,at,kind,participant,role,name,text,question,point,extra,hash,timecode\r\n";
   for (const Event* e : m.events) {
     const json& d = e->data;
     std::string question = str_field(d, "question");
@@ -43,7 +45,8 @@ std::string render_csv(const Model& m) {
                                   question,
                                   str_field(d, "point"),
                                   d.dump(-1, ' ', false, json::error_handler_t::replace),
-                                  e->hash};
+                                  e->hash,
+                                  m.timecode_of(e->at_ms).value_or("")};
     bool first = true;
     for (const auto& f : fields) {
       if (!first) out += ',';

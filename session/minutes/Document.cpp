@@ -25,18 +25,36 @@ Block heading(int level, std::string text) {
   return b;
 }
 
+// The counted roles' votes of a closed point: its `counted` (contract v2), or for a point
+// closed before v2 the sum of those roles in `by_role`.
+json counted_tally(const json& tally, const std::vector<Role>& counted) {
+  if (tally.is_object() && tally.contains("counted") && tally["counted"].is_object()) return tally["counted"];
+  json sum{{"agree", 0}, {"disagree", 0}, {"abstain", 0}};
+  const json& by_role = tally.is_object() && tally.contains("by_role") ? tally["by_role"] : json::object();
+  for (Role r : counted) {
+    const std::string role(to_string(r));
+    if (!by_role.is_object() || !by_role.contains(role)) continue;
+    for (const char* c : {"agree", "disagree", "abstain"}) sum[c] = sum[c].get<int>() + int_field(by_role[role], c);
+  }
+  return sum;
+}
+
 // "8 / 3 / 1": agree, disagree, abstain.
 std::string tally_cell(const json& t) {
   return std::to_string(int_field(t, "agree")) + " / " + std::to_string(int_field(t, "disagree")) + " / " +
          std::to_string(int_field(t, "abstain"));
 }
 
-// "〔seq〕time  ", which opens every entry that stands for one event.
-std::string stamp(const Event& e) { return "〔" + std::to_string(e.seq) + "〕" + cst_datetime(e.at_ms) + "  "; }
+// "〔seq〕time［0:01:23］  ", which opens every entry that stands for one event: the
+// timecode (from the on-air mark, else the start) finds the moment in the recording.
+std::string stamp(const Event& e, const Model& m) {
+  const auto tc = m.timecode_of(e.at_ms);
+  return "〔" + std::to_string(e.seq) + "〕" + cst_datetime(e.at_ms) + (tc ? "［" + *tc + "］" : std::string()) + "  ";
+}
 
 // An entry quoting an event's text: stamp, who (in bold), `lead`, then the text.
 std::vector<Run> said(const Event& e, std::string lead, const Model& m) {
-  return {{stamp(e)}, {actor_label(e.by, m), true}, {std::move(lead)}, {str_field(e.data, "text")}};
+  return {{stamp(e, m)}, {actor_label(e.by, m), true}, {std::move(lead)}, {str_field(e.data, "text")}};
 }
 
 void add_cover(std::vector<Block>& doc, const MinutesInput& in, const Model& m) {
@@ -55,6 +73,9 @@ void add_cover(std::vector<Block>& doc, const MinutesInput& in, const Model& m) 
   meta("开始时间", m.started_ms ? cst_datetime(*m.started_ms) : "未开始");
   meta("结束时间", m.ended_ms ? cst_datetime(*m.ended_ms) : m.started_ms ? std::string(status_cn("live")) : "—");
   if (m.started_ms && m.ended_ms) meta("会议时长", duration_cn(*m.ended_ms - *m.started_ms));
+  if (m.timecode_origin_ms)
+    meta("时码起点", cst_datetime(*m.timecode_origin_ms) + (m.on_air ? "（直播画面开始）" : "（会议开始）") +
+                         "，会议过程中［时:分:秒］为距此时刻的时间");
   if (!info.stream_url.empty()) meta("直播地址", info.stream_url);
   meta("听众在线峰值", std::to_string(in.peak_audience) + " 人");
   meta("纪要生成时间", cst_datetime(in.generated_ms));
@@ -84,6 +105,20 @@ void add_timeline(std::vector<Block>& doc, const Model& m) {
     doc.push_back(std::move(b));
   }
   if (m.events.empty()) doc.push_back(make(BlockType::para, {{"尚无事件记录。"}}));
+}
+
+void add_speakers(std::vector<Block>& doc, const Model& m) {
+  if (m.speakers.empty()) return;
+  doc.push_back(heading(2, "发言时长"));
+  Block t = make(BlockType::table, {}, "speakers");
+  t.rows.push_back({"发言人", "身份", "发言次数", "发言时长", "超时次数"});
+  t.widths = {3, 3, 2, 3, 2};
+  for (const auto& s : m.speakers)
+    t.rows.push_back({s.name.empty() ? s.participant : s.name, std::string(role_cn(s.role)), std::to_string(s.turns),
+                      seconds_cn(s.spoken_ms), std::to_string(s.overruns)});
+  doc.push_back(std::move(t));
+  doc.push_back(make(BlockType::para, {{"发言时长自主持人给予发言权起，至发言权交给他人、收回或会议结束止。"}},
+                     "note-small"));
 }
 
 // Only the questions someone took up: featured, answered, or replied to in a statement.
@@ -123,7 +158,7 @@ Block vote_rule(const Settings& settings) {
   return make(BlockType::para,
               {{"票数按“赞成 / 反对 / 弃权”列出。计入表决结果的角色：" + counted +
                 "；赞成票占赞成与反对票之和达到 " + threshold +
-                " 即为通过。听众投票单独统计，仅作民意参考，不影响结果。"}},
+                " 即为采纳。听众投票单独统计，仅作民意参考，不影响结果。"}},
               "note-small");
 }
 
@@ -134,20 +169,26 @@ void add_points(std::vector<Block>& doc, const Settings& settings, const Model& 
     return;
   }
   doc.push_back(vote_rule(settings));
+  // The roles that decide, then their sum (the result), then the audience's advisory vote
+  // apart: adding the audience in would show a result the rule did not decide.
+  const std::vector<Role>& counted = m.counted_roles;
   Block t = make(BlockType::table, {}, "points");
-  t.rows.push_back({"编号", "共识点", "主持人", "政协委员", "部门代表", "听众（民意参考）", "合计", "结果"});
-  t.widths = {2, 8, 3, 3, 3, 3, 3, 3};
+  t.rows.push_back({"编号", "共识点"});
+  for (Role r : counted) t.rows[0].push_back(std::string(role_cn(r)));
+  for (const char* h : {"计入结果", "结果", "听众（民意参考）"}) t.rows[0].push_back(h);
+  t.widths = {2, 8};
+  for (size_t i = 0; i < counted.size() + 3; ++i) t.widths.push_back(3);
   for (const auto& p : m.points) {
     std::vector<std::string> row{p.id, p.text};
-    const json by_role = p.tally.is_object() && p.tally.contains("by_role") ? p.tally["by_role"] : json::object();
-    for (const char* role : {"host", "member", "department", "audience"}) {
-      if (!p.closed)
-        row.push_back("—");
-      else
-        row.push_back(tally_cell(by_role.is_object() && by_role.contains(role) ? by_role[role] : json::object()));
-    }
-    row.push_back(p.closed ? tally_cell(p.tally) : "—");
+    auto counts = [&](const char* role) {
+      if (!p.closed) return std::string("—");
+      const json& by_role = p.tally.is_object() && p.tally.contains("by_role") ? p.tally["by_role"] : json::object();
+      return tally_cell(by_role.is_object() && by_role.contains(role) ? by_role[role] : json::object());
+    };
+    for (Role r : counted) row.push_back(counts(std::string(to_string(r)).c_str()));
+    row.push_back(p.closed ? tally_cell(counted_tally(p.tally, m.counted_roles)) : "—");
     row.push_back(p.closed ? std::string(outcome_cn(p.outcome)) : "未表决完毕");
+    row.push_back(counts("audience"));
     t.rows.push_back(std::move(row));
   }
   doc.push_back(std::move(t));
@@ -196,6 +237,14 @@ std::string actor_label(const std::optional<Actor>& by, const Model& m) {
   return s;
 }
 
+static std::string participant_name(const std::string& id, const Model& m) {
+  auto it = m.participants.find(id);
+  if (it != m.participants.end() && !it->second->name.empty()) return it->second->name;
+  for (const auto& s : m.speakers)
+    if (s.participant == id && !s.name.empty()) return s.name;
+  return id;
+}
+
 std::string tally_words(const json& t) {
   return "赞成 " + std::to_string(int_field(t, "agree")) + "，反对 " + std::to_string(int_field(t, "disagree")) +
          "，弃权 " + std::to_string(int_field(t, "abstain"));
@@ -205,7 +254,7 @@ std::vector<Run> describe(const Event& e, const Model& m) {
   const json& d = e.data;
   const std::string& k = e.kind;
   std::vector<Run> r;
-  r.push_back({stamp(e)});
+  r.push_back({stamp(e, m)});
   auto who = [&] { r.push_back({actor_label(e.by, m), true}); };
   auto say = [&](std::string s) { r.push_back({std::move(s)}); };
   auto question_ref = [&](const std::string& id) {
@@ -256,6 +305,33 @@ std::vector<Run> describe(const Event& e, const Model& m) {
   } else if (k == "floor.released") {
     who();
     say(" 收回发言权");
+  } else if (k == "floor.overrun") {
+    say("发言时间已到（" + participant_name(str_field(d, "participant"), m) + "）");
+  } else if (k == "question.unfeatured") {
+    who();
+    say(" 将" + question_ref(str_field(d, "question")) + "撤下直播");
+  } else if (k == "question.withdrawn") {
+    who();
+    say(" 撤回" + question_ref(str_field(d, "question")));
+  } else if (k == "question.merged") {
+    who();
+    say(" 将" + question_ref(str_field(d, "question")) + "合并到" + question_ref(str_field(d, "into")));
+  } else if (k == "hand.raised") {
+    who();
+    const std::string note = str_field(d, "note");
+    say(" 申请发言" + (note.empty() ? std::string() : "：" + note));
+  } else if (k == "hand.lowered") {
+    who();
+    say(" 取消发言申请");
+  } else if (k == "broadcast.on_air") {
+    who();
+    say(" 标记直播画面开始（时码起点）");
+  } else if (k == "minutes.submitted") {
+    who();
+    say(" 提交纪要审核");
+  } else if (k == "minutes.approved") {
+    who();
+    say(" 审核通过纪要");
   } else if (k == "point.proposed") {
     who();
     say(" 提出共识点 " + str_field(d, "point") + "：");
@@ -263,8 +339,10 @@ std::vector<Run> describe(const Event& e, const Model& m) {
   } else if (k == "point.closed") {
     who();
     const json tally = d.is_object() && d.contains("tally") ? d["tally"] : json::object();
-    say(" 结束共识点 " + str_field(d, "point") + " 表决：" + std::string(outcome_cn(str_field(d, "outcome"))) + "（" +
-        tally_words(tally) + "）");
+    const json& by_role = tally.contains("by_role") ? tally["by_role"] : json::object();
+    say(" 结束共识点 " + str_field(d, "point") + " 表决：" + std::string(outcome_cn(str_field(d, "outcome"))) +
+        "（计入结果：" + tally_words(counted_tally(tally, m.counted_roles)) + "；听众民意参考：" +
+        tally_words(by_role.is_object() && by_role.contains("audience") ? by_role["audience"] : json::object()) + "）");
   } else if (k == "note") {
     who();
     say(" 记录：");
@@ -281,6 +359,7 @@ std::vector<Block> build_document(const MinutesInput& in, const Model& m) {
   add_cover(doc, in, m);
   add_participants(doc, in.participants);
   add_timeline(doc, m);
+  add_speakers(doc, m);
   add_questions(doc, m);
   add_notes(doc, m);
   add_points(doc, in.info.settings, m);

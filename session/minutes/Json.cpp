@@ -29,6 +29,8 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                {"started_at", to_json_time(m.started_ms)},
                {"ended_at", to_json_time(m.ended_ms)},
                {"status", m.status()},
+               {"timecode_origin", to_json_time(m.timecode_origin_ms)},
+               {"on_air", m.on_air},
                {"settings", info.settings.to_json()}};
 
   json participants = json::array();
@@ -65,6 +67,15 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                           {"outcome", p.closed ? json(p.outcome) : json(nullptr)},
                           {"tally", p.closed ? p.tally : json(nullptr)}});
 
+  json speakers = json::array();
+  for (const auto& s : m.speakers)
+    speakers.push_back(json{{"participant", s.participant},
+                            {"name", s.name},
+                            {"role", to_string(s.role)},
+                            {"turns", s.turns},
+                            {"spoken_ms", s.spoken_ms},
+                            {"overruns", s.overruns}});
+
   json notes = json::array();
   for (const Event* n : m.notes)
     notes.push_back(json{{"seq", n->seq},
@@ -89,6 +100,7 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                               {"adopted", m.adopted()},
                               {"notes", m.notes.size()}}},
               {"approval", approval_json(m.approval)},
+              {"speakers", std::move(speakers)},
               {"chain", json{{"head", m.chain.head},
                              {"events", m.chain.events},
                              {"ok", m.chain.ok},

@@ -42,4 +42,9 @@ std::string content_disposition(const MinutesInput& in, MinutesFormat f);
 
 std::string render_minutes(const MinutesInput& in, MinutesFormat f);
 
+// WebVTT (text/vtt) chapter marks for the replay: one cue per featured question, proposed
+// point and floor grant, timed from the on-air mark (else the start), each running until
+// the next. Give it the public edition for anyone but staff.
+std::string render_chapters(const MinutesInput& in);
+
 }  // namespace yst

@@ -32,6 +32,17 @@ struct PointRec {
   json tally;  // null until the point.closed event
 };
 
+// One person's time at the microphone: from each floor.granted to the next change of
+// the floor (another grant, floor.released, session.ended), or to the export while live.
+struct SpeakerRec {
+  std::string participant;
+  std::string name;
+  Role role = Role::member;
+  int turns = 0;
+  int64_t spoken_ms = 0;
+  int overruns = 0;  // turns whose time budget ran out (floor.overrun)
+};
+
 struct Model {
   std::vector<const Event*> events;  // by seq
   std::optional<int64_t> started_ms;
@@ -44,11 +55,17 @@ struct Model {
   int statements = 0;
   ChainCheck chain;
   Approval approval;
+  std::vector<Role> counted_roles;            // whose votes decide (settings)
+  bool on_air = false;                        // the host marked the picture live
+  std::optional<int64_t> timecode_origin_ms;  // broadcast.on_air, else session.started
+  std::vector<SpeakerRec> speakers;           // in the order they first had the floor
 
   std::string status() const;  // "scheduled", "live" or "ended"
   int answered() const;
   int adopted() const;
   const QuestionRec* question(const std::string& id) const;
+  // "0:01:23" for a moment at or after the origin; nothing before it or without one.
+  std::optional<std::string> timecode_of(int64_t at_ms) const;
 };
 
 // The session as its stored events replay through Session::apply, with what the

@@ -52,4 +52,32 @@ std::string duration_cn(int64_t ms) {
   return std::to_string(minutes / 60) + " 小时 " + std::to_string(minutes % 60) + " 分钟";
 }
 
+std::string seconds_cn(int64_t ms) {
+  const int64_t s = std::max<int64_t>(0, ms) / 1000;
+  char buf[48];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lld 小时 %lld 分 %02lld 秒", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  else
+    std::snprintf(buf, sizeof buf, "%lld 分 %02lld 秒", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
+  return buf;
+}
+
+std::string timecode(int64_t offset_ms) {
+  const int64_t s = std::max<int64_t>(0, offset_ms) / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  return buf;
+}
+
+std::string vtt_timestamp(int64_t offset_ms) {
+  const int64_t ms = std::max<int64_t>(0, offset_ms);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
+                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+                static_cast<long long>(ms % 1000));
+  return buf;
+}
+
 }  // namespace yst::minutes

@@ -21,5 +21,11 @@ std::string utc_w3cdtf(int64_t unix_ms);
 std::string display_time_as_given(const std::string& s);
 // "45 分钟", "2 小时 5 分钟".
 std::string duration_cn(int64_t ms);
+// "3 分 05 秒", "1 小时 2 分 05 秒": a speaking time, to the second.
+std::string seconds_cn(int64_t ms);
+// "0:01:23": the offset of a moment from the timecode origin, as an editor shows it.
+std::string timecode(int64_t offset_ms);
+// "00:01:23.000", the WebVTT timestamp.
+std::string vtt_timestamp(int64_t offset_ms);
 
 }  // namespace yst::minutes
