@@ -16,14 +16,17 @@ Frame tally_frame(const std::string& point_id, const Point& p, const Settings& s
 }
 }  // namespace
 
-void LiveFigures::joined(Role role) {
+void LiveFigures::joined(Role role, const std::string& participant) {
   const int now = ++online_[static_cast<int>(role)];
+  if (is_staff(role) && !participant.empty()) ++staff_connections_[participant];
   if (role == Role::audience && now > peak_audience_) peak_audience_ = now;
   presence_dirty_ = true;
 }
 
-void LiveFigures::left(Role role) {
+void LiveFigures::left(Role role, const std::string& participant) {
   --online_[static_cast<int>(role)];
+  if (auto it = staff_connections_.find(participant); is_staff(role) && it != staff_connections_.end())
+    if (--it->second <= 0) staff_connections_.erase(it);
   presence_dirty_ = true;
 }
 
@@ -31,6 +34,12 @@ json LiveFigures::online_json() const {
   json o = json::object();
   for (Role r : kAllRoles) o[std::string(to_string(r))] = online(r);
   return o;
+}
+
+json LiveFigures::staff_online_json() const {
+  json ids = json::array();
+  for (const auto& [participant, connections] : staff_connections_) ids.push_back(participant);
+  return ids;
 }
 
 void LiveFigures::send_figures(const Session& committed, const std::set<std::string>& questions,
@@ -66,7 +75,11 @@ std::optional<int> LiveFigures::tick(const Session& committed, const Broadcast& 
 
   if (ticks_ % kTicksPerPresence != 0 || !presence_dirty_) return std::nullopt;
   presence_dirty_ = false;
-  broadcast(make_frame(json{{"type", "presence"}, {"online", online_json()}}.dump()), Audience::everyone);
+  // Staff also learn who of them is connected; the phones need only the counts.
+  json presence{{"type", "presence"}, {"online", online_json()}};
+  broadcast(make_frame(presence.dump()), Audience::audience);
+  presence["participants"] = staff_online_json();
+  broadcast(make_frame(presence.dump()), Audience::staff);
   if (peak_audience_ <= peak_audience_stored_) return std::nullopt;
   peak_audience_stored_ = peak_audience_;
   return peak_audience_;

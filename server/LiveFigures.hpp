@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,13 +23,16 @@ class LiveFigures {
  public:
   static constexpr std::chrono::milliseconds kTick{200};  // live figures at most 5 times a second
 
-  void joined(Role role);
-  void left(Role role);
+  // `participant` matters for staff only: the host page shows who of them is connected.
+  void joined(Role role, const std::string& participant = {});
+  void left(Role role, const std::string& participant = {});
   void question_changed(const std::string& question_id) { questions_for_staff_.insert(question_id); }
   void point_changed(const std::string& point_id) { points_for_staff_.insert(point_id); }
 
   int online(Role role) const { return online_[static_cast<int>(role)]; }
   json online_json() const;
+  // The staff participants with at least one connection, by id (extension of presence).
+  json staff_online_json() const;
   int peak_audience() const { return peak_audience_; }
   // Start-up: the peak storage holds.
   void restore_peak_audience(int peak) { peak_audience_ = peak_audience_stored_ = peak; }
@@ -51,6 +55,7 @@ class LiveFigures {
 
   int ticks_ = 0;
   std::array<int, kRoleCount> online_{};
+  std::map<std::string, int> staff_connections_;  // participant id → open connections
   bool presence_dirty_ = false;
   int peak_audience_ = 0;
   int peak_audience_stored_ = 0;

@@ -67,6 +67,7 @@ void Room::update_summary() {
 json Room::public_snapshot(Role viewer) const {
   json s = committed_.snapshot(viewer);
   s["online"] = figures_.online_json();
+  if (is_staff(viewer)) s["online_participants"] = figures_.staff_online_json();
   s["peak_audience"] = figures_.peak_audience();
   return s;
 }
@@ -119,7 +120,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   shards_[peer->thread_index()]->add(peer, caller.role);
   members_.add(peer, caller);
   if (caller.role == Role::audience) audience_by_participant_[caller.participant].push_back(peer);
-  figures_.joined(caller.role);
+  figures_.joined(caller.role, caller.participant);
   hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_add(1, std::memory_order_relaxed);
   tick_while_pending();
 }
@@ -151,7 +152,7 @@ void Room::on_leave(const std::shared_ptr<Peer>& peer) {
     std::erase(it->second, peer);
     if (it->second.empty()) audience_by_participant_.erase(it);
   }
-  figures_.left(caller.role);
+  figures_.left(caller.role, caller.participant);
   hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_sub(1, std::memory_order_relaxed);
   tick_while_pending();
 }

@@ -366,18 +366,32 @@ TEST(LiveFiguresTest, PresenceOnTheFifthTickAndThePeakStoredOnce) {
   std::vector<std::pair<json, Audience>> sent;
   auto broadcast = [&](const Frame& f, Audience to) { sent.emplace_back(json::parse(*f), to); };
   for (int i = 0; i < 3; ++i) figures.joined(Role::audience);
-  figures.joined(Role::host);
+  figures.joined(Role::host, "p_host");
+  figures.joined(Role::member, "p_mem");
+  figures.joined(Role::member, "p_mem");  // a second device of the same member
   figures.left(Role::audience);
   EXPECT_EQ(figures.peak_audience(), 3);
   EXPECT_TRUE(figures.pending());
   for (int tick = 1; tick < 5; ++tick) EXPECT_FALSE(figures.tick(session, broadcast));
   EXPECT_TRUE(sent.empty());
   EXPECT_EQ(figures.tick(session, broadcast), 3);
-  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].first["type"], "presence");
   EXPECT_EQ(sent[0].first["online"]["audience"], 2);
-  EXPECT_EQ(sent[0].second, Audience::everyone);
+  EXPECT_EQ(sent[0].second, Audience::audience);
+  EXPECT_FALSE(sent[0].first.contains("participants")) << "the phones get the counts only";
+  EXPECT_EQ(sent[1].second, Audience::staff);
+  EXPECT_EQ(sent[1].first["online"], sent[0].first["online"]);
+  EXPECT_EQ(sent[1].first["participants"], json::array({"p_host", "p_mem"}));
   EXPECT_FALSE(figures.pending());
+
+  // The member closes one of two devices: still online. Then the other: gone.
+  figures.left(Role::member, "p_mem");
+  EXPECT_EQ(figures.staff_online_json(), json::array({"p_host", "p_mem"}));
+  figures.left(Role::member, "p_mem");
+  EXPECT_EQ(figures.staff_online_json(), json::array({"p_host"}));
+  sent.clear();
+  for (int tick = 1; tick <= 5; ++tick) figures.tick(session, broadcast);
 
   figures.joined(Role::audience);  // back to 3: no new peak to store
   for (int tick = 1; tick <= 5; ++tick) EXPECT_FALSE(figures.tick(session, broadcast));

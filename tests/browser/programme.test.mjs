@@ -287,6 +287,14 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   assert.match(md, /采纳|通过|adopted/);
   await clerk.locator('#download-status', { hasText: '已下载' }).waitFor();
 
+  // ---- and the replay's chapter marks for the media centre ----
+  const [vtt] = await Promise.all([clerk.waitForEvent('download'), clerk.click('#downloads [data-format=vtt]')]);
+  const chapters = fs.readFileSync(await vtt.path(), 'utf8');
+  assert.match(vtt.suggestedFilename(), /\.vtt$/);
+  assert.ok(chapters.startsWith('WEBVTT\n'), 'a WebVTT file');
+  assert.ok(chapters.includes(`群众提问：${Q1}`), 'the featured question is a chapter');
+  assert.ok(chapters.includes('发言：陈志明'), 'the floor grant is a chapter');
+
   // ---- the front page lists it as ended, with its minutes ----
   const index = track(await openPage(browser, `${srv.base}/`, { name: 'index' }));
   const card = index.locator(`#ended .session-card[data-id="${sid}"]`);

@@ -226,6 +226,19 @@ test('the speaking queue, the overlay layout, results and the sign-off, as a stu
   await host.locator('#presence', { hasText: '直播画面 1' }).waitFor();
   await host.locator('#presence', { hasText: '听众 1' }).waitFor();
 
+  // ---- who is connected: a dot by each member and department in the host's list ----
+  const dot = (key) => host.locator(`#staff li[data-participant="${s.people[key].id}"] .online-dot`);
+  await host.locator(`#staff li[data-participant="${s.people.member.id}"] .online-dot.on`).waitFor();
+  await host.locator(`#staff li[data-participant="${s.people.dept.id}"] .online-dot.on`).waitFor();
+  assert.equal(await dot('member2').getAttribute('data-online'), '0', 'a member without a page open is not shown online');
+  assert.equal(await dot('member2').getAttribute('aria-label'), '未连接');
+  const member2 = await open(link(env.srv, 'member', s.id, s.people.member2.token), { name: 'member2' });
+  await waitLive(member2);
+  await host.locator(`#staff li[data-participant="${s.people.member2.id}"] .online-dot.on`).waitFor();
+  await member2.close();
+  pages.splice(pages.indexOf(member2), 1);
+  await host.locator(`#staff li[data-participant="${s.people.member2.id}"] .online-dot:not(.on)`).waitFor();
+
   // ---- 标记开播, once ----
   await host.click('#btn-onair');
   await host.locator('#onair-at', { hasText: /^开播 \d\d:\d\d:\d\d$/ }).waitFor();

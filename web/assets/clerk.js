@@ -154,7 +154,10 @@ for (const b of $$('#downloads button')) {
     b.disabled = true;
     setStatus($('#download-status'), t('clerk.downloading'), 'muted');
     try {
-      const { name } = await download(`/api/sessions/${encodeURIComponent(sid)}/minutes?format=${fmt}`, token, `minutes-${sid}.${fmt}`);
+      // The chapter marks of the replay come from their own resource.
+      const path = fmt === 'vtt' ? 'chapters.vtt' : `minutes?format=${fmt}`;
+      const fallback = fmt === 'vtt' ? `chapters-${sid}.vtt` : `minutes-${sid}.${fmt}`;
+      const { name } = await download(`/api/sessions/${encodeURIComponent(sid)}/${path}`, token, fallback);
       setStatus($('#download-status'), t('clerk.downloaded', { name }), 'ok');
     } catch (err) {
       setStatus($('#download-status'), errorText(err), 'error');

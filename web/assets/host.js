@@ -199,7 +199,7 @@ function grant(participant) {
 function renderFloor() {
   const f = st.floor;
   const live = st.status === 'live';
-  if (!unchanged('floor', JSON.stringify([f, st.status, staff, st.hands]))) {
+  if (!unchanged('floor', JSON.stringify([f, st.status, staff, st.hands, [...st.onlineStaff]]))) {
     const now = clear($('#floor-now'));
     if (f) now.append(h('span', { class: 'muted', text: t('floor.now') }), speaker(f.name, f.role), h('span', { id: 'floor-clock', class: 'clock' }));
     else now.append(h('span', { class: 'muted', text: t('floor.nobody') }));
@@ -237,8 +237,12 @@ function renderStaff(f, live) {
     const pid = p.id || p.participant;
     if (!['host', 'member', 'department'].includes(p.role)) continue; // the others cannot hold the floor
     const holds = f && f.participant === pid;
-    ul.append(h('li', { class: `staff-item${holds ? ' holds' : ''}` },
-      h('div', null, speaker(p.name, p.role), p.affiliation ? h('span', { class: 'muted small aff', text: p.affiliation }) : null),
+    // Whether they are connected: the host sees at a glance who can take the floor now.
+    const on = st.onlineStaff.has(pid);
+    const status = t(on ? 'people.online' : 'people.offline');
+    const dot = h('span', { class: `online-dot${on ? ' on' : ''}`, title: status, data: { online: on ? '1' : '0' }, attrs: { role: 'img', 'aria-label': status } });
+    ul.append(h('li', { class: `staff-item${holds ? ' holds' : ''}`, data: { participant: pid } },
+      h('div', null, dot, speaker(p.name, p.role), p.affiliation ? h('span', { class: 'muted small aff', text: p.affiliation }) : null),
       h('button', {
         type: 'button', class: 'btn small', text: holds ? t('floor.holding') : t('floor.give'),
         disabled: holds || !live,
@@ -373,6 +377,7 @@ const conn = new Conn({
       if (c) { c.card.update(msg.tally); clear(c.holder).append(byRoleTable(msg.tally)); }
     } else if (kind === 'presence') {
       renderPresence();
+      renderFloor();
       // Someone added elsewhere (the admin page) shows up here once they connect.
       const key = STAFF_ROLES.map((r) => (msg.online || {})[r] || 0).join();
       if (staffKey && key !== staffKey) loadStaff();

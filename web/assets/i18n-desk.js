@@ -63,6 +63,8 @@ export const zh = {
 
   'people.add': '添加参与者',
   'people.name': '姓名',
+  'people.online': '在线',
+  'people.offline': '未连接',
   'people.role': '角色',
   'people.affiliation': '单位/界别',
   'people.addBtn': '生成加入链接',
@@ -164,6 +166,7 @@ export const zh = {
   'fmt.docx': 'Word',
   'fmt.csv': 'CSV 表格',
   'fmt.json': 'JSON',
+  'fmt.vtt': '回放章节（VTT）',
 
   'overlay.name': '直播画面',
   'overlay.question': '听众提问',
@@ -265,6 +268,8 @@ export const en = {
 
   'people.add': 'Add a participant',
   'people.name': 'Name',
+  'people.online': 'Online',
+  'people.offline': 'Not connected',
   'people.role': 'Role',
   'people.affiliation': 'Affiliation',
   'people.addBtn': 'Create join link',
@@ -366,6 +371,7 @@ export const en = {
   'fmt.docx': 'Word',
   'fmt.csv': 'CSV spreadsheet',
   'fmt.json': 'JSON',
+  'fmt.vtt': 'Replay chapters (VTT)',
 
   'overlay.name': 'Broadcast overlay',
   'overlay.question': 'Audience question',

@@ -32,6 +32,7 @@ export class SessionState {
     this.questions = new Map();
     this.points = new Map();
     this.online = null;
+    this.onlineStaff = new Set(); // staff participant ids with a connection (staff pages only)
     this.you = null;
     this.mine = new Set(); // the questions this participant asked (audience)
     this.approval = 'draft'; // the minutes' sign-off: draft, submitted, approved
@@ -65,6 +66,7 @@ export class SessionState {
     this.points = new Map();
     for (const p of s.points || []) this.points.set(p.point, { ...p, tally: p.tally || emptyTally() });
     if (s.online) this.online = s.online;
+    if (Array.isArray(s.online_participants)) this.onlineStaff = new Set(s.online_participants);
   }
 
   // What the caller already did, as the server remembers it.
@@ -184,6 +186,7 @@ export class SessionState {
     }
     if (msg.type === 'presence') {
       this.online = msg.online || {};
+      if (Array.isArray(msg.participants)) this.onlineStaff = new Set(msg.participants);
       return 'presence';
     }
     return '';
