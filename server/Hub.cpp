@@ -171,6 +171,32 @@ void Hub::add_participant(const std::string& session_id, Participant p, CreatedP
                   });
 }
 
+void Hub::replace_token(const std::string& session_id, const std::string& participant_id, bool reissue,
+                        CreatedParticipantCb done) {
+  auto room = this->room(session_id);
+  if (!room) return done(Error{ErrorCode::not_found, "no session " + session_id}, {});
+  // The participant is read on the room's strand; the store and the token map change after.
+  room->inspect([this, room, participant_id, reissue, done = std::move(done)](Room& r) mutable {
+    const Participant* found = r.committed().participant(participant_id);
+    if (!found || !is_staff(found->role))
+      return done(Error{ErrorCode::not_found, "no participant " + participant_id}, {});
+    Participant p = *found;
+    std::string token = reissue ? random_token(24) : std::string();
+    std::string hash = reissue ? sha256_hex(token) : std::string();
+    writer_->submit([participant_id, hash](Store& store) { store.set_token_hash(participant_id, hash); },
+                    [this, room, p, hash, token, done = std::move(done)](bool ok) {
+                      if (!ok) return done(Error{ErrorCode::internal, "could not store the new link"}, {});
+                      {
+                        std::lock_guard lock(mutex_);
+                        std::erase_if(tokens_, [&](const auto& kv) { return kv.second.participant.id == p.id; });
+                        if (!hash.empty()) tokens_[hash] = TokenOwner{p.session_id, p};
+                      }
+                      room->evict(p.id);
+                      done(std::nullopt, CreatedParticipant{p, token});
+                    });
+  });
+}
+
 std::vector<std::string> Hub::ensure_demo(const std::string& base_url) { return yst::ensure_demo(*this, base_url); }
 
 void Hub::shutdown() {

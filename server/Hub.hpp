@@ -73,6 +73,11 @@ class Hub {
   void create_session(SessionInfo info, std::string host_name, CreatedSession done);
   using CreatedParticipantCb = std::function<void(std::optional<Error>, CreatedParticipant)>;
   void add_participant(const std::string& session_id, Participant p, CreatedParticipantCb done);
+  // A lost link: `reissue` gives the participant a new token (in CreatedParticipant),
+  // otherwise no token works for them any more. Either way the old token stops working and
+  // their open connections are closed.
+  void replace_token(const std::string& session_id, const std::string& participant_id, bool reissue,
+                     CreatedParticipantCb done);
 
   // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);

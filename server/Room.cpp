@@ -93,6 +93,13 @@ void Room::add_participant(Participant p) {
   });
 }
 
+void Room::evict(const std::string& participant_id) {
+  net::post(strand_, [self = shared_from_this(), participant_id] {
+    for (const auto& m : self->members_)
+      if (m.info.participant == participant_id) m.peer->close(1008, "token revoked");
+  });
+}
+
 void Room::shutdown() {
   net::post(strand_, [self = shared_from_this()] {
     for (const auto& m : self->members_) m.peer->close(1001, "server shutting down");

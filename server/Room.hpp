@@ -57,6 +57,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id);
   void leave(std::shared_ptr<Peer> peer);
   void add_participant(Participant p);
+  // A revoked or replaced link: the participant's open connections are closed (1008); a
+  // new join with the old token is refused as an unknown token.
+  void evict(const std::string& participant_id);
   void shutdown();
   // Only once no thread runs the strand any more (the end of Server::run).
   void forget_members() {

@@ -34,6 +34,13 @@ std::optional<Error> may_add_participant(const Viewer& v) {
                                                    : "only the admin or the host may add participants");
 }
 
+std::optional<Error> may_manage_links(const Viewer& v) {
+  if (v.kind == Viewer::Kind::admin || (v.kind == Viewer::Kind::participant && v.role == Role::host))
+    return std::nullopt;
+  return refuse(v, v.kind == Viewer::Kind::nobody ? "a token is required"
+                                                   : "only the admin or the host may re-issue or revoke links");
+}
+
 std::optional<Error> may_list_participants(const Viewer& v) {
   if (is_staff(v)) return std::nullopt;
   return refuse(v, "staff of this session only");

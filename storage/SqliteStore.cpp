@@ -237,6 +237,13 @@ void SqliteStore::add_participant(const Participant& p, const std::string& token
   st.run();
 }
 
+void SqliteStore::set_token_hash(const std::string& participant_id, const std::string& token_hash) {
+  // NULL, not "": the column is UNIQUE, and any number of revoked participants may share NULL.
+  auto& st = stmt("UPDATE participants SET token_hash=NULLIF(?,'') WHERE id=?").bind(token_hash).bind(participant_id);
+  st.run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no participant " + participant_id);
+}
+
 void SqliteStore::store(const std::string& session_id, const Changes& changes) {
   Transaction transaction(*this);
   for (const auto& e : changes.events) insert_event(session_id, e);

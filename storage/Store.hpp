@@ -41,6 +41,9 @@ class Store {
   // Writes. Each is a transaction of its own, unless it runs inside write_batch.
   virtual void create_session(const SessionInfo& info) = 0;
   virtual void add_participant(const Participant& p, const std::string& token_hash) = 0;
+  // A lost link: the participant's token is replaced (a new hash) or revoked (empty: no
+  // token works any more). The participant and what they did stay.
+  virtual void set_token_hash(const std::string& participant_id, const std::string& token_hash) = 0;
   // What one accepted request changed, in its order. An event's seq is unique in its
   // session (storing one twice throws, so a gap or a fork can never be committed); an
   // upvote is stored once however often it comes; a voter's later vote replaces the earlier.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -227,6 +228,110 @@ TEST(Flow, PresenceCountsRiseAndFall) {
   }  // five drop
   EXPECT_TRUE(audience_count(1));
   EXPECT_EQ(snapshot(srv, l.s.id)["peak_audience"], 6);
+}
+
+TEST(Flow, StaffSeeWhoOfThemIsConnected) {
+  ServerProcess srv;
+  auto l = live_session(srv);
+  auto member = add_person(srv, l.s.id, "李委员", "member");
+  auto dept = add_person(srv, l.s.id, "住建局", "department");
+  auto listed = [&](const std::string& pid) {
+    auto p = l.host->recv_until(
+        [&](const json& j) {
+          if (j.value("type", "") != "presence" || !j.contains("participants")) return false;
+          const auto& ids = j["participants"];
+          return std::find(ids.begin(), ids.end(), pid) != ids.end();
+        },
+        4s);
+    return p.has_value();
+  };
+  {
+    WsClient m(srv.port());
+    staff_join(m, l.s.id, member.token);
+    EXPECT_TRUE(listed(member.id));
+    // A page opened later finds the member in its welcome (a page is not counted before
+    // its own welcome, in the counts or here).
+    WsClient clerk_page(srv.port());
+    auto welcome = staff_join(clerk_page, l.s.id, add_person(srv, l.s.id, "记录员", "clerk").token);
+    const auto& online = welcome["session"]["online_participants"];
+    EXPECT_NE(std::find(online.begin(), online.end(), member.id), online.end()) << welcome["session"].dump();
+    EXPECT_EQ(std::find(online.begin(), online.end(), dept.id), online.end()) << "the department never connected";
+    // A phone gets the counts, never the ids.
+    WsClient phone(srv.port());
+    auto pw = audience_join(phone, l.s.id, "听众", "who-is-online");
+    EXPECT_FALSE(pw["session"].contains("online_participants"));
+    auto presence = phone.recv_until([](const json& j) { return j.value("type", "") == "presence"; }, 4s);
+    ASSERT_TRUE(presence);
+    EXPECT_FALSE(presence->contains("participants"));
+  }
+  // The member's page closed: gone from the list.
+  auto gone = l.host->recv_until(
+      [&](const json& j) {
+        if (j.value("type", "") != "presence" || !j.contains("participants")) return false;
+        const auto& ids = j["participants"];
+        return std::find(ids.begin(), ids.end(), member.id) == ids.end();
+      },
+      4s);
+  EXPECT_TRUE(gone);
+}
+
+TEST(Flow, ALostLinkIsReissuedOrRevokedAndTheOldOneStopsAtOnce) {
+  const std::string data = ServerProcess::make_temp_dir() + "/data";
+  auto server = std::make_unique<ServerProcess>(std::vector<std::string>{}, data);
+  ServerProcess& srv = *server;
+  auto l = live_session(srv);
+  auto member = add_person(srv, l.s.id, "李委员", "member", "民盟界别");
+  const std::string url = "/api/sessions/" + l.s.id + "/participants/" + member.id + "/token";
+  WsClient old_page(srv.port());
+  ASSERT_EQ(staff_join(old_page, l.s.id, member.token)["type"], "welcome");
+
+  // Only the admin or the host may.
+  EXPECT_EQ(http(srv.port(), "POST", url, "", bearer(member.token)).status, 403);
+  EXPECT_EQ(http(srv.port(), "POST", url).status, 401);
+  EXPECT_EQ(http(srv.port(), "POST", "/api/sessions/" + l.s.id + "/participants/p_nobody/token", "",
+                 bearer(srv.admin_token())).status, 404);
+
+  auto r = http(srv.port(), "POST", url, "", bearer(srv.admin_token()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto fresh = r.json_body();
+  EXPECT_EQ(fresh["id"], member.id);
+  EXPECT_EQ(fresh["name"], "李委员");
+  const std::string new_token = fresh["token"];
+  EXPECT_NE(new_token, member.token);
+  EXPECT_NE(fresh["link"].get<std::string>().find("/p/" + l.s.id + "#token=" + new_token), std::string::npos);
+
+  // The page holding the old link is closed, and the old link no longer joins.
+  EXPECT_EQ(old_page.wait_close(4s), 1008);
+  WsClient again(srv.port());
+  EXPECT_EQ(staff_join(again, l.s.id, member.token)["code"], "unauthorized");
+  WsClient with_new(srv.port());
+  auto w = staff_join(with_new, l.s.id, new_token);
+  ASSERT_EQ(w["type"], "welcome");
+  EXPECT_EQ(w["you"]["participant"], member.id) << "the same person, with what they did";
+  EXPECT_EQ(with_new.request({{"type", "say"}, {"text", "换了新链接"}})["type"], "ack");
+
+  // The host revokes it: no link works, the participant stays on the list.
+  auto revoked = http(srv.port(), "DELETE", url, "", bearer(l.s.host_token));
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.json_body()["revoked"], true);
+  EXPECT_EQ(with_new.wait_close(4s), 1008);
+  WsClient after(srv.port());
+  EXPECT_EQ(staff_join(after, l.s.id, new_token)["code"], "unauthorized");
+  auto list = http(srv.port(), "GET", "/api/sessions/" + l.s.id + "/participants", "", bearer(l.s.host_token)).json_body();
+  bool still_listed = false;
+  for (const auto& p : list) still_listed = still_listed || p["id"] == member.id;
+  EXPECT_TRUE(still_listed);
+
+  // A restart keeps it so: revoked stays revoked; a link re-issued after it works.
+  EXPECT_EQ(server->stop(SIGTERM), 0);
+  server.reset();
+  ServerProcess restarted({}, data);
+  WsClient after_restart(restarted.port());
+  EXPECT_EQ(staff_join(after_restart, l.s.id, new_token)["code"], "unauthorized");
+  auto third = http(restarted.port(), "POST", url, "", bearer(restarted.admin_token())).json_body();
+  WsClient third_page(restarted.port());
+  EXPECT_EQ(staff_join(third_page, l.s.id, third["token"])["type"], "welcome");
+  std::filesystem::remove_all(std::filesystem::path(data).parent_path());
 }
 
 TEST(Flow, BlockedWordsFlagQuestionsAndReloadOnSighup) {

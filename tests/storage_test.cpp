@@ -136,6 +136,26 @@ TEST_P(StoreContract, ParticipantsKeepTheirTokenHashInOrder) {
   EXPECT_EQ(ps[1].participant.role, Role::clerk);
 }
 
+TEST_P(StoreContract, ATokenIsReplacedOrRevokedAndTheParticipantStays) {
+  {
+    auto store = open();
+    store->create_session(info("s1"));
+    store->add_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协"}, sha256_hex("old-token"));
+    store->add_participant(Participant{"p2", "s1", Role::department, "住建局", ""}, sha256_hex("p2-token"));
+    store->add_participant(Participant{"p3", "s1", Role::clerk, "记录员", ""}, sha256_hex("p3-token"));
+    store->set_token_hash("p1", sha256_hex("new-token"));
+    store->set_token_hash("p2", "");
+    store->set_token_hash("p3", "");  // two revoked tokens do not collide
+    EXPECT_ANY_THROW(store->set_token_hash("p_nobody", sha256_hex("x")));
+  }
+  auto ps = open()->participants("s1");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[0].token_hash, sha256_hex("new-token"));
+  EXPECT_EQ(ps[0].participant.name, "李委员");
+  EXPECT_EQ(ps[1].token_hash, "");
+  EXPECT_EQ(ps[2].token_hash, "");
+}
+
 TEST_P(StoreContract, SessionsComeInTheOrderTheyWereCreated) {
   auto store = open();
   store->create_session(info("b", 2000));

@@ -23,6 +23,16 @@ std::optional<std::string> read_new_participant(const json& body, Participant& p
   p.role = *r;
   return std::nullopt;
 }
+
+// {id, token, name, role, link}: what the one who added (or re-issued) sees, once.
+json participant_link_json(const CreatedParticipant& cp, const std::string& base, const std::string& sid) {
+  const auto& who = cp.participant;
+  return json{{"id", who.id},
+              {"token", cp.token},
+              {"name", who.name},
+              {"role", to_string(who.role)},
+              {"link", base + std::string(page_path(who.role)) + sid + "#token=" + cp.token}};
+}
 }  // namespace
 
 void ParticipantsApi::add_routes(ApiRouter& router) {
@@ -30,6 +40,9 @@ void ParticipantsApi::add_routes(ApiRouter& router) {
              [this](auto& req, auto reply) { list(req, std::move(reply)); });
   router.add({http::verb::post}, "/api/sessions/{id}/participants",
              [this](auto& req, auto reply) { add(req, std::move(reply)); });
+  // Extension: a lost join link is re-issued (POST) or revoked (DELETE).
+  router.add({http::verb::post, http::verb::delete_}, "/api/sessions/{id}/participants/{pid}/token",
+             [this](auto& req, auto reply) { replace_token(req, std::move(reply)); });
 }
 
 void ParticipantsApi::list(const ApiRequest& req, HttpReply reply) {
@@ -38,6 +51,26 @@ void ParticipantsApi::list(const ApiRequest& req, HttpReply reply) {
   req.room->inspect([request = req.http, reply](Room& r) {
     reply(json_response(request, http::status::ok, r.committed().participants_json()));
   });
+}
+
+void ParticipantsApi::replace_token(const ApiRequest& req, HttpReply reply) {
+  const std::string& sid = req.path["id"];
+  if (auto refused = may_manage_links(viewer_for(hub_, req.http, sid)))
+    return reply(error_response(req.http, *refused));
+  const bool reissue = req.http.method() == http::verb::post;
+  std::string base = base_url(hub_.config(), req.http, tls_);
+  hub_.replace_token(sid, req.path["pid"], reissue,
+                     [request = req.http, reply, base, sid, reissue](std::optional<Error> err, CreatedParticipant cp) {
+                       if (err) return reply(error_response(request, *err));
+                       const auto& who = cp.participant;
+                       if (!reissue)
+                         return reply(json_response(request, http::status::ok,
+                                                    json{{"id", who.id},
+                                                         {"name", who.name},
+                                                         {"role", to_string(who.role)},
+                                                         {"revoked", true}}));
+                       reply(json_response(request, http::status::ok, participant_link_json(cp, base, sid)));
+                     });
 }
 
 void ParticipantsApi::add(const ApiRequest& req, HttpReply reply) {
@@ -51,13 +84,7 @@ void ParticipantsApi::add(const ApiRequest& req, HttpReply reply) {
   std::string base = base_url(hub_.config(), req.http, tls_);
   hub_.add_participant(sid, p, [request = req.http, reply, base, sid](std::optional<Error> err, CreatedParticipant cp) {
     if (err) return reply(error_response(request, *err));
-    const auto& who = cp.participant;
-    reply(json_response(request, http::status::created,
-                        json{{"id", who.id},
-                             {"token", cp.token},
-                             {"name", who.name},
-                             {"role", to_string(who.role)},
-                             {"link", base + std::string(page_path(who.role)) + sid + "#token=" + cp.token}}));
+    reply(json_response(request, http::status::created, participant_link_json(cp, base, sid)));
   });
 }
 

@@ -12,6 +12,7 @@ class ParticipantsApi {
  private:
   void list(const ApiRequest& req, HttpReply reply);
   void add(const ApiRequest& req, HttpReply reply);
+  void replace_token(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;
   bool tls_;
