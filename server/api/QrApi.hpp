@@ -1,6 +1,8 @@
 #pragma once
 // /api/sessions/{id}/qr.svg: a QR code of the session's audience link, for posters and
-// the broadcast overlay.
+// the broadcast overlay. Extension: POST /api/qr, the QR code of a join link the admin
+// prints on an invitation; the link carries a token, so it travels in a body, never in a
+// URL that a log might keep.
 #include "server/api/ApiRequest.hpp"
 
 namespace yst {
@@ -15,6 +17,7 @@ class QrApi {
 
  private:
   void svg(const ApiRequest& req, HttpReply reply);
+  void svg_of_text(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;
   bool tls_;

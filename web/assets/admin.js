@@ -2,12 +2,12 @@
 // The admin token lives in sessionStorage only (gone when the tab closes);
 // join tokens are shown once and kept nowhere.
 import { $, h, clear, toast, withLang, fmtDateTime } from './dom.js';
-import { t, statusLabel } from './i18n.js';
+import { t, statusLabel, roleLabel } from './i18n.js';
 import './i18n-desk.js';
 import { startPage } from './page.js';
 import { api } from './api.js';
 import { linkItem } from './links.js';
-import { errorText, statusPill } from './feed.js';
+import { errorText, statusPill, speaker } from './feed.js';
 import { PAGES } from './vocabulary.js';
 
 startPage();
@@ -16,43 +16,91 @@ const KEY = 'yst.admin_token';
 let token = '';
 try { token = sessionStorage.getItem(KEY) || ''; } catch { token = ''; }
 let sessions = [];
+let tokenOk = null; // null: not checked yet; true/false: what the server said
+// The join links shown on this page since it opened: the only time their tokens are
+// known, so the only time their invitations can be printed.
+const invitations = [];
 
 function fail(err) {
-  const msg = err && err.status === 401 ? t('admin.badToken') : errorText(err);
+  const msg = err && (err.status === 401 || err.status === 403) ? t('admin.badToken') : errorText(err);
   $('#errors').textContent = msg;
   toast(msg, 'error');
 }
 function ok() { $('#errors').textContent = ''; }
 
+// Green only once the server has said the token is the admin's.
 function renderToken() {
-  $('#token-status').textContent = token ? t('admin.tokenSet') : t('admin.tokenHint');
-  $('#token-status').classList.toggle('ok-text', !!token);
-  $('#token-input').value = '';
+  const el = $('#token-status');
+  el.textContent = !token ? t('admin.tokenHint')
+    : tokenOk === null ? t('admin.tokenChecking')
+      : tokenOk ? t('admin.tokenOk') : t('admin.badToken');
+  el.classList.toggle('ok-text', !!token && tokenOk === true);
+  el.classList.toggle('error-text', !!token && tokenOk === false);
 }
 
-$('#token-form').addEventListener('submit', (e) => {
+async function checkToken() {
+  tokenOk = null;
+  renderToken();
+  if (!token) return;
+  try {
+    await api('/api/admin', { token });
+    tokenOk = true;
+    ok();
+  } catch (err) {
+    tokenOk = err && (err.status === 401 || err.status === 403) ? false : null;
+    if (tokenOk === null) fail(err);
+  }
+  renderToken();
+  if (tokenOk) loadPeople();
+}
+
+$('#token-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const v = $('#token-input').value.trim();
   if (!v) return;
   token = v;
+  $('#token-input').value = '';
   try { sessionStorage.setItem(KEY, v); } catch { /* private mode: memory only */ }
-  renderToken();
-  toast(t('admin.tokenSaved'));
+  await checkToken();
+  if (tokenOk) toast(t('admin.tokenSaved'));
+  else if (tokenOk === false) toast(t('admin.badToken'), 'error');
 });
 $('#token-clear').addEventListener('click', () => {
   token = '';
+  tokenOk = null;
   try { sessionStorage.removeItem(KEY); } catch { /* ignore */ }
   renderToken();
+  clear($('#people'));
 });
+
+// A join link handed out on this page: listed, and kept for the invitations.
+function remember(sessionTitle, name, role, link) {
+  invitations.push({ session: sessionTitle, name, role, link });
+  $('#btn-print').disabled = false;
+  const li = linkItem(name, role, link);
+  if (sessionTitle) li.prepend(h('p', { class: 'muted small', text: sessionTitle }));
+  $('#links').prepend(li);
+}
+const titleOf = (id) => (sessions.find((x) => x.id === id) || {}).title || '';
 
 $('#create-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const title = $('#f-title').value.trim();
   if (!title) { $('#f-title').focus(); return; }
+  const counted = ['member', 'department', 'host'].filter((r) => $(`#f-count-${r}`).checked);
+  if (!counted.length) { $('#errors').textContent = t('admin.noCounted'); $('#f-count-member').focus(); return; }
   const body = {
     title,
-    settings: { pre_moderation: $('#f-premod').checked, audience_can_vote: $('#f-vote').checked },
+    settings: {
+      pre_moderation: $('#f-premod').checked,
+      audience_can_vote: $('#f-vote').checked,
+      counted_roles: counted,
+      consensus_threshold: Number($('#f-threshold').value),
+      ask_interval_s: Math.max(0, Math.min(3600, Math.round(Number($('#f-interval').value) || 0))),
+    },
   };
+  const hostName = $('#f-host').value.trim();
+  if (hostName) body.host_name = hostName;
   const topic = $('#f-topic').value.trim();
   const stream = $('#f-stream').value.trim();
   const when = $('#f-scheduled').value;
@@ -71,10 +119,13 @@ $('#create-form').addEventListener('submit', async (e) => {
       linkItem(t('admin.hostLink'), 'host', res.links.host),
       linkItem(t('admin.audienceLink'), 'audience', res.links.audience),
       linkItem(t('admin.overlayLink'), null, overlay));
+    remember(title, hostName || t('role.host'), 'host', res.links.host);
     $('#created').hidden = false;
     $('#create-form').reset();
     await loadSessions();
     $('#add-session').value = res.id;
+    $('#people-session').value = res.id;
+    loadPeople();
     toast(t('admin.createdToast'));
   } catch (err) { fail(err); }
 });
@@ -89,10 +140,8 @@ $('#add-form').addEventListener('submit', async (e) => {
   try {
     const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
     ok();
-    const s = sessions.find((x) => x.id === id);
-    const li = linkItem(name, role, res.link);
-    if (s) li.prepend(h('p', { class: 'muted small', text: s.title }));
-    $('#links').prepend(li);
+    remember(titleOf(id), name, role, res.link);
+    if ($('#people-session').value === id) loadPeople();
     $('#add-name').value = '';
     $('#add-aff').value = '';
     $('#add-name').focus();
@@ -107,10 +156,14 @@ async function loadSessions() {
   const sel = $('#add-session');
   const keep = sel.value;
   clear(sel);
+  const peopleSel = $('#people-session');
+  const keepPeople = peopleSel.value;
+  clear(peopleSel);
   const ul = clear($('#sessions'));
   $('#sessions-empty').hidden = sessions.length > 0;
   for (const s of sessions) {
     sel.append(h('option', { value: s.id, text: `${s.title} (${statusLabel(s.status)})` }));
+    peopleSel.append(h('option', { value: s.id, text: `${s.title} (${statusLabel(s.status)})` }));
     const eid = encodeURIComponent(s.id);
     ul.append(h('li', { class: 'session-item', data: { id: s.id } },
       h('div', { class: 'session-main' },
@@ -124,8 +177,103 @@ async function loadSessions() {
         s.status === 'ended' ? h('a', { href: `/api/sessions/${eid}/minutes?format=html`, text: t('index.minutes') }) : null)));
   }
   if (keep && sessions.some((s) => s.id === keep)) sel.value = keep;
+  if (keepPeople && sessions.some((s) => s.id === keepPeople)) peopleSel.value = keepPeople;
 }
 $('#refresh').addEventListener('click', loadSessions);
 
+// ---- participants and their links ----
+// A button that acts on the second click within a few seconds: a lost link is fixed in
+// two clicks, a slip of the mouse does nothing.
+function confirmButton(label, action) {
+  const b = h('button', { type: 'button', class: 'btn small', text: label });
+  let armed = null;
+  b.addEventListener('click', async () => {
+    if (!armed) {
+      b.textContent = t('admin.sure');
+      b.classList.add('danger');
+      armed = setTimeout(() => { armed = null; b.textContent = label; b.classList.remove('danger'); }, 4000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    b.textContent = label;
+    b.classList.remove('danger');
+    b.disabled = true;
+    try { await action(); } finally { b.disabled = false; }
+  });
+  return b;
+}
+
+async function loadPeople() {
+  const id = $('#people-session').value;
+  const ul = clear($('#people'));
+  if (!id || !token || tokenOk === false) return;
+  let list;
+  try {
+    list = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { token });
+  } catch (err) { fail(err); return; }
+  if (!list.length) ul.append(h('li', { class: 'muted', text: t('admin.noPeople') }));
+  const base = `/api/sessions/${encodeURIComponent(id)}/participants`;
+  for (const p of list) {
+    const url = `${base}/${encodeURIComponent(p.id)}/token`;
+    ul.append(h('li', { class: 'staff-item', data: { participant: p.id } },
+      h('div', null, speaker(p.name, p.role), p.affiliation ? h('span', { class: 'muted small aff', text: p.affiliation }) : null),
+      h('div', { class: 'row-actions' },
+        confirmButton(t('admin.reissue'), async () => {
+          try {
+            const res = await api(url, { method: 'POST', token });
+            ok();
+            remember(titleOf(id), res.name, res.role, res.link);
+            toast(t('admin.reissued', { name: res.name }));
+          } catch (err) { fail(err); }
+        }),
+        confirmButton(t('admin.revoke'), async () => {
+          try {
+            await api(url, { method: 'DELETE', token });
+            ok();
+            toast(t('admin.revoked', { name: p.name }));
+          } catch (err) { fail(err); }
+        }))));
+  }
+}
+$('#people-session').addEventListener('change', loadPeople);
+
+// ---- invitations: one A4 page per link handed out on this page ----
+async function qrDataUrl(text) {
+  const res = await fetch('/api/qr', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text }),
+    cache: 'no-store',
+  });
+  if (!res.ok) throw Object.assign(new Error(`http_${res.status}`), { status: res.status });
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
+$('#btn-print').addEventListener('click', async () => {
+  const sheet = clear($('#print-sheet'));
+  try {
+    for (const inv of invitations) {
+      sheet.append(h('article', { class: 'invite' },
+        h('p', { class: 'invite-brand', text: t('brand') }),
+        h('h1', { class: 'invite-title', text: inv.session }),
+        h('p', { class: 'invite-kind', text: t('invite.title') }),
+        h('p', { class: 'invite-name', text: inv.name }),
+        h('p', { class: 'invite-role', text: roleLabel(inv.role) }),
+        h('img', { class: 'invite-qr', src: await qrDataUrl(inv.link), alt: '', width: 260, height: 260 }),
+        h('p', { class: 'invite-scan', text: t('invite.scan') }),
+        h('p', { class: 'invite-link', text: inv.link }),
+        h('p', { class: 'invite-keep', text: t('invite.keep') })));
+    }
+  } catch (err) { fail(err); return; }
+  window.print();
+});
+
 renderToken();
-loadSessions();
+loadSessions().then(() => checkToken());
