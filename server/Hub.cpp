@@ -197,6 +197,47 @@ void Hub::replace_token(const std::string& session_id, const std::string& partic
   });
 }
 
+void Hub::edit_session(const std::string& session_id, SessionEdit edit,
+                       std::function<void(std::optional<Error>, SessionInfo)> done) {
+  auto room = this->room(session_id);
+  if (!room) return done(Error{ErrorCode::not_found, "no session " + session_id}, {});
+  room->inspect([this, room, edit = std::move(edit), done = std::move(done)](Room& r) mutable {
+    SessionInfo info = r.committed().info();
+    if (auto refused = edit(info, r.committed().status())) return done(*refused, {});
+    writer_->submit([info](Store& store) { store.update_session(info); },
+                    [room, info, done = std::move(done)](bool ok) {
+                      if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, {});
+                      room->set_info(info);
+                      done(std::nullopt, info);
+                    });
+  });
+}
+
+void Hub::edit_participant(const std::string& session_id, const std::string& participant_id, ParticipantEdit edit,
+                           std::function<void(std::optional<Error>, Participant)> done) {
+  auto room = this->room(session_id);
+  if (!room) return done(Error{ErrorCode::not_found, "no session " + session_id}, {});
+  room->inspect([this, room, participant_id, edit = std::move(edit), done = std::move(done)](Room& r) mutable {
+    const Participant* found = r.committed().participant(participant_id);
+    if (!found || !is_staff(found->role))
+      return done(Error{ErrorCode::not_found, "no participant " + participant_id}, {});
+    Participant p = *found;
+    edit(p);
+    writer_->submit([p](Store& store) { store.update_participant(p); },
+                    [this, room, p, done = std::move(done)](bool ok) {
+                      if (!ok) return done(Error{ErrorCode::internal, "could not store the participant"}, {});
+                      {
+                        // The next join with their token takes the new name.
+                        std::lock_guard lock(mutex_);
+                        for (auto& [hash, owner] : tokens_)
+                          if (owner.participant.id == p.id) owner.participant = p;
+                      }
+                      room->update_participant(p);
+                      done(std::nullopt, p);
+                    });
+  });
+}
+
 std::vector<std::string> Hub::ensure_demo(const std::string& base_url) { return yst::ensure_demo(*this, base_url); }
 
 void Hub::shutdown() {

@@ -78,6 +78,14 @@ class Hub {
   // their open connections are closed.
   void replace_token(const std::string& session_id, const std::string& participant_id, bool reissue,
                      CreatedParticipantCb done);
+  // Admin edits. `edit` changes a copy of the current value, or says why it may not; the
+  // change is stored, then applied, then `done` is called with the result.
+  using SessionEdit = std::function<std::optional<Error>(SessionInfo&, Status)>;
+  void edit_session(const std::string& session_id, SessionEdit edit,
+                    std::function<void(std::optional<Error>, SessionInfo)> done);
+  using ParticipantEdit = std::function<void(Participant&)>;
+  void edit_participant(const std::string& session_id, const std::string& participant_id, ParticipantEdit edit,
+                        std::function<void(std::optional<Error>, Participant)> done);
 
   // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);

@@ -100,6 +100,21 @@ void Room::evict(const std::string& participant_id) {
   });
 }
 
+void Room::set_info(SessionInfo info) {
+  net::post(strand_, [self = shared_from_this(), info = std::move(info)] {
+    self->decided_.set_info(info);
+    self->committed_.set_info(info);
+    self->update_summary();
+  });
+}
+
+void Room::update_participant(Participant p) {
+  net::post(strand_, [self = shared_from_this(), p = std::move(p)] {
+    self->decided_.update_participant(p);
+    self->committed_.update_participant(p);
+  });
+}
+
 void Room::shutdown() {
   net::post(strand_, [self = shared_from_this()] {
     for (const auto& m : self->members_) m.peer->close(1001, "server shutting down");

@@ -60,6 +60,10 @@ class Room : public std::enable_shared_from_this<Room> {
   // A revoked or replaced link: the participant's open connections are closed (1008); a
   // new join with the old token is refused as an unknown token.
   void evict(const std::string& participant_id);
+  // Stored edits by the admin. A renamed participant's open connections keep the name
+  // they joined with until they join again.
+  void set_info(SessionInfo info);
+  void update_participant(Participant p);
   void shutdown();
   // Only once no thread runs the strand any more (the end of Server::run).
   void forget_members() {

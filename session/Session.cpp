@@ -14,6 +14,10 @@ void Session::add_participant(Participant p) {
   participants_.push_back(std::move(p));
 }
 
+void Session::update_participant(const Participant& p) {
+  if (auto it = participant_index_.find(p.id); it != participant_index_.end()) participants_[it->second] = p;
+}
+
 const Participant* Session::participant(const std::string& id) const {
   auto it = participant_index_.find(id);
   return it == participant_index_.end() ? nullptr : &participants_[it->second];

@@ -122,6 +122,9 @@ class Session {
   std::optional<int64_t> ended_ms() const { return ended_ms_; }
 
   void add_participant(Participant p);
+  // An edit by the admin (a typo in a name, a title): what was said stays as it was said.
+  void update_participant(const Participant& p);
+  void set_info(SessionInfo info) { info_ = std::move(info); }
   const Participant* participant(const std::string& id) const;
   const std::vector<Participant>& participants() const { return participants_; }
 

@@ -244,6 +244,23 @@ void SqliteStore::set_token_hash(const std::string& participant_id, const std::s
   if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no participant " + participant_id);
 }
 
+void SqliteStore::update_session(const SessionInfo& s) {
+  stmt("UPDATE sessions SET title=?,topic=?,stream_url=?,scheduled_at=?,settings=? WHERE id=?")
+      .bind(s.title)
+      .bind(s.topic)
+      .bind(s.stream_url)
+      .bind(s.scheduled_at)
+      .bind(s.settings.to_json().dump())
+      .bind(s.id)
+      .run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no session " + s.id);
+}
+
+void SqliteStore::update_participant(const Participant& p) {
+  stmt("UPDATE participants SET name=?,affiliation=? WHERE id=?").bind(p.name).bind(p.affiliation).bind(p.id).run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no participant " + p.id);
+}
+
 void SqliteStore::store(const std::string& session_id, const Changes& changes) {
   Transaction transaction(*this);
   for (const auto& e : changes.events) insert_event(session_id, e);

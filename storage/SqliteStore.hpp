@@ -24,6 +24,8 @@ class SqliteStore final : public Store {
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;
   void set_token_hash(const std::string& participant_id, const std::string& token_hash) override;
+  void update_session(const SessionInfo& info) override;
+  void update_participant(const Participant& p) override;
   void store(const std::string& session_id, const Changes& changes) override;
   void set_peak_audience(const std::string& session_id, int peak) override;
   void set_meta(const std::string& key, const std::string& value) override;

@@ -44,6 +44,10 @@ class Store {
   // A lost link: the participant's token is replaced (a new hash) or revoked (empty: no
   // token works any more). The participant and what they did stay.
   virtual void set_token_hash(const std::string& participant_id, const std::string& token_hash) = 0;
+  // Edits: a session's title, topic, stream URL, schedule and settings (by its id); a
+  // participant's name and affiliation (by its id). Each throws when there is no such row.
+  virtual void update_session(const SessionInfo& info) = 0;
+  virtual void update_participant(const Participant& p) = 0;
   // What one accepted request changed, in its order. An event's seq is unique in its
   // session (storing one twice throws, so a gap or a fork can never be committed); an
   // upvote is stored once however often it comes; a voter's later vote replaces the earlier.

@@ -334,6 +334,72 @@ TEST(Flow, ALostLinkIsReissuedOrRevokedAndTheOldOneStopsAtOnce) {
   std::filesystem::remove_all(std::filesystem::path(data).parent_path());
 }
 
+TEST(Flow, TheAdminCorrectsASessionAndAParticipant) {
+  ServerProcess srv;
+  auto s = create_session(srv, json{{"title", "第12其 加装电梯"}, {"topic", "旧议题"}});
+  auto member = add_person(srv, s.id, "李委貟", "member", "民盟");
+  const auto admin = bearer(srv.admin_token());
+  const std::string url = "/api/sessions/" + s.id;
+
+  // Before the start: title, topic, schedule and a setting, merged onto the others.
+  auto r = http(srv.port(), "PATCH", url,
+                json{{"title", "第12期 加装电梯"}, {"scheduled_at", "2026-12-20T19:30:00+08:00"},
+                     {"settings", {{"ask_interval_s", 30}}}}.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto snap = http(srv.port(), "GET", url).json_body();
+  EXPECT_EQ(snap["title"], "第12期 加装电梯");
+  EXPECT_EQ(snap["topic"], "旧议题") << "a field not named stays";
+  EXPECT_EQ(snap["settings"]["ask_interval_s"], 30);
+  EXPECT_EQ(snap["settings"]["pre_moderation"], true) << "settings merge key by key";
+  auto listed = http(srv.port(), "GET", "/api/sessions").json_body();
+  EXPECT_EQ(listed[0]["title"], "第12期 加装电梯");
+  EXPECT_EQ(listed[0]["scheduled_at"], "2026-12-20T19:30:00+08:00");
+
+  // Bad edits are refused and change nothing.
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"title", ""}}.dump(), admin).status, 400);
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"stream_url", "ftp://x"}}.dump(), admin).status, 400);
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"colour", "red"}}.dump(), admin).status, 400);
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"title", "别人改的"}}.dump(), bearer(s.host_token)).status, 403);
+  EXPECT_EQ(http(srv.port(), "PATCH", "/api/sessions/nosuch", json{{"title", "x"}}.dump(), admin).status, 404);
+  EXPECT_EQ(http(srv.port(), "GET", url).json_body()["title"], "第12期 加装电梯");
+
+  // A participant's name: the host may correct it too; the link keeps working under it.
+  auto p = http(srv.port(), "PATCH", url + "/participants/" + member.id,
+                json{{"name", "李委员"}, {"affiliation", "民盟界别"}}.dump(), bearer(s.host_token));
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(p.json_body()["name"], "李委员");
+  EXPECT_EQ(http(srv.port(), "PATCH", url + "/participants/" + member.id, json{{"role", "host"}}.dump(), admin).status,
+            400);
+  WsClient host(srv.port()), m(srv.port());
+  staff_join(host, s.id, s.host_token);
+  auto w = staff_join(m, s.id, member.token);
+  ASSERT_EQ(w["type"], "welcome");
+  EXPECT_EQ(w["you"]["name"], "李委员");
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  ASSERT_EQ(m.request({{"type", "say"}, {"text", "我先说两句"}})["type"], "ack");
+  auto said = host.recv_until([](const json& j) { return is_event(j, "statement"); });
+  ASSERT_TRUE(said);
+  EXPECT_EQ((*said)["by"]["name"], "李委员");
+
+  // Once live, the rules of the session no longer change; the words may.
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"settings", {{"consensus_threshold", 0.5}}}}.dump(), admin).status,
+            409);
+  EXPECT_EQ(http(srv.port(), "PATCH", url, json{{"topic", "新议题"}}.dump(), admin).status, 200);
+
+  // Edits are stored: a restart shows them.
+  const std::string data = srv.data_dir();
+  srv.keep_data();
+  EXPECT_EQ(srv.stop(SIGTERM), 0);
+  ServerProcess again({}, data);
+  auto after = http(again.port(), "GET", url).json_body();
+  EXPECT_EQ(after["title"], "第12期 加装电梯");
+  EXPECT_EQ(after["topic"], "新议题");
+  auto people = http(again.port(), "GET", url + "/participants", "", bearer(again.admin_token())).json_body();
+  bool renamed = false;
+  for (const auto& x : people) renamed = renamed || (x["id"] == member.id && x["name"] == "李委员" && x["affiliation"] == "民盟界别");
+  EXPECT_TRUE(renamed) << people.dump();
+}
+
 TEST(Flow, BlockedWordsFlagQuestionsAndReloadOnSighup) {
   auto dir = ServerProcess::make_temp_dir();
   auto words = dir + "/words.txt";

@@ -61,6 +61,8 @@ class BreakableStore final : public Store {
   void create_session(const SessionInfo& info) override { db_.create_session(info); }
   void add_participant(const Participant& p, const std::string& hash) override { db_.add_participant(p, hash); }
   void set_token_hash(const std::string& pid, const std::string& hash) override { db_.set_token_hash(pid, hash); }
+  void update_session(const SessionInfo& info) override { db_.update_session(info); }
+  void update_participant(const Participant& p) override { db_.update_participant(p); }
   void store(const std::string& sid, const Changes& changes) override {
     if (*broken_) throw std::runtime_error("disk full");
     db_.store(sid, changes);

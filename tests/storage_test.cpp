@@ -156,6 +156,40 @@ TEST_P(StoreContract, ATokenIsReplacedOrRevokedAndTheParticipantStays) {
   EXPECT_EQ(ps[2].token_hash, "");
 }
 
+TEST_P(StoreContract, EditsChangeTheSessionAndTheParticipantOnly) {
+  {
+    auto store = open();
+    store->create_session(info("s1"));
+    store->create_session(info("s2"));
+    store->add_participant(Participant{"p1", "s1", Role::member, "李委貟", "区政协"}, sha256_hex("t1"));
+    auto edited = info("s1");
+    edited.title = "第12期 改过的标题";
+    edited.topic = "新议题";
+    edited.stream_url = "https://live.example.cn/12";
+    edited.scheduled_at = "2026-12-20T19:30:00+08:00";
+    edited.settings.ask_interval_s = 30;
+    store->update_session(edited);
+    store->update_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协民盟"});
+    EXPECT_ANY_THROW(store->update_session(info("s_nobody")));
+    EXPECT_ANY_THROW(store->update_participant(Participant{"p_nobody", "s1", Role::member, "某", ""}));
+  }
+  auto store = open();
+  auto sessions = store->sessions();
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_EQ(sessions[0].title, "第12期 改过的标题");
+  EXPECT_EQ(sessions[0].topic, "新议题");
+  EXPECT_EQ(sessions[0].stream_url, "https://live.example.cn/12");
+  EXPECT_EQ(sessions[0].scheduled_at, "2026-12-20T19:30:00+08:00");
+  EXPECT_EQ(sessions[0].settings.ask_interval_s, 30);
+  EXPECT_EQ(sessions[1].title, info("s2").title) << "the other session is untouched";
+  auto ps = store->participants("s1");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0].participant.name, "李委员");
+  EXPECT_EQ(ps[0].participant.affiliation, "区政协民盟");
+  EXPECT_EQ(ps[0].participant.role, Role::member);
+  EXPECT_EQ(ps[0].token_hash, sha256_hex("t1")) << "the link still works";
+}
+
 TEST_P(StoreContract, SessionsComeInTheOrderTheyWereCreated) {
   auto store = open();
   store->create_session(info("b", 2000));

@@ -41,6 +41,9 @@ void ParticipantsApi::add_routes(ApiRouter& router) {
   router.add({http::verb::post}, "/api/sessions/{id}/participants",
              [this](auto& req, auto reply) { add(req, std::move(reply)); });
   // Extension: a lost join link is re-issued (POST) or revoked (DELETE).
+  // Extension: a participant's name or affiliation corrected.
+  router.add({http::verb::patch}, "/api/sessions/{id}/participants/{pid}",
+             [this](auto& req, auto reply) { edit(req, std::move(reply)); });
   router.add({http::verb::post, http::verb::delete_}, "/api/sessions/{id}/participants/{pid}/token",
              [this](auto& req, auto reply) { replace_token(req, std::move(reply)); });
 }
@@ -51,6 +54,39 @@ void ParticipantsApi::list(const ApiRequest& req, HttpReply reply) {
   req.room->inspect([request = req.http, reply](Room& r) {
     reply(json_response(request, http::status::ok, r.committed().participants_json()));
   });
+}
+
+void ParticipantsApi::edit(const ApiRequest& req, HttpReply reply) {
+  if (auto refused = may_manage_links(viewer_for(hub_, req.http, req.path["id"])))
+    return reply(error_response(req.http, *refused));
+  json patch;
+  if (auto err = read_object_body(req.http, patch)) return reply(error_response(req.http, *err));
+  std::optional<std::string> name, affiliation;
+  for (const auto& [key, value] : patch.items()) {
+    std::string text;
+    if (key == "name") {
+      if (auto err = read_text_field(patch, TextField{"name", kMaxNameChars, &text, true}))
+        return reply(error_response(req.http, ErrorCode::bad_request, *err));
+      name = text;
+    } else if (key == "affiliation") {
+      if (auto err = read_text_field(patch, TextField{"affiliation", kMaxAffiliationChars, &text}))
+        return reply(error_response(req.http, ErrorCode::bad_request, *err));
+      affiliation = text;
+    } else {
+      return reply(error_response(req.http, ErrorCode::bad_request, "only name and affiliation can change: " + key));
+    }
+  }
+  hub_.edit_participant(
+      req.path["id"], req.path["pid"],
+      [name, affiliation](Participant& p) {
+        if (name) p.name = *name;
+        if (affiliation) p.affiliation = *affiliation;
+      },
+      [request = req.http, reply](std::optional<Error> err, Participant p) {
+        if (err) return reply(error_response(request, *err));
+        reply(json_response(request, http::status::ok,
+                            json{{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}, {"affiliation", p.affiliation}}));
+      });
 }
 
 void ParticipantsApi::replace_token(const ApiRequest& req, HttpReply reply) {

@@ -13,6 +13,7 @@ class ParticipantsApi {
   void list(const ApiRequest& req, HttpReply reply);
   void add(const ApiRequest& req, HttpReply reply);
   void replace_token(const ApiRequest& req, HttpReply reply);
+  void edit(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;
   bool tls_;

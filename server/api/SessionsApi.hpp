@@ -13,6 +13,7 @@ class SessionsApi {
   void list(const ApiRequest& req, HttpReply reply);
   void create(const ApiRequest& req, HttpReply reply);
   void snapshot(const ApiRequest& req, HttpReply reply);
+  void edit(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;
   bool tls_;
