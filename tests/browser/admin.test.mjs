@@ -40,14 +40,26 @@ test('admin: checked token, host name and rules, re-issue and revoke, invitation
   assert.equal(staff.find((p) => p.role === 'host').name, '刘晓梅', 'the host is named, not 主持人');
 
   // ---- a member is added; the people panel lists them ----
-  await admin.fill('#add-name', '王建国');
+  await admin.fill('#add-name', '王建囯'); // a typo, corrected below
   await admin.selectOption('#add-role', 'member');
   await admin.fill('#add-aff', '市政协委员（民革）');
   await admin.click('#add-form button[type=submit]');
   await admin.locator('#links .link-item[data-role=member]').waitFor();
   const oldLink = await admin.locator('#links .link-item[data-role=member] .link-field').inputValue();
+  // ---- corrections: the member's name, then the session's title ----
+  const typo = admin.locator('#people .staff-item', { hasText: '王建囯' });
+  await typo.locator('button', { hasText: '修改' }).click();
+  await admin.fill('#people .edit-person .edit-name', '王建国');
+  await admin.click('#people .edit-person button[type=submit]');
   const row = admin.locator('#people .staff-item', { hasText: '王建国' });
   await row.waitFor();
+  assert.equal(await admin.locator('#people .staff-item', { hasText: '王建囯' }).count(), 0);
+  await admin.click('#edit-session summary');
+  assert.equal(await admin.inputValue('#e-title'), '第14期 背街小巷停车怎么管');
+  await admin.fill('#e-title', '第14期 背街小巷停车难怎么管');
+  await admin.click('#edit-form button[type=submit]');
+  await admin.locator('#sessions .session-title', { hasText: '第14期 背街小巷停车难怎么管' }).waitFor();
+  assert.equal((await api(env.srv, `/api/sessions/${sid}`)).title, '第14期 背街小巷停车难怎么管');
 
   // ---- the member's link is lost: re-issued in two clicks; the old page is closed ----
   const memberPage = await openPage(env.browser, oldLink, { name: 'member', width: 1280, height: 800 });

@@ -204,10 +204,71 @@ function confirmButton(label, action) {
   return b;
 }
 
+// datetime-local wants local "YYYY-MM-DDTHH:MM"; the server keeps what was sent.
+function localInputValue(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || isNaN(d)) return '';
+  const p2 = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}`;
+}
+
+async function loadSessionForm(id) {
+  try {
+    const s = await api(`/api/sessions/${encodeURIComponent(id)}`);
+    $('#e-title').value = s.title || '';
+    $('#e-topic').value = s.topic || '';
+    $('#e-stream').value = s.stream_url || '';
+    $('#e-scheduled').value = localInputValue(s.scheduled_at);
+  } catch (err) { fail(err); }
+}
+
+$('#edit-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const id = $('#people-session').value;
+  if (!id) return;
+  const when = $('#e-scheduled').value;
+  const d = when ? new Date(when) : null;
+  const body = {
+    title: $('#e-title').value.trim(),
+    topic: $('#e-topic').value.trim(),
+    stream_url: $('#e-stream').value.trim(),
+    scheduled_at: d && !isNaN(d) ? d.toISOString() : '',
+  };
+  try {
+    await api(`/api/sessions/${encodeURIComponent(id)}`, { method: 'PATCH', token, body });
+    ok();
+    toast(t('admin.saved'));
+    await loadSessions();
+  } catch (err) { fail(err); }
+});
+
+// A participant's row turned into a small form for their name and affiliation.
+function editRow(li, id, p) {
+  const name = h('input', { type: 'text', maxLength: 32, required: true, value: p.name, class: 'edit-name', attrs: { 'aria-label': t('people.name') } });
+  const aff = h('input', { type: 'text', maxLength: 100, value: p.affiliation || '', class: 'edit-aff', attrs: { 'aria-label': t('people.affiliation') } });
+  const form = h('form', { class: 'inline-form edit-person' }, name, aff,
+    h('button', { type: 'submit', class: 'btn small primary', text: t('admin.save') }),
+    h('button', { type: 'button', class: 'btn small ghost', text: t('admin.cancel'), on: { click: loadPeople } }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!name.value.trim()) { name.focus(); return; }
+    try {
+      await api(`/api/sessions/${encodeURIComponent(id)}/participants/${encodeURIComponent(p.id)}`,
+        { method: 'PATCH', token, body: { name: name.value.trim(), affiliation: aff.value.trim() } });
+      ok();
+      toast(t('admin.saved'));
+      loadPeople();
+    } catch (err) { fail(err); }
+  });
+  clear(li).append(form);
+  name.focus();
+}
+
 async function loadPeople() {
   const id = $('#people-session').value;
   const ul = clear($('#people'));
   if (!id || !token || tokenOk === false) return;
+  loadSessionForm(id);
   let list;
   try {
     list = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { token });
@@ -219,6 +280,7 @@ async function loadPeople() {
     ul.append(h('li', { class: 'staff-item', data: { participant: p.id } },
       h('div', null, speaker(p.name, p.role), p.affiliation ? h('span', { class: 'muted small aff', text: p.affiliation }) : null),
       h('div', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'btn small ghost', text: t('admin.edit'), on: { click: (e) => editRow(e.target.closest('li'), id, p) } }),
         confirmButton(t('admin.reissue'), async () => {
           try {
             const res = await api(url, { method: 'POST', token });
