@@ -686,4 +686,29 @@ TEST(Minutes, ChaptersAreWebVttCuesFromTheOnAirMark) {
   EXPECT_EQ(yst::render_chapters(MinutesInput{}), "WEBVTT\n");
 }
 
+TEST(Minutes, EveryExportSaysWhetherTheMinutesAreApproved) {
+  auto in = sample();
+  EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("纪要状态**：草稿（记录员尚未提交审核）"), std::string::npos);
+  Chain c;
+  for (auto& e : in.events) {
+    if (e.kind == "note" && e.seq == 20) break;
+    c.add(e.kind, e.by, e.data);
+  }
+  c.add("minutes.submitted", kClerk, {{"head", c.events().back().hash}});  // 20
+  EXPECT_NE(yst::render_minutes(MinutesInput{in.info, in.participants, c.events(), 0, in.generated_ms},
+                                MinutesFormat::md).find("纪要状态**：已提交审核"),
+            std::string::npos);
+  c.add("minutes.approved", kHost, {{"head", c.events().back().hash}});  // 21, at 21:50
+  c.add("note", kClerk, {{"text", kN2}});                                 // 22: after the approval
+  in.events = std::move(c.events());
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  EXPECT_NE(md.find("纪要状态**：已审核（王明，2026-11-26 21:50:00）"), std::string::npos) << md.substr(0, 800);
+  const std::string notes = between(md, "## 记录员备注", "## 共识点表决");
+  EXPECT_NE(notes.find("（审核后补记）：" + kN2), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("（审核后补记）：" + kN1), std::string::npos) << "a note before the approval is no addendum";
+  const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
+  EXPECT_EQ(j["approval"]["status"], "approved");
+  EXPECT_EQ(j["approval"]["approved_by"]["name"], "王明");
+}
+
 }  // namespace

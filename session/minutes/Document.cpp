@@ -79,6 +79,16 @@ void add_cover(std::vector<Block>& doc, const MinutesInput& in, const Model& m) 
   if (!info.stream_url.empty()) meta("直播地址", info.stream_url);
   meta("听众在线峰值", std::to_string(in.peak_audience) + " 人");
   meta("纪要生成时间", cst_datetime(in.generated_ms));
+  // Whether the clerk submitted it and the host approved it: a draft is not yet the record.
+  const Approval& a = m.approval;
+  std::string approval(approval_cn(a.status()));
+  if (a.approved_ms)
+    approval += "（" + (a.approved_by ? a.approved_by->name + "，" : std::string()) + cst_datetime(*a.approved_ms) + "）";
+  else if (a.submitted_ms)
+    approval += "（" + cst_datetime(*a.submitted_ms) + "，待主持人审核）";
+  else
+    approval += "（记录员尚未提交审核）";
+  meta("纪要状态", approval);
   if (in.edition == MinutesEdition::audience) meta("版本", "公开版（仅含听众可见的内容，不含记录员备注和未公开的提问）");
   doc.push_back(make(BlockType::para, {{"本纪要中的时间均为北京时间（UTC+8）。"}}, "note-small"));
 }
@@ -144,8 +154,11 @@ void add_questions(std::vector<Block>& doc, const Model& m) {
 
 void add_notes(std::vector<Block>& doc, const Model& m) {
   doc.push_back(heading(2, "记录员备注"));
+  // A note after the approval does not change what was approved: it is an addendum.
   for (const Event* n : m.notes)
-    doc.push_back(make(BlockType::item, said(*n, "：", m), "notes"));
+    doc.push_back(make(BlockType::item,
+                       said(*n, m.approval.approved_ms && n->at_ms > *m.approval.approved_ms ? "（审核后补记）：" : "：", m),
+                       "notes"));
   if (m.notes.empty()) doc.push_back(make(BlockType::para, {{"（无）"}}));
 }
 

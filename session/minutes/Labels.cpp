@@ -13,6 +13,8 @@ std::string_view status_cn(std::string_view s) { return term("session_status", s
 
 std::string_view question_status_cn(std::string_view s) { return term("question_status", s).zh; }
 
+std::string_view approval_cn(std::string_view s) { return term("approval", s).zh; }
+
 std::string_view outcome_cn(std::string_view s) { return s.empty() ? "未表决完毕" : term("outcome", s).zh; }
 
 }  // namespace yst::minutes

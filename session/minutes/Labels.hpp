@@ -14,5 +14,6 @@ std::string role_cn(std::string_view r);
 std::string_view status_cn(std::string_view s);
 std::string_view question_status_cn(std::string_view s);
 std::string_view outcome_cn(std::string_view s);
+std::string_view approval_cn(std::string_view s);
 
 }  // namespace yst::minutes

@@ -119,7 +119,7 @@ $('#create-form').addEventListener('submit', async (e) => {
       linkItem(t('admin.hostLink'), 'host', res.links.host),
       linkItem(t('admin.audienceLink'), 'audience', res.links.audience),
       linkItem(t('admin.overlayLink'), null, overlay));
-    remember(title, hostName || t('role.host'), 'host', res.links.host);
+    remember(title, hostName || roleLabel('host'), 'host', res.links.host);
     $('#created').hidden = false;
     $('#create-form').reset();
     await loadSessions();
