@@ -47,6 +47,10 @@ void expect_in_order(const std::string& hay, const std::vector<std::string>& nee
   }
 }
 
+// The scripted session's docx printed by LibreOffice in the official layout: five pages
+// (measured with Debian's LibreOffice 7.4 and fonts-noto-cjk).
+constexpr int kMaxMinutesPages = 5;
+
 struct Scripted {
   Created s;
   std::vector<std::string> texts;  // every statement, question, answer, note and point, in order
@@ -204,6 +208,22 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   ASSERT_FALSE(txt.empty()) << "LibreOffice did not convert the docx";
   expect_in_order(txt, md_texts, "docx");
   EXPECT_NE(txt.find("李委员"), std::string::npos);
+
+  // Printed in the official layout (16 pt at a fixed 28 pt pitch, 22 lines a page), this
+  // session's minutes fill five pages; line spacing that grows with the font, a document
+  // grid or a stranded heading would add pages. The bound catches that.
+  run_command("cd " + dir + " && HOME=" + dir + " timeout 120 soffice --headless --norestore -env:UserInstallation=file://" +
+              dir + "/lo --convert-to pdf minutes.docx >/dev/null 2>&1");
+  const std::string info = run_command("pdfinfo " + dir + "/minutes.pdf 2>/dev/null");
+  const size_t at = info.find("Pages:");
+  ASSERT_NE(at, std::string::npos) << "LibreOffice did not make a PDF: " << info;
+  const int pages = std::atoi(info.c_str() + at + 6);
+  const std::string size = info.substr(info.find("Page size:"), 40);
+  EXPECT_NE(size.find("595.3"), std::string::npos) << "A4: " << size;
+  EXPECT_GE(pages, 2);
+  EXPECT_LE(pages, kMaxMinutesPages) << "the scripted session's minutes grew to " << pages << " pages";
+  if (const char* samples = std::getenv("YST_SAMPLES_DIR"))
+    fs::copy_file(dir + "/minutes.pdf", std::string(samples) + "/minutes.pdf", fs::copy_options::overwrite_existing);
 
   // YST_SAMPLES_DIR=docs/samples keeps this session's minutes as the documented samples.
   if (const char* samples = std::getenv("YST_SAMPLES_DIR")) {

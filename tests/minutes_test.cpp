@@ -427,7 +427,7 @@ TEST(Minutes, DocxIsAWordPackageWithTheTexts) {
   const std::string styles = zip_entry(docx, "word/styles.xml").value_or("");
   EXPECT_NE(styles.find("w:styleId=\"Heading1\""), std::string::npos);
   EXPECT_NE(styles.find("w:styleId=\"Heading2\""), std::string::npos);
-  EXPECT_NE(styles.find("w:eastAsia=\"宋体\""), std::string::npos);
+  EXPECT_NE(styles.find("w:eastAsia=\"仿宋_GB2312\""), std::string::npos);
   EXPECT_NE(styles.find("w:eastAsia=\"黑体\""), std::string::npos);
   EXPECT_NE(styles.find("w:eastAsia=\"zh-CN\""), std::string::npos);
   EXPECT_NE(zip_entry(docx, "docProps/core.xml").value_or("").find("<dc:title>城东片区老旧小区改造协商会 会议纪要"),
@@ -436,6 +436,66 @@ TEST(Minutes, DocxIsAWordPackageWithTheTexts) {
 
   // Same input, same bytes: exports can be compared and archived.
   EXPECT_EQ(yst::render_minutes(in, MinutesFormat::docx), docx);
+}
+
+// The office files it as it is: GB/T 9704-2012's page, fonts, pitch and page numbers.
+TEST(Minutes, DocxHasTheOfficialDocumentLayout) {
+  const std::string docx = yst::render_minutes(sample(), MinutesFormat::docx);
+  const std::string doc = zip_entry(docx, "word/document.xml").value_or("");
+  EXPECT_NE(doc.find("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"), std::string::npos) << "A4";
+  EXPECT_NE(doc.find("<w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\""), std::string::npos)
+      << "margins 37 / 26 / 35 / 28 mm";
+  EXPECT_EQ(doc.find("w:type=\"lines\""), std::string::npos) << "no document grid under the fixed pitch";
+
+  const std::string styles = zip_entry(docx, "word/styles.xml").value_or("");
+  auto style = [&](const std::string& id) {
+    const size_t at = styles.find("w:styleId=\"" + id + "\"");
+    return at == std::string::npos ? std::string() : styles.substr(at, styles.find("</w:style>", at) - at);
+  };
+  const std::string defaults = styles.substr(0, styles.find("</w:docDefaults>"));
+  EXPECT_NE(defaults.find("w:eastAsia=\"仿宋_GB2312\""), std::string::npos) << "body 仿宋";
+  EXPECT_NE(defaults.find("<w:sz w:val=\"32\"/>"), std::string::npos) << "body 三号";
+  EXPECT_NE(defaults.find("w:line=\"560\" w:lineRule=\"exact\""), std::string::npos) << "fixed 28 pt";
+  EXPECT_NE(style("Title").find("w:eastAsia=\"方正小标宋简体\""), std::string::npos);
+  EXPECT_NE(style("Title").find("<w:sz w:val=\"44\"/>"), std::string::npos) << "title 二号";
+  EXPECT_NE(style("Title").find("<w:jc w:val=\"center\"/>"), std::string::npos);
+  for (const char* h : {"Heading1", "Heading2"}) {
+    EXPECT_NE(style(h).find("<w:keepNext/>"), std::string::npos) << h << " keeps with what follows";
+    EXPECT_NE(style(h).find("<w:sz w:val=\"32\"/>"), std::string::npos) << h << " 三号";
+  }
+  EXPECT_NE(style("Heading1").find("w:eastAsia=\"黑体\""), std::string::npos);
+  EXPECT_NE(style("Heading2").find("w:eastAsia=\"楷体_GB2312\""), std::string::npos);
+
+  // The fonts are named, with the families that stand in where they are missing.
+  const std::string fonts = zip_entry(docx, "word/fontTable.xml").value_or("");
+  EXPECT_NE(fonts.find("<w:font w:name=\"仿宋_GB2312\"><w:altName w:val=\"仿宋\"/>"), std::string::npos);
+  EXPECT_NE(fonts.find("<w:font w:name=\"楷体_GB2312\"><w:altName w:val=\"楷体\"/>"), std::string::npos);
+
+  // "— N —" in 四号宋体: odd pages right, even pages left.
+  EXPECT_NE(zip_entry(docx, "word/settings.xml").value_or("").find("<w:evenAndOddHeaders/>"), std::string::npos);
+  const std::string odd = zip_entry(docx, "word/footer1.xml").value_or("");
+  const std::string even = zip_entry(docx, "word/footer2.xml").value_or("");
+  for (const auto* f : {&odd, &even}) {
+    EXPECT_NE(f->find(">— </w:t>"), std::string::npos);
+    EXPECT_NE(f->find(" PAGE "), std::string::npos);
+    EXPECT_NE(f->find("> —</w:t>"), std::string::npos);
+  }
+  EXPECT_NE(odd.find("<w:jc w:val=\"right\"/>"), std::string::npos);
+  EXPECT_NE(even.find("<w:jc w:val=\"left\"/>"), std::string::npos);
+  EXPECT_NE(style("Footer").find("<w:sz w:val=\"28\"/>"), std::string::npos);
+
+  // The sentence before the vote table stays on its page, and no row splits.
+  const size_t table = doc.find("<w:tbl>", doc.find("共识点表决"));
+  ASSERT_NE(table, std::string::npos);
+  const size_t before = doc.rfind("<w:p>", table);
+  EXPECT_NE(doc.substr(before, table - before).find("<w:keepNext/>"), std::string::npos);
+  size_t rows = 0, unsplit = 0;
+  for (size_t at = doc.find("<w:tr>"); at != std::string::npos; at = doc.find("<w:tr>", at + 1)) {
+    ++rows;
+    if (doc.compare(at, 26, "<w:tr><w:trPr><w:cantSplit") == 0) ++unsplit;
+  }
+  EXPECT_GT(rows, 0u);
+  EXPECT_EQ(unsplit, rows);
 }
 
 // Stored text that never passed request validation must not break a document.
@@ -695,9 +755,9 @@ TEST(Minutes, EveryExportSaysWhetherTheMinutesAreApproved) {
     c.add(e.kind, e.by, e.data);
   }
   c.add("minutes.submitted", kClerk, {{"head", c.events().back().hash}});  // 20
-  EXPECT_NE(yst::render_minutes(MinutesInput{in.info, in.participants, c.events(), 0, in.generated_ms},
-                                MinutesFormat::md).find("纪要状态**：已提交审核"),
-            std::string::npos);
+  auto submitted = in;
+  submitted.events = c.events();
+  EXPECT_NE(yst::render_minutes(submitted, MinutesFormat::md).find("纪要状态**：已提交审核"), std::string::npos);
   c.add("minutes.approved", kHost, {{"head", c.events().back().hash}});  // 21, at 21:50
   c.add("note", kClerk, {{"text", kN2}});                                 // 22: after the approval
   in.events = std::move(c.events());

@@ -13,7 +13,19 @@ namespace yst::minutes {
 namespace {
 
 constexpr std::string_view kW = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-constexpr int kTextWidthTwips = 11906 - 2 * 1134;  // A4 less 2 cm margins
+
+// The page of Chinese official documents (GB/T 9704-2012, 5.2; ../shared/design/documents.md),
+// in twips (mm × 56.7): A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+constexpr int kPageWidth = 11906, kPageHeight = 16838;
+constexpr int kMarginTop = 2098, kMarginBottom = 1984, kMarginLeft = 1588, kMarginRight = 1474;
+constexpr int kTextWidthTwips = kPageWidth - kMarginLeft - kMarginRight;
+// 22 lines in the 225 mm type area: offices set a fixed 28-point pitch (560 twips).
+constexpr int kLinePitch = 560;
+// Sizes in half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt.
+constexpr int kSizeErHao = 44, kSizeSanHao = 32, kSizeSiHao = 28, kSizeXiaoSi = 24;
+// The fonts the standard names; fontTable.xml gives each the family Word and WPS fall back to.
+constexpr std::string_view kFangSong = "仿宋_GB2312", kXiaoBiaoSong = "方正小标宋简体", kHeiTi = "黑体",
+                           kKaiTi = "楷体_GB2312", kSongTi = "宋体";
 
 std::string docx_runs(const std::vector<Run>& runs) {
   std::string out;
@@ -35,9 +47,16 @@ std::string docx_runs(const std::vector<Run>& runs) {
   return out;
 }
 
-std::string docx_para(std::string_view style, const std::vector<Run>& runs) {
+// keep_next: the paragraph stays on the page of the one after it (a sentence that
+// introduces a table is not left at the foot of a page away from it).
+std::string docx_para(std::string_view style, const std::vector<Run>& runs, bool keep_next = false) {
   std::string out = "<w:p>";
-  if (!style.empty()) out += "<w:pPr><w:pStyle w:val=\"" + std::string(style) + "\"/></w:pPr>";
+  if (!style.empty() || keep_next) {
+    out += "<w:pPr>";
+    if (!style.empty()) out += "<w:pStyle w:val=\"" + std::string(style) + "\"/>";
+    if (keep_next) out += "<w:keepNext/>";
+    out += "</w:pPr>";
+  }
   return out + docx_runs(runs) + "</w:p>";
 }
 
@@ -75,56 +94,50 @@ std::string docx_table(const Block& b) {
 }
 
 std::string docx_styles() {
-  auto font = [](std::string_view latin, std::string_view east_asian) {
-    return "<w:rFonts w:ascii=\"" + std::string(latin) + "\" w:eastAsia=\"" + std::string(east_asian) +
-           "\" w:hAnsi=\"" + std::string(latin) + "\" w:cs=\"" + std::string(latin) + "\"/>";
+  auto font = [](std::string_view east_asian) {
+    return "<w:rFonts w:ascii=\"Times New Roman\" w:eastAsia=\"" + std::string(east_asian) +
+           "\" w:hAnsi=\"Times New Roman\" w:cs=\"Times New Roman\"/>";
   };
-  const std::string serif = font("Times New Roman", "宋体");
-  const std::string sans = font("Arial", "黑体");
+  auto size = [](int half_points) {
+    const std::string v = std::to_string(half_points);
+    return "<w:sz w:val=\"" + v + "\"/><w:szCs w:val=\"" + v + "\"/>";
+  };
+  // Exact line pitch, so that the page holds its 22 lines whatever the font's own metrics.
+  auto exact = [](int twips, int after = 0) {
+    return "<w:spacing w:before=\"0\" w:after=\"" + std::to_string(after) + "\" w:line=\"" + std::to_string(twips) +
+           "\" w:lineRule=\"exact\"/>";
+  };
+  auto style = [&](std::string_view id, std::string_view name, std::string ppr, std::string rpr, bool custom = false) {
+    return "<w:style w:type=\"paragraph\"" + std::string(custom ? " w:customStyle=\"1\"" : "") + " w:styleId=\"" +
+           std::string(id) + "\"><w:name w:val=\"" + std::string(name) +
+           "\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr>" + ppr + "</w:pPr><w:rPr>" + rpr + "</w:rPr></w:style>";
+  };
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"" +
                   std::string(kW) + "\">";
-  x += "<w:docDefaults><w:rPrDefault><w:rPr>" + serif +
-       "<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/>"
-       "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"60\" w:line=\"340\" w:lineRule=\"auto\"/>"
-       "</w:pPr></w:pPrDefault></w:docDefaults>";
+  // Body: 三号仿宋 at the fixed pitch.
+  x += "<w:docDefaults><w:rPrDefault><w:rPr>" + font(kFangSong) + size(kSizeSanHao) +
+       "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>" +
+       exact(kLinePitch) + "</w:pPr></w:pPrDefault></w:docDefaults>";
   x += "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>"
        "<w:pPr><w:jc w:val=\"both\"/></w:pPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:next w:val=\"Subtitle\"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\"/>"
-       "<w:jc w:val=\"center\"/></w:pPr><w:rPr>" +
-       sans + "<w:b/><w:bCs/><w:sz w:val=\"40\"/><w:szCs w:val=\"40\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Subtitle\"><w:name w:val=\"Subtitle\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:next w:val=\"Normal\"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:after=\"240\"/><w:jc w:val=\"center\"/>"
-       "</w:pPr><w:rPr>" +
-       sans + "<w:spacing w:val=\"60\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:next w:val=\"Normal\"/><w:uiPriority w:val=\"9\"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>"
-       "<w:spacing w:before=\"300\" w:after=\"120\"/><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr>" +
-       sans + "<w:b/><w:bCs/><w:sz w:val=\"30\"/><w:szCs w:val=\"30\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:next w:val=\"Normal\"/><w:uiPriority w:val=\"9\"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>"
-       "<w:spacing w:before=\"200\" w:after=\"80\"/><w:outlineLvl w:val=\"1\"/></w:pPr><w:rPr>" +
-       sans + "<w:b/><w:bCs/><w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"Entry\"><w:name w:val=\"Minutes Entry\"/>"
-       "<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr><w:keepLines/><w:ind w:left=\"420\" w:hanging=\"420\"/>"
-       "<w:jc w:val=\"left\"/></w:pPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"QuoteBlock\"><w:name w:val=\"Minutes Quote\"/>"
-       "<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr><w:keepLines/><w:pBdr><w:left w:val=\"single\" w:sz=\"12\" "
-       "w:space=\"6\" w:color=\"888888\"/></w:pBdr><w:ind w:left=\"600\"/></w:pPr><w:rPr><w:color w:val=\"333333\"/>"
-       "</w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"Small\"><w:name w:val=\"Minutes Small\"/>"
-       "<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:rPr><w:color w:val=\"555555\"/><w:sz w:val=\"18\"/>"
-       "<w:szCs w:val=\"18\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"TableText\"><w:name w:val=\"Minutes Table Text\"/>"
-       "<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr><w:spacing w:after=\"0\" w:line=\"280\" w:lineRule=\"auto\"/>"
-       "<w:jc w:val=\"left\"/></w:pPr><w:rPr><w:sz w:val=\"19\"/><w:szCs w:val=\"19\"/></w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Header\"><w:name w:val=\"header\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:pPr><w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"1\" w:color=\"888888\"/></w:pBdr>"
-       "<w:jc w:val=\"center\"/></w:pPr><w:rPr><w:color w:val=\"555555\"/><w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>"
-       "</w:rPr></w:style>";
-  x += "<w:style w:type=\"paragraph\" w:styleId=\"Footer\"><w:name w:val=\"footer\"/><w:basedOn w:val=\"Normal\"/>"
-       "<w:pPr><w:jc w:val=\"center\"/></w:pPr><w:rPr><w:color w:val=\"555555\"/><w:sz w:val=\"18\"/>"
-       "<w:szCs w:val=\"18\"/></w:rPr></w:style>";
+  // Title: 二号小标宋, centred; then 会议纪要 in 三号楷体.
+  x += style("Title", "Title", "<w:keepNext/>" + exact(kLinePitch * 3 / 2, kLinePitch / 2) + "<w:jc w:val=\"center\"/>",
+             font(kXiaoBiaoSong) + size(kSizeErHao));
+  x += style("Subtitle", "Subtitle", "<w:keepNext/>" + exact(kLinePitch, kLinePitch / 2) + "<w:jc w:val=\"center\"/>",
+             font(kKaiTi) + size(kSizeSanHao));
+  // Headings: "一、" level 三号黑体, the next level 三号楷体; each stays with what follows.
+  x += style("Heading1", "heading 1", "<w:keepNext/><w:keepLines/>" + exact(kLinePitch) + "<w:outlineLvl w:val=\"0\"/>",
+             font(kHeiTi) + size(kSizeSanHao));
+  x += style("Heading2", "heading 2", "<w:keepNext/><w:keepLines/>" + exact(kLinePitch) + "<w:outlineLvl w:val=\"1\"/>",
+             font(kKaiTi) + size(kSizeSanHao));
+  x += style("Entry", "Minutes Entry", "<w:keepLines/><w:ind w:left=\"640\" w:hanging=\"640\"/><w:jc w:val=\"left\"/>",
+             "", true);
+  x += style("QuoteBlock", "Minutes Quote", "<w:keepLines/><w:ind w:left=\"640\"/>", font(kKaiTi), true);
+  x += style("Small", "Minutes Small", exact(kLinePitch * 4 / 5), font(kFangSong) + size(kSizeSiHao), true);
+  x += style("TableText", "Minutes Table Text", exact(kLinePitch * 3 / 4) + "<w:jc w:val=\"center\"/>",
+             size(kSizeXiaoSi), true);
+  // Page numbers: 四号半角宋体 "— N —", odd pages right and even pages left, one character in.
+  x += style("Footer", "footer", "", font(kSongTi) + size(kSizeSiHao));
   x += "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>"
        "<w:uiPriority w:val=\"99\"/><w:semiHidden/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar>"
        "<w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/>"
@@ -149,12 +162,13 @@ std::string docx_body(const std::vector<Block>& doc) {
   std::string body;
   for (size_t i = 0; i < doc.size(); ++i) {
     const Block& b = doc[i];
+    const bool before_table = i + 1 < doc.size() && doc[i + 1].type == BlockType::table;
     switch (b.type) {
       case BlockType::title: body += docx_para("Title", b.runs); break;
       case BlockType::subtitle: body += docx_para("Subtitle", b.runs); break;
       case BlockType::heading: body += docx_para(b.level <= 2 ? "Heading1" : "Heading2", b.runs); break;
       case BlockType::para:
-        body += docx_para(b.cls == "note-small" || b.cls == "chain" ? "Small" : "", b.runs);
+        body += docx_para(b.cls == "note-small" || b.cls == "chain" ? "Small" : "", b.runs, before_table);
         break;
       case BlockType::item: body += docx_para("Entry", b.runs); break;
       case BlockType::quote: body += docx_para("QuoteBlock", b.runs); break;
@@ -169,34 +183,51 @@ std::string docx_body(const std::vector<Block>& doc) {
   return body;
 }
 
-// A4, the header and footer parts referenced by their relationship ids in document_rels.
+// GB/T 9704 page and margins, odd and even page footers referenced by their relationship
+// ids in document_rels; no document grid, so the exact 28-point pitch holds.
 std::string document_xml(const std::vector<Block>& doc) {
   const std::string rel_ns(kRelNs);
+  auto n = [](int v) { return std::to_string(v); };
   return std::string(kXmlDecl) + "<w:document xmlns:w=\"" + std::string(kW) + "\" xmlns:r=\"" + rel_ns +
-         "\"><w:body>" + docx_body(doc) +
-         "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId2\"/>"
-         "<w:footerReference w:type=\"default\" r:id=\"rId3\"/>"
-         "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
-         "<w:pgMar w:top=\"1440\" w:right=\"1134\" w:bottom=\"1440\" w:left=\"1134\" w:header=\"720\" "
-         "w:footer=\"720\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>"
-         "<w:docGrid w:type=\"lines\" w:linePitch=\"312\"/></w:sectPr></w:body></w:document>";
+         "\"><w:body>" + docx_body(doc) + "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId2\"/>" +
+         "<w:footerReference w:type=\"even\" r:id=\"rId3\"/>" + "<w:pgSz w:w=\"" + n(kPageWidth) + "\" w:h=\"" +
+         n(kPageHeight) + "\"/>" + "<w:pgMar w:top=\"" + n(kMarginTop) + "\" w:right=\"" + n(kMarginRight) +
+         "\" w:bottom=\"" + n(kMarginBottom) + "\" w:left=\"" + n(kMarginLeft) +
+         "\" w:header=\"851\" w:footer=\"1247\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>"
+         "<w:docGrid w:linePitch=\"" + n(kLinePitch) + "\"/></w:sectPr></w:body></w:document>";
 }
 
-std::string header_xml(const std::string& title) {
-  return std::string(kXmlDecl) + "<w:hdr xmlns:w=\"" + std::string(kW) + "\" xmlns:r=\"" + std::string(kRelNs) +
-         "\">" + docx_para("Header", {{title + " 会议纪要"}}) + "</w:hdr>";
-}
-
-// "第 N 页", N being Word's PAGE field.
-std::string footer_xml() {
+// "— N —", N being Word's PAGE field: on odd pages at the right, on even pages at the
+// left, each one character (四号, 280 twips) in from the edge of the type area.
+std::string footer_xml(bool odd) {
+  const std::string place = odd ? "<w:jc w:val=\"right\"/><w:ind w:right=\"280\"/>" : "<w:jc w:val=\"left\"/><w:ind w:left=\"280\"/>";
   return std::string(kXmlDecl) + "<w:ftr xmlns:w=\"" + std::string(kW) + "\" xmlns:r=\"" + std::string(kRelNs) +
-         "\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>"
-         "<w:r><w:t xml:space=\"preserve\">第 </w:t></w:r>"
+         "\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/>" + place + "</w:pPr>" +
+         "<w:r><w:t xml:space=\"preserve\">— </w:t></w:r>"
          "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
          "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
          "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r>"
          "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
-         "<w:r><w:t xml:space=\"preserve\"> 页</w:t></w:r></w:p></w:ftr>";
+         "<w:r><w:t xml:space=\"preserve\"> —</w:t></w:r></w:p></w:ftr>";
+}
+
+// Odd and even pages have their own footers.
+std::string settings_xml() {
+  return std::string(kXmlDecl) + "<w:settings xmlns:w=\"" + std::string(kW) +
+         "\"><w:evenAndOddHeaders/><w:defaultTabStop w:val=\"640\"/><w:characterSpacingControl "
+         "w:val=\"compressPunctuation\"/></w:settings>";
+}
+
+// The standard's fonts by name, each with the family a machine without it falls back to
+// (w:altName; Word and WPS on Windows have 仿宋, 黑体, 楷体 and 宋体).
+std::string font_table_xml() {
+  auto font = [](std::string_view name, std::string_view alt, std::string_view family) {
+    return "<w:font w:name=\"" + std::string(name) + "\"><w:altName w:val=\"" + std::string(alt) +
+           "\"/><w:charset w:val=\"86\"/><w:family w:val=\"" + std::string(family) + "\"/></w:font>";
+  };
+  return std::string(kXmlDecl) + "<w:fonts xmlns:w=\"" + std::string(kW) + "\">" + font(kFangSong, "仿宋", "modern") +
+         font(kXiaoBiaoSong, "宋体", "auto") + font(kHeiTi, "SimHei", "modern") + font(kKaiTi, "楷体", "modern") +
+         font(kSongTi, "SimSun", "auto") + "</w:fonts>";
 }
 
 std::string core_xml(const MinutesInput& in, const Model& m, const std::string& title) {
@@ -235,8 +266,10 @@ std::string document_rels() {
   const std::string rel_ns(kRelNs);
   return std::string(kXmlDecl) + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
          "<Relationship Id=\"rId1\" Type=\"" + rel_ns + "/styles\" Target=\"styles.xml\"/>"
-         "<Relationship Id=\"rId2\" Type=\"" + rel_ns + "/header\" Target=\"header1.xml\"/>"
-         "<Relationship Id=\"rId3\" Type=\"" + rel_ns + "/footer\" Target=\"footer1.xml\"/>"
+         "<Relationship Id=\"rId2\" Type=\"" + rel_ns + "/footer\" Target=\"footer1.xml\"/>"
+         "<Relationship Id=\"rId3\" Type=\"" + rel_ns + "/footer\" Target=\"footer2.xml\"/>"
+         "<Relationship Id=\"rId4\" Type=\"" + rel_ns + "/settings\" Target=\"settings.xml\"/>"
+         "<Relationship Id=\"rId5\" Type=\"" + rel_ns + "/fontTable\" Target=\"fontTable.xml\"/>"
          "</Relationships>";
 }
 
@@ -250,8 +283,10 @@ std::string render_docx(const MinutesInput& in, const Model& m, const std::vecto
   w.add("_rels/.rels", "", package_rels());
   w.add("word/document.xml", wml + "document.main+xml", document_xml(doc));
   w.add("word/styles.xml", wml + "styles+xml", docx_styles());
-  w.add("word/header1.xml", wml + "header+xml", header_xml(title));
-  w.add("word/footer1.xml", wml + "footer+xml", footer_xml());
+  w.add("word/footer1.xml", wml + "footer+xml", footer_xml(true));
+  w.add("word/footer2.xml", wml + "footer+xml", footer_xml(false));
+  w.add("word/settings.xml", wml + "settings+xml", settings_xml());
+  w.add("word/fontTable.xml", wml + "fontTable+xml", font_table_xml());
   w.add("word/_rels/document.xml.rels", "", document_rels());
   w.add("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml", core_xml(in, m, title));
   w.add("docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml", app_xml());
