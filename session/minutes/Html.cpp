@@ -38,6 +38,11 @@ table { border-collapse: collapse; width: 100%; margin: 6pt 0; font-size: 10pt;
 thead { display: table-header-group; }
 th, td { border: 1px solid #444; padding: 3pt 5pt; vertical-align: top; text-align: left; }
 th { background: #e8e8e8; }
+/* Counts, results and names stay on one line; only the text of a point may wrap. */
+table.points th, table.points td:not(:nth-child(2)), table.speakers th, table.speakers td { white-space: nowrap; }
+table.points td:nth-child(2) { width: 100%; }
+/* A sentence that introduces a table stays on its page. */
+p:has(+ table) { page-break-after: avoid; break-after: avoid; }
 .note-small { font-size: 9pt; color: #555; }
 .digest { font-weight: bold; }
 .chain { font-size: 9pt; color: #333; word-break: break-all; }

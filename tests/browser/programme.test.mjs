@@ -302,6 +302,18 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   assert.equal(await card.locator('a', { hasText: '会议纪要' }).getAttribute('href'), `/api/sessions/${sid}/minutes?format=html`);
   await index.screenshot({ path: shotPath('index.png') });
 
+  // ---- the printed minutes: no table cell wrapped one character a line ----
+  // (Served as an attachment, so the page is given its text rather than navigated to.)
+  const minutesHtml = await (await fetch(`${srv.base}/api/sessions/${sid}/minutes?format=html`)).text();
+  const printed = track(await openPage(browser, 'about:blank', { name: 'minutes-print', width: 794, height: 1123 }));
+  await printed.setContent(minutesHtml);
+  await printed.emulateMedia({ media: 'print' });
+  const cells = await printed.evaluate(() => [...document.querySelectorAll('table.points td, table.points th')]
+    .filter((c) => c.cellIndex !== 1)
+    .map((c) => ({ text: c.textContent, lines: c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight) })));
+  assert.ok(cells.length >= 6, 'the vote table is there');
+  for (const c of cells) assert.ok(c.lines < 2, `"${c.text}" is on one line (${c.lines.toFixed(2)} lines)`);
+
   // No page logged an error, broke the CSP or had a request fail.
   const problems = all.flatMap((p) => p.problems);
   assert.deepEqual(problems, []);
