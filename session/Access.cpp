@@ -27,18 +27,21 @@ std::optional<Error> may_create_session(const Viewer& v) {
   return refuse(v, v.kind == Viewer::Kind::nobody ? "the admin token is required" : "only the admin may create sessions");
 }
 
-std::optional<Error> may_add_participant(const Viewer& v) {
+namespace {
+// The session's participants are the admin's and the host's to manage.
+std::optional<Error> admin_or_host(const Viewer& v, const char* refusal) {
   if (v.kind == Viewer::Kind::admin || (v.kind == Viewer::Kind::participant && v.role == Role::host))
     return std::nullopt;
-  return refuse(v, v.kind == Viewer::Kind::nobody ? "a token is required"
-                                                   : "only the admin or the host may add participants");
+  return refuse(v, v.kind == Viewer::Kind::nobody ? "a token is required" : refusal);
+}
+}  // namespace
+
+std::optional<Error> may_add_participant(const Viewer& v) {
+  return admin_or_host(v, "only the admin or the host may add participants");
 }
 
-std::optional<Error> may_manage_links(const Viewer& v) {
-  if (v.kind == Viewer::Kind::admin || (v.kind == Viewer::Kind::participant && v.role == Role::host))
-    return std::nullopt;
-  return refuse(v, v.kind == Viewer::Kind::nobody ? "a token is required"
-                                                   : "only the admin or the host may re-issue or revoke links");
+std::optional<Error> may_manage_participant(const Viewer& v) {
+  return admin_or_host(v, "only the admin or the host may change a participant or their link");
 }
 
 std::optional<Error> may_list_participants(const Viewer& v) {

@@ -30,8 +30,9 @@ Role acting_role(const Viewer& v);
 // Each returns the refusal, or nothing when the viewer may.
 std::optional<Error> may_create_session(const Viewer& v);
 std::optional<Error> may_add_participant(const Viewer& v);
-// Re-issuing or revoking a participant's join link: the same people who add participants.
-std::optional<Error> may_manage_links(const Viewer& v);
+// Correcting a participant, re-issuing or revoking their join link: the same people who
+// add participants.
+std::optional<Error> may_manage_participant(const Viewer& v);
 std::optional<Error> may_list_participants(const Viewer& v);
 // Staff while the session is scheduled or live; anyone once it has ended.
 std::optional<Error> may_read_minutes(const Viewer& v, Status status);

@@ -40,10 +40,10 @@ void ParticipantsApi::add_routes(ApiRouter& router) {
              [this](auto& req, auto reply) { list(req, std::move(reply)); });
   router.add({http::verb::post}, "/api/sessions/{id}/participants",
              [this](auto& req, auto reply) { add(req, std::move(reply)); });
-  // Extension: a lost join link is re-issued (POST) or revoked (DELETE).
   // Extension: a participant's name or affiliation corrected.
   router.add({http::verb::patch}, "/api/sessions/{id}/participants/{pid}",
              [this](auto& req, auto reply) { edit(req, std::move(reply)); });
+  // Extension: a lost join link is re-issued (POST) or revoked (DELETE).
   router.add({http::verb::post, http::verb::delete_}, "/api/sessions/{id}/participants/{pid}/token",
              [this](auto& req, auto reply) { replace_token(req, std::move(reply)); });
 }
@@ -57,7 +57,7 @@ void ParticipantsApi::list(const ApiRequest& req, HttpReply reply) {
 }
 
 void ParticipantsApi::edit(const ApiRequest& req, HttpReply reply) {
-  if (auto refused = may_manage_links(viewer_for(hub_, req.http, req.path["id"])))
+  if (auto refused = may_manage_participant(viewer_for(hub_, req.http, req.path["id"])))
     return reply(error_response(req.http, *refused));
   json patch;
   if (auto err = read_object_body(req.http, patch)) return reply(error_response(req.http, *err));
@@ -91,7 +91,7 @@ void ParticipantsApi::edit(const ApiRequest& req, HttpReply reply) {
 
 void ParticipantsApi::replace_token(const ApiRequest& req, HttpReply reply) {
   const std::string& sid = req.path["id"];
-  if (auto refused = may_manage_links(viewer_for(hub_, req.http, sid)))
+  if (auto refused = may_manage_participant(viewer_for(hub_, req.http, sid)))
     return reply(error_response(req.http, *refused));
   const bool reissue = req.http.method() == http::verb::post;
   std::string base = base_url(hub_.config(), req.http, tls_);

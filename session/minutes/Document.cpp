@@ -25,16 +25,22 @@ Block heading(int level, std::string text) {
   return b;
 }
 
+// One role's votes in a stored TALLY (`by_role`), empty when the tally has none.
+json role_counts(const json& tally, std::string_view role) {
+  if (!tally.is_object() || !tally.contains("by_role")) return json::object();
+  const json& by_role = tally["by_role"];
+  const std::string key(role);
+  return by_role.is_object() && by_role.contains(key) ? by_role[key] : json::object();
+}
+
 // The counted roles' votes of a closed point: its `counted` (contract v2), or for a point
 // closed before v2 the sum of those roles in `by_role`.
 json counted_tally(const json& tally, const std::vector<Role>& counted) {
   if (tally.is_object() && tally.contains("counted") && tally["counted"].is_object()) return tally["counted"];
   json sum{{"agree", 0}, {"disagree", 0}, {"abstain", 0}};
-  const json& by_role = tally.is_object() && tally.contains("by_role") ? tally["by_role"] : json::object();
   for (Role r : counted) {
-    const std::string role(to_string(r));
-    if (!by_role.is_object() || !by_role.contains(role)) continue;
-    for (const char* c : {"agree", "disagree", "abstain"}) sum[c] = sum[c].get<int>() + int_field(by_role[role], c);
+    const json votes = role_counts(tally, to_string(r));
+    for (const char* c : {"agree", "disagree", "abstain"}) sum[c] = sum[c].get<int>() + int_field(votes, c);
   }
   return sum;
 }
@@ -193,12 +199,8 @@ void add_points(std::vector<Block>& doc, const Settings& settings, const Model& 
   for (size_t i = 0; i < counted.size() + 3; ++i) t.widths.push_back(3);
   for (const auto& p : m.points) {
     std::vector<std::string> row{p.id, p.text};
-    auto counts = [&](const char* role) {
-      if (!p.closed) return std::string("—");
-      const json& by_role = p.tally.is_object() && p.tally.contains("by_role") ? p.tally["by_role"] : json::object();
-      return tally_cell(by_role.is_object() && by_role.contains(role) ? by_role[role] : json::object());
-    };
-    for (Role r : counted) row.push_back(counts(std::string(to_string(r)).c_str()));
+    auto counts = [&](std::string_view role) { return p.closed ? tally_cell(role_counts(p.tally, role)) : "—"; };
+    for (Role r : counted) row.push_back(counts(to_string(r)));
     row.push_back(p.closed ? tally_cell(counted_tally(p.tally, m.counted_roles)) : "—");
     row.push_back(p.closed ? std::string(outcome_cn(p.outcome)) : "未表决完毕");
     row.push_back(counts("audience"));
@@ -352,10 +354,9 @@ std::vector<Run> describe(const Event& e, const Model& m) {
   } else if (k == "point.closed") {
     who();
     const json tally = d.is_object() && d.contains("tally") ? d["tally"] : json::object();
-    const json& by_role = tally.contains("by_role") ? tally["by_role"] : json::object();
     say(" 结束共识点 " + str_field(d, "point") + " 表决：" + std::string(outcome_cn(str_field(d, "outcome"))) +
         "（计入结果：" + tally_words(counted_tally(tally, m.counted_roles)) + "；听众民意参考：" +
-        tally_words(by_role.is_object() && by_role.contains("audience") ? by_role["audience"] : json::object()) + "）");
+        tally_words(role_counts(tally, "audience")) + "）");
   } else if (k == "note") {
     who();
     say(" 记录：");
