@@ -65,7 +65,7 @@ void Room::update_summary() {
 }
 
 json Room::public_snapshot(Role viewer) const {
-  json s = committed_.snapshot(viewer);
+  json s = committed_.snapshot(viewer, local_date(hub_.now_ms()));
   s["online"] = figures_.online_json();
   if (is_staff(viewer)) s["online_participants"] = figures_.staff_online_json();
   s["peak_audience"] = figures_.peak_audience();

@@ -24,6 +24,9 @@ std::string_view to_string(RequestType t) {
     case RequestType::vote: return "vote";
     case RequestType::close_point: return "close_point";
     case RequestType::note: return "note";
+    case RequestType::commit: return "commit";
+    case RequestType::update_commitment: return "update_commitment";
+    case RequestType::case_text: return "case_text";
     case RequestType::ping: return "ping";
   }
   return "ping";
@@ -196,6 +199,23 @@ std::optional<Error> parse_fields(const json& obj, Request& r) {
       return get_id(obj, "point", r.point);
     case RequestType::note:
       return get_string(obj, "text", r.text, true, 1, kMaxNoteChars);
+    case RequestType::commit:
+      if (auto e = get_string(obj, "text", r.text, true, 1, kMaxCommitChars)) return e;
+      if (auto e = get_string(obj, "department", r.department, false, 1, kMaxIdChars)) return e;
+      if (auto e = get_string(obj, "question", r.question, false, 1, kMaxIdChars)) return e;
+      if (auto e = get_string(obj, "due", r.due, false, 1, kMaxKeywordChars)) return e;
+      if (!r.due.empty() && !is_calendar_date(r.due)) return bad("due must be a date YYYY-MM-DD");
+      return std::nullopt;
+    case RequestType::update_commitment:
+      if (auto e = get_id(obj, "commitment", r.commitment)) return e;
+      if (auto e = get_string(obj, "status", r.progress_status, true, 1, kMaxKeywordChars)) return e;
+      if (r.progress_status != "in_progress" && r.progress_status != "done")
+        return bad("status must be in_progress or done");
+      return get_string(obj, "text", r.text, true, 1, kMaxProgressChars);
+    case RequestType::case_text:
+      if (auto e = get_string(obj, "section", r.section, true, 1, kMaxKeywordChars)) return e;
+      if (r.section != "background" && r.section != "lessons") return bad("section must be background or lessons");
+      return get_string(obj, "text", r.text, true, 1, kMaxCaseTextChars);
   }
   return bad("unknown type");
 }

@@ -28,6 +28,9 @@ enum class RequestType {
   note,
   submit_minutes,
   approve_minutes,
+  commit,
+  update_commitment,
+  case_text,
   ping,
 };
 inline constexpr RequestType kAllRequestTypes[] = {
@@ -35,7 +38,8 @@ inline constexpr RequestType kAllRequestTypes[] = {
     RequestType::ask,        RequestType::upvote,         RequestType::moderate,   RequestType::merge,
     RequestType::raise_hand, RequestType::lower_hand,     RequestType::floor,      RequestType::on_air,
     RequestType::propose,    RequestType::vote,           RequestType::close_point, RequestType::note,
-    RequestType::submit_minutes, RequestType::approve_minutes, RequestType::ping};
+    RequestType::submit_minutes, RequestType::approve_minutes, RequestType::commit,
+    RequestType::update_commitment, RequestType::case_text, RequestType::ping};
 std::string_view to_string(RequestType t);
 std::optional<RequestType> request_type_from_string(std::string_view s);
 
@@ -71,6 +75,12 @@ struct Request {
   // vote / close_point
   std::string point;
   Choice choice = Choice::agree;
+  // commit / update_commitment / case_text (text is the commitment's, the report's or the section's)
+  std::string department;  // commit: a department participant's id (empty: the caller)
+  std::string due;         // commit: YYYY-MM-DD, or empty
+  std::string commitment;  // update_commitment
+  std::string progress_status;  // update_commitment: in_progress or done
+  std::string section;          // case_text: background or lessons
 };
 
 struct ParsedRequest {
@@ -98,6 +108,9 @@ inline constexpr size_t kMaxReasonChars = 500;    // moderate
 inline constexpr size_t kMaxNoteChars = 5000;
 inline constexpr size_t kMaxHandNoteChars = 200;  // raise_hand
 inline constexpr size_t kMaxTimeChars = 40;       // on_air's ISO 8601 `at`
+inline constexpr size_t kMaxCommitChars = 500;
+inline constexpr size_t kMaxProgressChars = 1000;  // update_commitment
+inline constexpr size_t kMaxCaseTextChars = 5000;
 // The request's own "id", echoed in its reply: bytes, not characters.
 inline constexpr size_t kMaxRequestIdBytes = 128;
 

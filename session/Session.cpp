@@ -35,6 +35,11 @@ const Point* Session::point(const std::string& id) const {
 }
 Point* Session::find_point(const std::string& id) { return const_cast<Point*>(point(id)); }
 
+const Commitment* Session::commitment(const std::string& id) const {
+  auto it = commitment_index_.find(id);
+  return it == commitment_index_.end() ? nullptr : &commitments_[it->second];
+}
+
 std::string Session::audience_participant_id(const std::string& session_id, const std::string& client_id) {
   return "a_" + sha256_hex(session_id + "\n" + client_id).substr(0, 20);
 }
@@ -124,10 +129,40 @@ void Session::apply(const Event& e) {
       approval_.approved_by = e.by;
       approval_.head = str_field(d, "head");
       break;
+    case EventKind::commitment_made:
+    case EventKind::commitment_updated:
+      apply_commitment(*kind, e);
+      break;
+    case EventKind::case_text:
+      (str_field(d, "section") == "lessons" ? case_text_.lessons : case_text_.background) = str_field(d, "text");
+      break;
     case EventKind::statement:
     case EventKind::note:
       break;  // part of the record, not of the state
   }
+}
+
+void Session::apply_commitment(EventKind kind, const Event& e) {
+  const json& d = e.data;
+  const std::string id = str_field(d, "commitment");
+  if (kind == EventKind::commitment_made) {
+    if (commitment_index_.count(id)) return;
+    commitment_index_[id] = commitments_.size();
+    commitments_.push_back(Commitment{.id = id,
+                                      .text = str_field(d, "text"),
+                                      .department = str_field(d, "department"),
+                                      .department_name = str_field(d, "department_name"),
+                                      .due = str_field(d, "due"),
+                                      .question = str_field(d, "question"),
+                                      .made_ms = e.at_ms});
+    return;
+  }
+  auto it = commitment_index_.find(id);
+  if (it == commitment_index_.end()) return;
+  Commitment& c = commitments_[it->second];
+  c.status = str_field(d, "status");
+  c.progress = str_field(d, "text");
+  c.updated_ms = e.at_ms;
 }
 
 void Session::apply_question(EventKind kind, const Event& e) {
@@ -298,7 +333,20 @@ json Session::point_json(const Point& p) const {
               {"tally", p.tally.to_json(info_.settings)}};
 }
 
-json Session::snapshot(Role viewer) const {
+json Session::commitment_json(const Commitment& c, std::string_view today) {
+  return json{{"commitment", c.id},
+              {"text", c.text},
+              {"department", c.department},
+              {"department_name", c.department_name},
+              {"due", to_json_nonempty(c.due)},
+              {"question", to_json_nonempty(c.question)},
+              {"status", c.status},
+              {"progress", to_json_nonempty(c.progress)},
+              {"updated_at", to_json_time(c.updated_ms)},
+              {"overdue", c.overdue(today)}};
+}
+
+json Session::snapshot(Role viewer, std::string_view today) const {
   json questions = json::array();
   for (const auto& q : questions_) {
     if (!is_staff(viewer) && (!q.made_public || q.status == QuestionStatus::rejected)) continue;
@@ -306,14 +354,19 @@ json Session::snapshot(Role viewer) const {
   }
   json points = json::array();
   for (const auto& p : points_) points.push_back(point_json(p));
+  json commitments = json::array();
+  for (const auto& c : commitments_) commitments.push_back(commitment_json(c, today));
   json hands = json::array();
   if (is_staff(viewer))
     for (const auto& h : hands_) hands.push_back(hand_json(h));
-  return json{{"id", info_.id},
+  json snap{{"id", info_.id},
               {"title", info_.title},
               {"topic", info_.topic},
               {"status", to_string(status_)},
               {"stream_url", info_.stream_url},
+              {"venue", to_json_nonempty(info_.venue)},
+              {"form", to_json_nonempty(info_.form)},
+              {"episode", info_.episode > 0 ? json(info_.episode) : json(nullptr)},
               {"settings", info_.settings.to_json()},
               {"scheduled_at", to_json_nonempty(info_.scheduled_at)},
               {"started_at", to_json_time(started_ms_)},
@@ -323,7 +376,11 @@ json Session::snapshot(Role viewer) const {
               {"floor", floor_ ? floor_json(*floor_) : json(nullptr)},
               {"hands", std::move(hands)},
               {"questions", std::move(questions)},
-              {"points", std::move(points)}};
+              {"points", std::move(points)},
+              {"commitments", std::move(commitments)}};
+  // Extension: staff see the case report's text as written so far (the clerk edits it).
+  if (is_staff(viewer)) snap["case"] = json{{"background", case_text_.background}, {"lessons", case_text_.lessons}};
+  return snap;
 }
 
 json Session::you_json(const Caller& caller) const {

@@ -68,6 +68,28 @@ struct Approval {
   std::string_view status() const { return approved_ms ? "approved" : submitted_ms ? "submitted" : "draft"; }
 };
 
+// 承诺事项: what a department committed to, and how far it has got since.
+struct Commitment {
+  std::string id;
+  std::string text;
+  std::string department;       // the department participant's id
+  std::string department_name;
+  std::string due;              // YYYY-MM-DD or empty
+  std::string question;         // the question it answers, or empty
+  std::string status = "open";  // open until its first update, then in_progress or done
+  std::string progress;         // the latest update's text
+  int64_t made_ms = 0;
+  std::optional<int64_t> updated_ms;
+  // Past its due date (`today` is the server's local date, YYYY-MM-DD) and not done.
+  bool overdue(std::string_view today) const { return !due.empty() && !today.empty() && due < today && status != "done"; }
+};
+
+// The clerk's text of the case report (协商案例); the latest of each section wins.
+struct CaseText {
+  std::string background;
+  std::string lessons;
+};
+
 // Who besides staff may see an event: everyone, or just the asker of its question.
 struct Reach {
   bool everyone = false;
@@ -137,6 +159,9 @@ class Session {
   const std::vector<Hand>& hands() const { return hands_; }
   std::optional<int64_t> on_air_ms() const { return on_air_ms_; }
   const Approval& approval() const { return approval_; }
+  const std::vector<Commitment>& commitments() const { return commitments_; }
+  const Commitment* commitment(const std::string& id) const;
+  const CaseText& case_text() const { return case_text_; }
   // The time origin of timecodes: the moment the picture went live, else the start.
   std::optional<int64_t> timecode_origin_ms() const { return on_air_ms_ ? on_air_ms_ : started_ms_; }
 
@@ -158,14 +183,16 @@ class Session {
   void apply(const Changes& c);
 
   // The snapshot of `welcome` (without `online`, which the server adds). The audience
-  // sees only questions that were made public.
-  json snapshot(Role viewer) const;
+  // sees only questions that were made public. `today` (the server's local date,
+  // YYYY-MM-DD) decides which commitments are overdue.
+  json snapshot(Role viewer, std::string_view today = {}) const;
   // The caller's own state for `welcome`'s `you`: votes, upvotes, and an audience
   // member's own questions whatever their status.
   json you_json(const Caller& caller) const;
   json question_json(const Question& q) const;
   json point_json(const Point& p) const;
   json participants_json() const;
+  static json commitment_json(const Commitment& c, std::string_view today);
 
   // Audience participant ids are derived from (session, client_id), so a reconnect or a
   // second tab is the same participant and nothing has to be stored to join.
@@ -194,6 +221,10 @@ class Session {
   Outcome decide_vote(const Decision& d);
   Outcome decide_close_point(const Decision& d);
   Outcome decide_note(const Decision& d);
+  Outcome decide_commit(const Decision& d);
+  Outcome decide_update_commitment(const Decision& d);
+  Outcome decide_case_text(const Decision& d);
+  void apply_commitment(EventKind kind, const Event& e);
   json closing_data(const Point& p) const;
   void unfeature_current(const Decision& d, std::vector<Event>& out);
   const Hand* hand_of(const std::string& participant) const;
@@ -221,6 +252,9 @@ class Session {
   std::vector<Hand> hands_;
   std::optional<int64_t> on_air_ms_;
   Approval approval_;
+  std::vector<Commitment> commitments_;
+  std::unordered_map<std::string, size_t> commitment_index_;
+  CaseText case_text_;
   std::unordered_map<std::string, int64_t> last_ask_ms_;  // audience ask interval, by participant
 };
 

@@ -38,6 +38,11 @@ bool role_may(Role role, RequestType type, const Settings& settings) {
              (role == Role::audience && settings.audience_can_vote);
     case RequestType::note:
       return role == Role::clerk;
+    case RequestType::commit:
+    case RequestType::update_commitment:  // a department only its own: decided with the commitment
+      return role == Role::host || role == Role::clerk || role == Role::department;
+    case RequestType::case_text:
+      return role == Role::host || role == Role::clerk;
   }
   return false;
 }
@@ -56,8 +61,11 @@ std::optional<Status> status_needed(RequestType t) {
   switch (t) {
     case RequestType::join:
     case RequestType::note:
+    case RequestType::case_text:
     case RequestType::ping:
-    case RequestType::start: return std::nullopt;
+    case RequestType::start:
+    case RequestType::commit:  // while live and after the end: checked by decide_commit
+    case RequestType::update_commitment: return std::nullopt;
     case RequestType::submit_minutes:
     case RequestType::approve_minutes: return Status::ended;
     default: return Status::live;
@@ -120,6 +128,9 @@ Outcome Session::handle(const Request& r, const Caller& c, int64_t now_ms, const
     case RequestType::vote: return decide_vote(d);
     case RequestType::close_point: return decide_close_point(d);
     case RequestType::note: return decide_note(d);
+    case RequestType::commit: return decide_commit(d);
+    case RequestType::update_commitment: return decide_update_commitment(d);
+    case RequestType::case_text: return decide_case_text(d);
   }
   return fail(ErrorCode::internal, "unhandled request");
 }
@@ -371,6 +382,56 @@ Outcome Session::decide_note(const Decision& d) {
   // A note written after the approval does not change what was approved: an addendum.
   out.changes.events.push_back(make_event(d.now_ms, EventKind::note, &d.caller,
                                           json{{"text", d.request.text}, {"addendum", approval_.approved_ms.has_value()}}));
+  return out;
+}
+
+Outcome Session::decide_commit(const Decision& d) {
+  // Commitments are made on air and handed over afterwards (交办), never before the start.
+  if (status_ == Status::scheduled) return fail(ErrorCode::not_live, "the session is scheduled; commitments are made once it has started");
+  const Request& r = d.request;
+  std::string department_id = r.department.empty() ? d.caller.participant : r.department;
+  if (r.department.empty() && d.caller.role != Role::department)
+    return fail(ErrorCode::bad_request, "missing field: department");
+  const Participant* department = participant(department_id);
+  if (!department) return fail(ErrorCode::not_found, "no participant " + department_id);
+  if (department->role != Role::department)
+    return fail(ErrorCode::bad_request, "a commitment is a department's; " + department_id + " is a " +
+                                            std::string(to_string(department->role)));
+  if (d.caller.role == Role::department && department->id != d.caller.participant)
+    return fail(ErrorCode::forbidden, "a department commits for itself only");
+  if (!r.question.empty() && !question(r.question)) return fail(ErrorCode::not_found, "no question " + r.question);
+  std::string id = "c" + std::to_string(commitments_.size() + 1);
+  Outcome out;
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::commitment_made, &d.caller,
+                                          json{{"commitment", id},
+                                               {"text", r.text},
+                                               {"department", department->id},
+                                               {"department_name", department->name},
+                                               {"due", to_json_nonempty(r.due)},
+                                               {"question", to_json_nonempty(r.question)}}));
+  out.ack["commitment"] = id;
+  return out;
+}
+
+Outcome Session::decide_update_commitment(const Decision& d) {
+  if (status_ == Status::scheduled) return fail(ErrorCode::not_live, "the session is scheduled");
+  const Commitment* c = commitment(d.request.commitment);
+  if (!c) return fail(ErrorCode::not_found, "no commitment " + d.request.commitment);
+  if (d.caller.role == Role::department && c->department != d.caller.participant)
+    return fail(ErrorCode::forbidden, "only the commitment's department reports on it");
+  Outcome out;
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::commitment_updated, &d.caller,
+                                          json{{"commitment", c->id},
+                                               {"status", d.request.progress_status},
+                                               {"text", d.request.text}}));
+  out.ack["commitment"] = c->id;
+  return out;
+}
+
+Outcome Session::decide_case_text(const Decision& d) {
+  Outcome out;
+  out.changes.events.push_back(make_event(d.now_ms, EventKind::case_text, &d.caller,
+                                          json{{"section", d.request.section}, {"text", d.request.text}}));
   return out;
 }
 

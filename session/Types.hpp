@@ -77,6 +77,9 @@ struct SessionInfo {
   std::string scheduled_at;  // ISO 8601 as given, empty when not scheduled
   Settings settings;
   int64_t created_ms = 0;
+  std::string venue;         // free text: a street's 议事厅, the online studio
+  std::string form;          // a consultation form (Vocabulary's is_consultation_form), or empty
+  int episode = 0;           // extension: the programme's issue number (第X期), 0 when not given
 };
 
 // A person's name, in characters: a participant's, a host's, an audience member's.
@@ -89,6 +92,12 @@ struct Participant {
   std::string name;
   std::string affiliation;
 };
+
+// A real date written YYYY-MM-DD (no 2026-02-30).
+bool is_calendar_date(std::string_view s);
+
+// The server's local date of a moment, YYYY-MM-DD (what "overdue" is judged against).
+std::string local_date(int64_t unix_ms);
 
 // ISO 8601 UTC with milliseconds, e.g. 2026-11-26T21:30:00.123Z.
 std::string format_time_ms(int64_t unix_ms);

@@ -36,6 +36,9 @@ constexpr std::array kEventKinds{
     EventKindInfo{note, "note", staff, {"记录", "Note"}},
     EventKindInfo{minutes_submitted, "minutes.submitted", staff, {"纪要已提交审核", "Minutes submitted"}},
     EventKindInfo{minutes_approved, "minutes.approved", all, {"纪要已审核通过", "Minutes approved"}},
+    EventKindInfo{commitment_made, "commitment.made", all, {"承诺事项", "Commitment made"}},
+    EventKindInfo{commitment_updated, "commitment.updated", all, {"办理情况", "Commitment progress"}},
+    EventKindInfo{case_text, "case.text", staff, {"案例撰写", "Case report text"}},
 };
 
 constexpr bool rows_follow_enum() {
@@ -84,6 +87,25 @@ constexpr Term kApproval[]{
     {"submitted", {"已提交审核", "Submitted"}},
     {"approved", {"已审核", "Approved"}},
 };
+constexpr Term kCommitmentStatus[]{
+    {"open", {"待办理", "Open"}},
+    {"in_progress", {"办理中", "In progress"}},
+    {"done", {"已办结", "Done"}},
+};
+constexpr Term kForm[]{
+    {"plenary", {"全体会议", "Plenary session"}},
+    {"standing_committee", {"专题议政性常委会议", "Standing committee on a theme"}},
+    {"thematic", {"专题协商会", "Thematic consultation"}},
+    {"counterpart", {"对口协商会", "Counterpart consultation"}},
+    {"proposal", {"提案办理协商会", "Consultation on handling proposals"}},
+    {"forum", {"协商座谈会", "Consultation forum"}},
+    {"micro", {"小微协商", "Neighbourhood consultation"}},
+    {"supervision", {"协商式民主监督", "Consultative oversight"}},
+};
+constexpr Term kCaseSection[]{
+    {"background", {"协商背景", "Background"}},
+    {"lessons", {"经验启示", "Lessons"}},
+};
 constexpr TermGroup kTermGroups[]{
     {"role", kRoles},
     {"session_status", kSessionStatus},
@@ -92,6 +114,9 @@ constexpr TermGroup kTermGroups[]{
     {"outcome", kOutcome},
     {"choice", kChoice},
     {"approval", kApproval},
+    {"commitment_status", kCommitmentStatus},
+    {"form", kForm},
+    {"case_section", kCaseSection},
 };
 
 // JavaScript string literal; the table holds no quote or backslash, but a future label
@@ -153,6 +178,12 @@ Label term(std::string_view group, std::string_view key) {
       if (t.key == key) return t.label;
   }
   return Label{key, key};
+}
+
+bool is_consultation_form(std::string_view form) {
+  for (const auto& t : kForm)
+    if (t.key == form) return true;
+  return false;
 }
 
 Label label(Role r) { return term("role", to_string(r)); }

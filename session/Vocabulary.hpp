@@ -35,6 +35,9 @@ enum class EventKind {
   note,
   minutes_submitted,
   minutes_approved,
+  commitment_made,
+  commitment_updated,
+  case_text,
 };
 
 // Who sees an event of a kind: everyone; staff; staff and the question's asker; or, for
@@ -75,6 +78,9 @@ struct TermGroup {
 std::span<const TermGroup> term_groups();
 // The label of `key` in `group`; both words are `key` itself when the table lacks it.
 Label term(std::string_view group, std::string_view key);
+
+// One of the contract's forms of consultation (plenary, standing_committee, ..., supervision).
+bool is_consultation_form(std::string_view form);
 
 Label label(Role r);
 Label label(Status s);

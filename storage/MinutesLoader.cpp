@@ -13,6 +13,8 @@ std::optional<MinutesInput> load_minutes(Store& db, const std::string& session_i
   if (!found) return std::nullopt;
   for (auto& sp : db.participants(session_id)) in.participants.push_back(std::move(sp.participant));
   in.events = db.events(session_id);
+  in.upvotes = db.upvotes(session_id);
+  in.votes = db.votes(session_id);
   in.peak_audience = db.peak_audience(session_id);
   in.generated_ms = now_ms;
   return in;

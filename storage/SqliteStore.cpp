@@ -185,6 +185,16 @@ void SqliteStore::migrate() {
     set_meta("schema_version", "1");
     migration.commit();
   }
+  if (v < 2) {  // contract v2: where a session is held, its form, the programme's issue number
+    Transaction migration(*this);
+    exec(R"SQL(
+      ALTER TABLE sessions ADD COLUMN venue TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN form TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN episode INTEGER NOT NULL DEFAULT 0;
+    )SQL");
+    set_meta("schema_version", "2");
+    migration.commit();
+  }
 }
 
 std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
@@ -219,7 +229,8 @@ std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
 }
 
 void SqliteStore::create_session(const SessionInfo& s) {
-  stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms) VALUES(?,?,?,?,?,?,?)")
+  stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode) "
+       "VALUES(?,?,?,?,?,?,?,?,?,?)")
       .bind(s.id)
       .bind(s.title)
       .bind(s.topic)
@@ -227,6 +238,9 @@ void SqliteStore::create_session(const SessionInfo& s) {
       .bind(s.scheduled_at)
       .bind(s.settings.to_json().dump())
       .bind(s.created_ms)
+      .bind(s.venue)
+      .bind(s.form)
+      .bind(int64_t{s.episode})
       .run();
 }
 
@@ -245,12 +259,15 @@ void SqliteStore::set_token_hash(const std::string& participant_id, const std::s
 }
 
 void SqliteStore::update_session(const SessionInfo& s) {
-  stmt("UPDATE sessions SET title=?,topic=?,stream_url=?,scheduled_at=?,settings=? WHERE id=?")
+  stmt("UPDATE sessions SET title=?,topic=?,stream_url=?,scheduled_at=?,settings=?,venue=?,form=?,episode=? WHERE id=?")
       .bind(s.title)
       .bind(s.topic)
       .bind(s.stream_url)
       .bind(s.scheduled_at)
       .bind(s.settings.to_json().dump())
+      .bind(s.venue)
+      .bind(s.form)
+      .bind(int64_t{s.episode})
       .bind(s.id)
       .run();
   if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no session " + s.id);
@@ -323,7 +340,9 @@ std::optional<std::string> SqliteStore::meta(const std::string& key) {
 
 std::vector<SessionInfo> SqliteStore::sessions() {
   std::vector<SessionInfo> out;
-  auto& st = stmt("SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms FROM sessions ORDER BY created_ms, id");
+  auto& st = stmt(
+      "SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode FROM sessions "
+      "ORDER BY created_ms, id");
   while (st.step()) {
     SessionInfo s;
     s.id = st.text(0);
@@ -336,6 +355,9 @@ std::vector<SessionInfo> SqliteStore::sessions() {
     if (!settings) throw std::runtime_error("stored settings of session " + s.id + " are invalid: " + why);
     s.settings = *settings;
     s.created_ms = st.integer(6);
+    s.venue = st.text(7);
+    s.form = st.text(8);
+    s.episode = static_cast<int>(st.integer(9));
     out.push_back(std::move(s));
   }
   return out;

@@ -19,7 +19,7 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;

@@ -47,25 +47,41 @@ void expect_in_order(const std::string& hay, const std::vector<std::string>& nee
   }
 }
 
-// The scripted session's docx printed by LibreOffice in the official layout: five pages
-// (measured with Debian's LibreOffice 7.4 and fonts-noto-cjk).
-constexpr int kMaxMinutesPages = 5;
+// The scripted session's docx printed by LibreOffice in the official layout: the 纪要 on
+// three pages, the attachment (the full record of 31 events) on three more (measured with
+// Debian's LibreOffice 7.4 and fonts-noto-cjk).
+constexpr int kMaxMinutesPages = 6;
+constexpr int kMaxNarrativePages = 3;
 
 struct Scripted {
   Created s;
   std::vector<std::string> texts;  // every statement, question, answer, note and point, in order
   int64_t last_seq = 0;
-  std::string title = "有事来协商——委员议事厅（第12期）";
+  std::string title = "老旧小区加装电梯怎么装";
+  std::string unanswered = "楼下住户不同意怎么办？";   // public, never taken up
+  std::string rejected = "这是一条广告，加微信";          // rejected by the host
+  std::string commitment = "年底前完成两栋楼的加装试点";
+  std::string progress = "试点楼栋已完成设计招标";
+  std::string background = "东街道老旧小区多，居民对加装电梯呼声高，但意见不一。";
+  std::string lessons = "会前入户调研，会上让部门当场答复，会后跟踪办理。";
+  std::string clerk_token;
 };
 
 Scripted run_scripted_session(const ServerProcess& srv) {
   Scripted sc;
-  sc.s = create_session(srv, json{{"title", sc.title}, {"topic", "老旧小区加装电梯"}});
+  sc.s = create_session(srv, json{{"title", sc.title},
+                                  {"topic", "老旧小区加装电梯"},
+                                  {"venue", "东街道议事厅"},
+                                  {"form", "micro"},
+                                  {"episode", 12},
+                                  {"host_name", "王主任"},
+                                  {"settings", {{"ask_interval_s", 0}}}});
   const auto& sid = sc.s.id;
   auto m1 = add_person(srv, sid, "李委员", "member", "民盟界别");
   auto m2 = add_person(srv, sid, "张委员", "member", "经济界别");
   auto dept = add_person(srv, sid, "陈科长", "department", "区住建局");
   auto clerk = add_person(srv, sid, "赵记录", "clerk", "区政协办公室");
+  sc.clerk_token = clerk.token;
   WsClient host(srv.port()), c1(srv.port()), c2(srv.port()), cd(srv.port()), ck(srv.port()), a1(srv.port()),
       a2(srv.port());
   staff_join(host, sid, sc.s.host_token);
@@ -103,7 +119,16 @@ Scripted run_scripted_session(const ServerProcess& srv) {
   say(cd, "每台电梯补贴二十万元，\n不足部分由业主分摊。", q);
   ok(host.request({{"type", "moderate"}, {"question", q}, {"action", "answered"}}));
   ok(host.request({{"type", "floor"}, {"participant", nullptr}}));
+  ok(ck.request({{"type", "commit"}, {"text", sc.commitment}, {"department", dept.id}, {"due", "2026-12-31"},
+                 {"question", q}}));
+  sc.texts.push_back(sc.commitment);
   note("部门当场答复了补贴标准。");
+  std::string open_q = ok(a2.request({{"type", "ask"}, {"text", sc.unanswered}}))["question"];
+  ok(host.request({{"type", "moderate"}, {"question", open_q}, {"action", "approve"}}));
+  ok(a2.request({{"type", "upvote"}, {"question", open_q}}));
+  ok(a1.request({{"type", "upvote"}, {"question", open_q}}));
+  std::string bad_q = ok(a1.request({{"type", "ask"}, {"text", sc.rejected}}))["question"];
+  ok(host.request({{"type", "moderate"}, {"question", bad_q}, {"action", "reject"}}));
   std::string p1_text = "同意先行试点两栋楼";
   std::string p1 = ok(c1.request({{"type", "propose"}, {"text", p1_text}}))["point"];
   sc.texts.push_back(p1_text);
@@ -118,7 +143,10 @@ Scripted run_scripted_session(const ServerProcess& srv) {
   sc.texts.push_back(p2_text);
   sc.last_seq = ok(host.request({{"type", "end"}}))["seq"];
   note("会后：纪要已核对。");
-  sc.last_seq += 1;
+  ok(cd.request({{"type", "update_commitment"}, {"commitment", "c1"}, {"status", "in_progress"}, {"text", sc.progress}}));
+  ok(ck.request({{"type", "case_text"}, {"section", "background"}, {"text", sc.background}}));
+  ok(ck.request({{"type", "case_text"}, {"section", "lessons"}, {"text", sc.lessons}}));
+  sc.last_seq += 4;
   return sc;
 }
 
@@ -137,15 +165,28 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   ASSERT_EQ(md.status, 200) << md.body;
   EXPECT_EQ(md.headers["content-type"], "text/markdown; charset=utf-8");
   EXPECT_NE(md.headers["content-disposition"].find("filename*=UTF-8''"), std::string::npos);
-  // The title, percent-encoded (RFC 5987): 有 is E6 9C 89.
-  EXPECT_NE(md.headers["content-disposition"].find("%E6%9C%89"), std::string::npos) << md.headers["content-disposition"];
+  // The title, percent-encoded (RFC 5987): 老 is E8 80 81.
+  EXPECT_NE(md.headers["content-disposition"].find("%E8%80%81"), std::string::npos) << md.headers["content-disposition"];
   std::vector<std::string> md_texts;
   for (auto t : sc.texts) {
     // Markdown keeps a line break inside one entry as two lines; compare the first line.
     md_texts.push_back(t.substr(0, t.find('\n')));
   }
   expect_in_order(md.body, md_texts, "md");
-  for (const char* s : {"李委员", "民盟界别", "区住建局", "通过", "哈希链头"}) EXPECT_NE(md.body.find(s), std::string::npos) << s;
+  for (const char* s : {"李委员", "民盟界别", "区住建局", "通过", "校验值"}) EXPECT_NE(md.body.find(s), std::string::npos) << s;
+  // A 纪要: the narrative in its order, then the full record as the attachment.
+  expect_in_order(md.body,
+                  {"# 有事来协商·委员议事厅第12期协商纪要", sc.title, "东街道议事厅", "小微协商", "王主任主持", "**出席**",
+                   "**列席**", "陈科长（区住建局）", "应到3人，实到3人", "## 一、主要发言要点", "## 二、群众提问与答复",
+                   "获赞 0", "会上未及答复的提问1条", sc.unanswered, "获赞 2", "## 三、形成的共识", "会议议定",
+                   "## 四、会后工作安排", sc.commitment, "完成时限：2026-12-31", "**记录人**：赵记录", "**审核人**",
+                   "## 附件：协商过程记录", "校验值（SHA-256）"},
+                  "md structure");
+  // Ids, hashes and API paths are the server's, not the reader's: none in the body.
+  const std::string narrative = md.body.substr(0, md.body.find("附件：协商过程记录"));
+  for (const std::string& id : {std::string("q1"), std::string("pt1"), std::string("c1"), sc.s.id, std::string("/api/"),
+                                std::string("SHA-256")})
+    EXPECT_EQ(narrative.find(id), std::string::npos) << id;
 
   // HTML.
   auto html = http(srv.port(), "GET", base + "html", "", staff);
@@ -158,6 +199,10 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
     html_texts.push_back(e);
   }
   expect_in_order(html.body, html_texts, "html");
+  expect_in_order(html.body,
+                  {"<h1>有事来协商·委员议事厅第12期协商纪要</h1>", "<h2>一、主要发言要点</h2>", "<h2>二、群众提问与答复</h2>",
+                   "<h2>三、形成的共识</h2>", "<h2>四、会后工作安排</h2>", "<h2 class=\"attachment\">附件：协商过程记录</h2>"},
+                  "html structure");
   EXPECT_NE(html.body.find("@page"), std::string::npos);
 
   // JSON: validates against the documented schema and round-trips.
@@ -222,6 +267,16 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   EXPECT_NE(size.find("595.3"), std::string::npos) << "A4: " << size;
   EXPECT_GE(pages, 2);
   EXPECT_LE(pages, kMaxMinutesPages) << "the scripted session's minutes grew to " << pages << " pages";
+  // The 纪要 itself ends within its pages; the attachment starts on a page of its own.
+  const std::string printed = run_command("pdftotext -layout " + dir + "/minutes.pdf - 2>/dev/null");
+  const size_t attachment_at = printed.find("附件：协商过程记录");
+  ASSERT_NE(attachment_at, std::string::npos);
+  const auto narrative_pages = std::count(printed.begin(), printed.begin() + attachment_at, '\f');
+  EXPECT_LE(narrative_pages, kMaxNarrativePages);
+  const size_t page_start = printed.rfind('\f', attachment_at);
+  ASSERT_NE(page_start, std::string::npos);
+  EXPECT_EQ(printed.substr(page_start + 1, attachment_at - page_start - 1).find_first_not_of(" \n"), std::string::npos)
+      << "the attachment starts a page";
   if (const char* samples = std::getenv("YST_SAMPLES_DIR"))
     fs::copy_file(dir + "/minutes.pdf", std::string(samples) + "/minutes.pdf", fs::copy_options::overwrite_existing);
 

@@ -219,37 +219,51 @@ std::string xml_escaped(std::string_view s) {
   return out;
 }
 
-TEST(Minutes, MarkdownHasEveryTextInSeqOrder) {
+TEST(Minutes, MarkdownIsAJiyaoWithTheFullRecordAttached) {
   const auto in = sample();
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
-  const size_t timeline = md.find("## 会议过程");
-  ASSERT_NE(timeline, std::string::npos);
-  expect_in_order(md, timeline, texts_in_seq_order());
+  // The 纪要's parts in the office's order, the record last.
+  const std::vector<std::string> parts{"# 有事来协商·委员议事厅协商纪要\n", "**城东片区老旧小区改造协商会**", "纪要状态：",
+                                       "加装电梯与停车难问题", "王明主持", "**出席**：", "**列席**：",
+                                       "## 一、主要发言要点", "## 二、群众提问与答复", "## 三、形成的共识",
+                                       "## 四、会后工作安排", "**记录人**：钱芳", "**审核人**：",
+                                       "## 附件：协商过程记录"};
+  expect_in_order(md, 0, parts);
+  EXPECT_EQ(md.rfind(parts[0], 0), 0u);
+  const size_t record = md.find("## 附件：协商过程记录");
+  ASSERT_NE(record, std::string::npos);
+  expect_in_order(md, record, texts_in_seq_order());
 
-  EXPECT_EQ(md.rfind("# 城东片区老旧小区改造协商会\n", 0), 0u);
-  EXPECT_NE(md.find("加装电梯与停车难问题"), std::string::npos);
-  EXPECT_NE(md.find("2026-11-26 21:30:00"), std::string::npos) << "times are shown in Beijing time";
-  EXPECT_NE(md.find("1234 人"), std::string::npos);
+  EXPECT_NE(md.find("2026年11月26日21:30"), std::string::npos) << "times are shown in Beijing time";
+  EXPECT_NE(md.find("在线听众峰值1234人"), std::string::npos);
+  EXPECT_NE(md.find("**出席**：王明（主持人）、李华（民建界别）"), std::string::npos);
+  EXPECT_NE(md.find("**列席**：赵强（区住房和城乡建设局）"), std::string::npos);
   EXPECT_NE(md.find("| 政协委员 | 李华 | 民建界别 |"), std::string::npos);
   EXPECT_NE(md.find("| 部门代表 | 赵强 | 区住房和城乡建设局 |"), std::string::npos);
   // The counted roles (members, departments) and their sum decide; the audience's 5 / 2 / 0
   // stands apart, and the host's vote (not a counted role) is not a column.
-  EXPECT_NE(md.find("| 编号 | 共识点 | 政协委员 | 部门代表 | 计入结果 | 结果 | 听众（民意参考） |"), std::string::npos);
-  EXPECT_NE(md.find("| pt1 | " + kP1 + " | 2 / 0 / 1 | 0 / 1 / 0 | 2 / 1 / 1 | 已采纳 | 5 / 2 / 0 |"), std::string::npos);
-  EXPECT_NE(md.find("| pt2 | " + kP2 + " | — | — | — | 未表决完毕 | — |"), std::string::npos);
+  EXPECT_NE(md.find("| 序号 | 共识点 | 政协委员 | 部门代表 | 计入结果 | 结果 | 听众（民意参考） |"), std::string::npos);
+  EXPECT_NE(md.find("| 1 | " + kP1 + " | 2 / 0 / 1 | 0 / 1 / 0 | 2 / 1 / 1 | 已采纳 | 5 / 2 / 0 |"), std::string::npos);
+  EXPECT_NE(md.find("| 2 | " + kP2 + " | — | — | — | 未表决完毕 | — |"), std::string::npos);
   EXPECT_EQ(md.find("8 / 3 / 1"), std::string::npos) << "the all-roles sum is not a result";
+  EXPECT_NE(md.find("会议议定：**1. " + kP1), std::string::npos);
 
-  const std::string qa = between(md, "## 群众提问与答复", "## 记录员备注");
-  EXPECT_NE(qa.find(kQ1), std::string::npos);
-  EXPECT_LT(qa.find(kQ1), qa.find(kA1));
-  EXPECT_EQ(qa.find(kQ3), std::string::npos) << "q3 was never featured or answered";
-  const std::string notes = between(md, "## 记录员备注", "## 共识点表决");
-  expect_in_order(notes, 0, {kN1, kN2});
+  // Main points by speaker, answers with their questions, the clerk's notes with the points.
+  const std::string points = between(md, "## 一、主要发言要点", "## 二、群众提问与答复");
+  expect_in_order(points, 0, {"李华（政协委员，民建界别）指出：", kS1, "王明（主持人，区政协办公室）指出：", kS2.substr(0, 9), kN1, kN2});
+  EXPECT_EQ(points.find(kA1), std::string::npos) << "an answer is told with its question";
+  const std::string qa = between(md, "## 二、群众提问与答复", "## 三、形成的共识");
+  expect_in_order(qa, 0, {"听众提交提问3条，经主持人审核公开2条，其中1条在会上得到答复", kQ1, "居民张先生", kA1,
+                          "会上未及答复的提问1条", kQ3});
+  EXPECT_EQ(qa.find("网友"), std::string::npos) << "a rejected question is not the public's question";
 
-  EXPECT_NE(md.find("发言 3 条，群众提问 3 条（已答复 1 条），共识点 2 项（已采纳 1 项）"), std::string::npos);
-  const auto& events = in.events;
-  EXPECT_NE(md.find("哈希链头 SHA-256: " + events.back().hash + "（共 20 个事件）"), std::string::npos);
-  EXPECT_NE(md.find("/api/sessions/s1/verify"), std::string::npos);
+  // The body names no internal id, hash or API path; the integrity is a sentence and a
+  // footnote-like line at the end of the record.
+  const std::string body = md.substr(0, record);
+  for (const char* id : {"q1", "q3", "pt1", "p2", "〔", "SHA-256", "/api/"}) EXPECT_EQ(body.find(id), std::string::npos) << id;
+  EXPECT_NE(md.find("逐条保存的20个事件生成，导出时逐条核验，记录完整，未被改动"), std::string::npos);
+  EXPECT_NE(md.find("校验值（SHA-256）：" + in.events.back().hash), std::string::npos);
+  EXPECT_EQ(md.find("/api/"), std::string::npos);
 }
 
 TEST(Minutes, MarkdownEscapesStructure) {
@@ -260,7 +274,7 @@ TEST(Minutes, MarkdownEscapesStructure) {
   c.add("note", kClerk, {{"text", "# 假标题\n1. 假列表\n- 假条目\n    假代码"}});
   in.events = std::move(c.events());
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
-  EXPECT_NE(md.find("| pt1 | 甲\\|乙 |"), std::string::npos);
+  EXPECT_NE(md.find("| 1 | 甲\\|乙 |"), std::string::npos);
   EXPECT_NE(md.find("\\# 假标题"), std::string::npos);
   EXPECT_NE(md.find("1\\. 假列表"), std::string::npos);
   EXPECT_NE(md.find("\\- 假条目"), std::string::npos);
@@ -271,7 +285,7 @@ TEST(Minutes, MarkdownEscapesStructure) {
 TEST(Minutes, HtmlHasEveryTextInSeqOrderAndEscapes) {
   auto in = sample();
   const std::string html = yst::render_minutes(in, MinutesFormat::html);
-  const size_t timeline = html.find("<h2>会议过程</h2>");
+  const size_t timeline = html.find("附件：协商过程记录</h2>");
   ASSERT_NE(timeline, std::string::npos);
   expect_in_order(html, timeline, texts_in_seq_order());
 
@@ -288,14 +302,14 @@ TEST(Minutes, HtmlHasEveryTextInSeqOrderAndEscapes) {
   EXPECT_EQ(html.find("<b>网友</b>"), std::string::npos);
   EXPECT_NE(html.find("&lt;b&gt;网友&lt;/b&gt;"), std::string::npos);
   EXPECT_NE(html.find("他说：&quot;好的, 没问题&quot;<br>\n第二行"), std::string::npos);
-  EXPECT_NE(html.find("哈希链头 SHA-256: " + in.events.back().hash), std::string::npos);
+  EXPECT_NE(html.find("校验值（SHA-256）：" + in.events.back().hash), std::string::npos);
 
   // The title reaches <title>, <h1> and the CSS of the page header; none may open markup.
   in.info.title = "</style><script>alert('x')</script>\"&";
   const std::string hostile = yst::render_minutes(in, MinutesFormat::html);
   EXPECT_EQ(hostile.find("<script"), std::string::npos);
   EXPECT_EQ(hostile.find("</style><"), std::string::npos);
-  EXPECT_NE(hostile.find("<h1>&lt;/style&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;</h1>"),
+  EXPECT_NE(hostile.find("<p class=\"subtitle\">&lt;/style&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;</p>"),
             std::string::npos);
 }
 
@@ -413,7 +427,7 @@ TEST(Minutes, DocxIsAWordPackageWithTheTexts) {
     EXPECT_TRUE(zip_entry(docx, part).has_value()) << part;
 
   const std::string doc = zip_entry(docx, "word/document.xml").value_or("");
-  expect_in_order(doc, doc.find("会议过程"), texts_in_seq_order());
+  expect_in_order(doc, doc.find("附件：协商过程记录"), texts_in_seq_order());
   EXPECT_EQ(doc.find(kQ2), std::string::npos);
   EXPECT_NE(doc.find(xml_escaped(kQ2)), std::string::npos);
   EXPECT_NE(doc.find(xml_escaped("他说：\"好的, 没问题\"") + "</w:t><w:br/><w:t xml:space=\"preserve\">" +
@@ -430,7 +444,7 @@ TEST(Minutes, DocxIsAWordPackageWithTheTexts) {
   EXPECT_NE(styles.find("w:eastAsia=\"仿宋_GB2312\""), std::string::npos);
   EXPECT_NE(styles.find("w:eastAsia=\"黑体\""), std::string::npos);
   EXPECT_NE(styles.find("w:eastAsia=\"zh-CN\""), std::string::npos);
-  EXPECT_NE(zip_entry(docx, "docProps/core.xml").value_or("").find("<dc:title>城东片区老旧小区改造协商会 会议纪要"),
+  EXPECT_NE(zip_entry(docx, "docProps/core.xml").value_or("").find("<dc:title>城东片区老旧小区改造协商会 协商纪要"),
             std::string::npos);
   EXPECT_NE(zip_entry(docx, "[Content_Types].xml").value_or("").find("/word/document.xml"), std::string::npos);
 
@@ -484,8 +498,23 @@ TEST(Minutes, DocxHasTheOfficialDocumentLayout) {
   EXPECT_NE(even.find("<w:jc w:val=\"left\"/>"), std::string::npos);
   EXPECT_NE(style("Footer").find("<w:sz w:val=\"28\"/>"), std::string::npos);
 
+  // 出席/列席 start with the word in 黑体, the names aligned after the colon; body
+  // paragraphs start two characters in; the attachment starts a page; nothing is bold.
+  const size_t present = doc.find(">出席</w:t>");
+  ASSERT_NE(present, std::string::npos);
+  const std::string present_para = doc.substr(doc.rfind("<w:p>", present), present - doc.rfind("<w:p>", present));
+  EXPECT_NE(present_para.find("<w:pStyle w:val=\"Attendance\"/>"), std::string::npos);
+  EXPECT_NE(present_para.find("w:eastAsia=\"黑体\""), std::string::npos);
+  EXPECT_NE(style("Attendance").find("w:hanging="), std::string::npos);
+  EXPECT_NE(style("BodyText").find("<w:ind w:firstLine=\"640\"/>"), std::string::npos);
+  const size_t attachment = doc.find("附件：协商过程记录");
+  ASSERT_NE(attachment, std::string::npos);
+  EXPECT_NE(doc.substr(doc.rfind("<w:p>", attachment), attachment - doc.rfind("<w:p>", attachment)).find("<w:pageBreakBefore/>"),
+            std::string::npos);
+  EXPECT_EQ(doc.find("<w:b/>"), std::string::npos);
+
   // The sentence before the vote table stays on its page, and no row splits.
-  const size_t table = doc.find("<w:tbl>", doc.find("共识点表决"));
+  const size_t table = doc.find("<w:tbl>", doc.find("三、形成的共识"));
   ASSERT_NE(table, std::string::npos);
   const size_t before = doc.rfind("<w:p>", table);
   EXPECT_NE(doc.substr(before, table - before).find("<w:keepNext/>"), std::string::npos);
@@ -550,7 +579,7 @@ TEST(Minutes, VerifyChain) {
   // The minutes say so when the stored events no longer match their hashes.
   in.events = altered;
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
-  EXPECT_NE(md.find("第 7 号事件处不一致"), std::string::npos);
+  EXPECT_NE(md.find("第7个事件与原记录不一致，记录可能被改动"), std::string::npos);
 }
 
 TEST(Minutes, ContentDispositionPercentEncodesTheTitle) {
@@ -687,9 +716,10 @@ TEST(Minutes, TimecodesCountFromTheOnAirMark) {
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
   EXPECT_NE(md.find("时码起点"), std::string::npos);
   // Event 4 is at 3:00, half a minute after the 2:30 mark; events before the mark carry none.
-  EXPECT_NE(md.find("〔4〕2026-11-26 21:33:00［0:00:30］"), std::string::npos);
-  EXPECT_NE(md.find("〔14〕2026-11-26 21:43:00［0:10:30］"), std::string::npos);
-  EXPECT_NE(md.find("〔2〕2026-11-26 21:31:00  "), std::string::npos);
+  EXPECT_NE(md.find("- 21:33:00［0:00:30］"), std::string::npos);
+  EXPECT_NE(md.find("距直播画面开始（21:32:30）的时码"), std::string::npos);
+  EXPECT_NE(md.find("- 21:43:00［0:10:30］"), std::string::npos);
+  EXPECT_NE(md.find("- 21:31:00  "), std::string::npos) << "no timecode before the mark";
   const std::string csv = yst::render_minutes(in, MinutesFormat::csv);
   EXPECT_NE(csv.find(",0:00:30\r\n"), std::string::npos);
   const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
@@ -699,14 +729,14 @@ TEST(Minutes, TimecodesCountFromTheOnAirMark) {
   // Without the mark, the start is the origin.
   auto no_mark = in;
   std::erase_if(no_mark.events, [](const Event& e) { return e.kind == "broadcast.on_air"; });
-  EXPECT_NE(yst::render_minutes(no_mark, MinutesFormat::md).find("〔2〕2026-11-26 21:31:00［0:01:00］"), std::string::npos);
+  EXPECT_NE(yst::render_minutes(no_mark, MinutesFormat::md).find("- 21:31:00［0:01:00］"), std::string::npos);
 }
 
 TEST(Minutes, SpeakingTimeIsListedPerSpeaker) {
   const auto in = studio_session();
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
   // 李华: 3:00-6:00 and 10:00-11:00 = 4 min in two turns, one overrun; 赵强: 6:00-10:00.
-  const std::string speakers = between(md, "## 发言时长", "## 群众提问与答复");
+  const std::string speakers = between(md, "发言时长（", "注：");
   ASSERT_FALSE(speakers.empty());
   EXPECT_NE(speakers.find("| 李华 | 政协委员 | 2 | 4 分 00 秒 | 1 |"), std::string::npos) << speakers;
   EXPECT_NE(speakers.find("| 赵强 | 部门代表 | 1 | 4 分 00 秒 | 0 |"), std::string::npos) << speakers;
@@ -748,7 +778,7 @@ TEST(Minutes, ChaptersAreWebVttCuesFromTheOnAirMark) {
 
 TEST(Minutes, EveryExportSaysWhetherTheMinutesAreApproved) {
   auto in = sample();
-  EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("纪要状态**：草稿（记录员尚未提交审核）"), std::string::npos);
+  EXPECT_NE(yst::render_minutes(in, MinutesFormat::md).find("纪要状态：草稿"), std::string::npos);
   Chain c;
   for (auto& e : in.events) {
     if (e.kind == "note" && e.seq == 20) break;
@@ -757,13 +787,14 @@ TEST(Minutes, EveryExportSaysWhetherTheMinutesAreApproved) {
   c.add("minutes.submitted", kClerk, {{"head", c.events().back().hash}});  // 20
   auto submitted = in;
   submitted.events = c.events();
-  EXPECT_NE(yst::render_minutes(submitted, MinutesFormat::md).find("纪要状态**：已提交审核"), std::string::npos);
+  EXPECT_NE(yst::render_minutes(submitted, MinutesFormat::md).find("纪要状态：已提交审核"), std::string::npos);
   c.add("minutes.approved", kHost, {{"head", c.events().back().hash}});  // 21, at 21:50
   c.add("note", kClerk, {{"text", kN2}});                                 // 22: after the approval
   in.events = std::move(c.events());
   const std::string md = yst::render_minutes(in, MinutesFormat::md);
-  EXPECT_NE(md.find("纪要状态**：已审核（王明，2026-11-26 21:50:00）"), std::string::npos) << md.substr(0, 800);
-  const std::string notes = between(md, "## 记录员备注", "## 共识点表决");
+  EXPECT_NE(md.find("纪要状态：已审核（王明，2026-11-26 21:50:00）"), std::string::npos) << md.substr(0, 800);
+  EXPECT_NE(md.find("**审核人**：王明（2026年11月26日审核）"), std::string::npos);
+  const std::string notes = between(md, "（记录员整理）", "## 二、群众提问与答复");
   EXPECT_NE(notes.find("（审核后补记）：" + kN2), std::string::npos) << notes;
   EXPECT_EQ(notes.find("（审核后补记）：" + kN1), std::string::npos) << "a note before the approval is no addendum";
   const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));

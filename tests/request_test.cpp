@@ -104,3 +104,33 @@ TEST(Request, NumbersNoDoubleCanHoldAreBadRequestAndKeepTheirType) {
   ASSERT_TRUE(q.error);
   EXPECT_EQ(q.type, "");  // the type came after the refusal: unknown
 }
+
+TEST(Request, CommitmentsAndCaseTextHaveTheContractsShapes) {
+  auto c = parse_request(R"({"type":"commit","text":"年底前完成加装","department":"p1","due":"2026-12-31","question":"q2"})");
+  ASSERT_FALSE(c.error) << c.error->message;
+  EXPECT_EQ(c.request->department, "p1");
+  EXPECT_EQ(c.request->due, "2026-12-31");
+  EXPECT_EQ(c.request->question, "q2");
+  auto u = parse_request(R"({"type":"update_commitment","commitment":"c1","status":"done","text":"已完成"})");
+  ASSERT_FALSE(u.error) << u.error->message;
+  EXPECT_EQ(u.request->progress_status, "done");
+  auto t = parse_request(R"({"type":"case_text","section":"lessons","text":"事前调研要早"})");
+  ASSERT_FALSE(t.error) << t.error->message;
+  EXPECT_EQ(t.request->section, "lessons");
+  for (const char* f : {
+           R"({"type":"commit"})",
+           R"({"type":"commit","text":""})",
+           R"({"type":"commit","text":"x","due":"2026-02-30"})",
+           R"({"type":"commit","text":"x","due":"31/12/2026"})",
+           R"({"type":"commit","text":"x","department":7})",
+           R"({"type":"update_commitment","commitment":"c1","status":"open","text":"x"})",
+           R"({"type":"update_commitment","commitment":"c1","status":"done"})",
+           R"({"type":"update_commitment","status":"done","text":"x"})",
+           R"({"type":"case_text","section":"summary","text":"x"})",
+           R"({"type":"case_text","section":"background"})",
+       })
+    EXPECT_EQ(error_of(f), ErrorCode::bad_request) << f;
+  EXPECT_FALSE(error_of(R"({"type":"commit","text":"x","due":"2028-02-29"})")) << "a leap day is a date";
+  EXPECT_EQ(error_of(R"({"type":"commit","text":"x","due":"2026-02-29"})"), ErrorCode::bad_request);
+  EXPECT_EQ(error_of(R"({"type":"commit","text":")" + std::string(501, 'x') + R"("})"), ErrorCode::bad_request);
+}

@@ -14,7 +14,7 @@ namespace {
 constexpr int64_t kT0 = 1'790'000'000'000;
 
 struct Fixture {
-  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0}};
+  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0}};
   Caller host{"p_host", Role::host, "主持人"};
   Caller member{"p_mem", Role::member, "李委员"};
   Caller member2{"p_mem2", Role::member, "张委员"};
@@ -25,7 +25,7 @@ struct Fixture {
   Caller overlay{"overlay", Role::overlay, "直播画面"};
   int64_t now = kT0;
 
-  Fixture(Settings settings = {}) : s(SessionInfo{"s1", "标题", "议题", "", "", settings, kT0}) {
+  Fixture(Settings settings = {}) : s(SessionInfo{"s1", "标题", "议题", "", "", settings, kT0, "", "", 0}) {
     for (const Caller* c : {&host, &member, &member2, &dept, &clerk})
       s.add_participant(Participant{c->participant, "s1", c->role, c->name, ""});
   }
@@ -109,6 +109,9 @@ TEST(Permissions, EveryRoleAndRequestMatchesTheContractTable) {
       {RequestType::vote, {Role::host, Role::member, Role::department, Role::audience}},
       {RequestType::close_point, {Role::host}},
       {RequestType::note, {Role::clerk}},
+      {RequestType::commit, {Role::host, Role::clerk, Role::department}},
+      {RequestType::update_commitment, {Role::host, Role::clerk, Role::department}},
+      {RequestType::case_text, {Role::host, Role::clerk}},
   };
   Settings open;
   Settings closed;
@@ -175,7 +178,7 @@ TEST(Sequence, ReplayingEventsReproducesTheState) {
   keep(f.moderate("q1", ModerateAction::approve));
   keep(f.moderate("q1", ModerateAction::feature));
   keep(f.propose(f.member, "先试点两栋楼"));
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
   for (const auto& e : all) replay.apply(e);
   EXPECT_EQ(replay.last_seq(), f.s.last_seq());
   EXPECT_EQ(replay.last_hash(), f.s.last_hash());
@@ -509,7 +512,7 @@ TEST(Lifecycle, ASessionStoredBeforeEndReleasedTheFloorLoadsWithoutIt) {
   Request g = Fixture::req(RequestType::floor);
   g.participant = "p_dept";
   ASSERT_FALSE(f.run(f.host, g).error);
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
   for (const auto& e : f.log) replay.apply(e);
   ASSERT_TRUE(replay.floor());
   replay.apply(Event{f.s.last_seq() + 1, f.now + 1000, "session.ended", std::nullopt, json::object(), ""});
@@ -529,7 +532,7 @@ TEST(Replay, WhatTheAudienceSawIsEnoughToKnowEachPublicQuestion) {
   f.vote(f.member, "pt1", Choice::agree);
   f.close_point("pt1");
   // Only the events the audience was sent, replayed through the same rules: no votes.
-  Session pub(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0});
+  Session pub(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
   for (const auto& e : f.log)
     if (visible_to(e, Role::audience)) pub.apply(e);
   ASSERT_EQ(pub.questions().size(), 1u);
@@ -539,4 +542,115 @@ TEST(Replay, WhatTheAudienceSawIsEnoughToKnowEachPublicQuestion) {
   ASSERT_EQ(pub.points().size(), 1u);
   EXPECT_EQ(pub.points()[0].outcome, "adopted");
   EXPECT_EQ(pub.points()[0].closed_tally["agree"], 1);
+}
+
+namespace {
+Request commit_request(std::string text, std::string department, std::string due = "", std::string question = "") {
+  Request r = Fixture::req(RequestType::commit);
+  r.text = std::move(text);
+  r.department = std::move(department);
+  r.due = std::move(due);
+  r.question = std::move(question);
+  return r;
+}
+Request progress_request(std::string commitment, std::string status, std::string text) {
+  Request r = Fixture::req(RequestType::update_commitment);
+  r.commitment = std::move(commitment);
+  r.progress_status = std::move(status);
+  r.text = std::move(text);
+  return r;
+}
+}  // namespace
+
+TEST(Commitments, MadeOnAirAndReportedOnAfterTheEnd) {
+  Fixture f;
+  EXPECT_EQ(code_of(f.run(f.clerk, commit_request("年底前完成", f.dept.participant))), ErrorCode::not_live);
+  f.start();
+  f.ask(f.aud, "电梯什么时候装？");
+  f.moderate("q1", ModerateAction::approve);
+  auto made = f.run(f.clerk, commit_request("年底前完成加装", f.dept.participant, "2026-12-31", "q1"));
+  ASSERT_FALSE(made.error) << made.error->message;
+  EXPECT_EQ(made.ack["commitment"], "c1");
+  ASSERT_EQ(made.changes.events.size(), 1u);
+  EXPECT_EQ(made.changes.events[0].kind, "commitment.made");
+  EXPECT_TRUE(f.s.reach(made.changes.events[0]).everyone);
+  // A department commits for itself without naming itself.
+  Request own = commit_request("下月公示方案", "");
+  ASSERT_FALSE(f.run(f.dept, own).error);
+
+  json c = f.s.snapshot(Role::audience, "2026-11-30")["commitments"];
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0]["department"], f.dept.participant);
+  EXPECT_EQ(c[0]["department_name"], "住建局");
+  EXPECT_EQ(c[0]["due"], "2026-12-31");
+  EXPECT_EQ(c[0]["question"], "q1");
+  EXPECT_EQ(c[0]["status"], "open");
+  EXPECT_TRUE(c[0]["progress"].is_null());
+  EXPECT_TRUE(c[1]["due"].is_null());
+
+  ASSERT_FALSE(f.run(f.dept, progress_request("c1", "in_progress", "已完成方案设计")).error);
+  ASSERT_FALSE(f.run(f.host, Fixture::req(RequestType::end)).error);
+  auto late = f.run(f.dept, progress_request("c1", "done", "12月20日已投入使用"));
+  ASSERT_FALSE(late.error) << late.error->message;
+  c = f.s.snapshot(Role::audience, "2027-01-05")["commitments"];
+  EXPECT_EQ(c[0]["status"], "done");
+  EXPECT_EQ(c[0]["progress"], "12月20日已投入使用");
+  EXPECT_FALSE(c[0]["updated_at"].is_null());
+  EXPECT_FALSE(c[0]["overdue"]) << "done is never overdue";
+
+  // What was stored replays to the same commitments.
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  for (const auto& e : f.log) replay.apply(e);
+  EXPECT_EQ(replay.snapshot(Role::audience, "2027-01-05")["commitments"], c);
+}
+
+TEST(Commitments, ADepartmentAnswersForItselfAndOnlyADepartmentCommits) {
+  Fixture f;
+  Caller other{"p_dept2", Role::department, "民政局"};
+  f.s.add_participant(Participant{other.participant, "s1", other.role, other.name, ""});
+  f.start();
+  EXPECT_EQ(code_of(f.run(f.clerk, commit_request("x", f.member.participant))), ErrorCode::bad_request);
+  EXPECT_EQ(code_of(f.run(f.clerk, commit_request("x", ""))), ErrorCode::bad_request) << "the clerk names the department";
+  EXPECT_EQ(code_of(f.run(f.clerk, commit_request("x", "nobody"))), ErrorCode::not_found);
+  EXPECT_EQ(code_of(f.run(f.clerk, commit_request("x", f.dept.participant, "", "q9"))), ErrorCode::not_found);
+  EXPECT_EQ(code_of(f.run(f.dept, commit_request("x", other.participant))), ErrorCode::forbidden);
+  EXPECT_EQ(code_of(f.run(f.member, commit_request("x", f.dept.participant))), ErrorCode::forbidden);
+  ASSERT_FALSE(f.run(f.host, commit_request("年内解决", f.dept.participant)).error);
+  EXPECT_EQ(code_of(f.run(other, progress_request("c1", "done", "x"))), ErrorCode::forbidden);
+  EXPECT_EQ(code_of(f.run(f.member, progress_request("c1", "done", "x"))), ErrorCode::forbidden);
+  EXPECT_EQ(code_of(f.run(f.clerk, progress_request("c9", "done", "x"))), ErrorCode::not_found);
+  EXPECT_FALSE(f.run(f.clerk, progress_request("c1", "in_progress", "记录员代为登记")).error);
+  EXPECT_EQ(f.s.commitments().size(), 1u);
+}
+
+TEST(Commitments, OverdueMeansPastItsDueDateAndNotDone) {
+  Fixture f;
+  f.start();
+  ASSERT_FALSE(f.run(f.clerk, commit_request("x", f.dept.participant, "2026-01-10")).error);
+  EXPECT_FALSE(f.s.snapshot(Role::audience, "2026-01-10")["commitments"][0]["overdue"]);
+  EXPECT_TRUE(f.s.snapshot(Role::audience, "2026-01-11")["commitments"][0]["overdue"]);
+  ASSERT_FALSE(f.run(f.dept, progress_request("c1", "in_progress", "推进中")).error);
+  EXPECT_TRUE(f.s.snapshot(Role::audience, "2026-02-01")["commitments"][0]["overdue"]);
+  ASSERT_FALSE(f.run(f.dept, progress_request("c1", "done", "完成")).error);
+  EXPECT_FALSE(f.s.snapshot(Role::audience, "2026-02-01")["commitments"][0]["overdue"]);
+}
+
+TEST(CaseText, AnyTimeByTheClerkOrHostTheLatestWinsAndOnlyStaffSeeIt) {
+  Fixture f;  // scheduled: the background may be written before the programme
+  Request r = Fixture::req(RequestType::case_text);
+  r.section = "background";
+  r.text = "小区居民反映加装电梯难。";
+  auto o = f.run(f.clerk, r);
+  ASSERT_FALSE(o.error);
+  EXPECT_FALSE(f.s.reach(o.changes.events[0]).everyone);
+  r.text = "老旧小区加装电梯，居民意见不一。";
+  ASSERT_FALSE(f.run(f.host, r).error);
+  r.section = "lessons";
+  r.text = "协商前充分调研。";
+  ASSERT_FALSE(f.run(f.clerk, r).error);
+  EXPECT_EQ(code_of(f.run(f.member, r)), ErrorCode::forbidden);
+  const json staff = f.s.snapshot(Role::clerk);
+  EXPECT_EQ(staff["case"]["background"], "老旧小区加装电梯，居民意见不一。");
+  EXPECT_EQ(staff["case"]["lessons"], "协商前充分调研。");
+  EXPECT_FALSE(f.s.snapshot(Role::audience).contains("case"));
 }

@@ -29,6 +29,8 @@ void answer_from_storage(Reader& reader, const ApiRequest& req, HttpReply reply,
 void MinutesApi::add_routes(ApiRouter& router) {
   router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/minutes",
              [this](auto& req, auto reply) { minutes(req, std::move(reply)); });
+  router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/case",
+             [this](auto& req, auto reply) { case_report(req, std::move(reply)); });
   router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/chapters.vtt",
              [this](auto& req, auto reply) { chapters(req, std::move(reply)); });
   router.add({http::verb::get, http::verb::head}, "/api/sessions/{id}/verify",
@@ -38,19 +40,23 @@ void MinutesApi::add_routes(ApiRouter& router) {
 namespace {
 // Answers with what `render` makes of the session's minutes input, as the caller may see
 // it: staff get every stored event, anyone else (once the session has ended) the public
-// edition.
+// edition (or, with `renderer_edits`, the whole session marked for the public: the renderer
+// makes the edition itself).
 template <class Render>
 void answer_with_edition(Hub& hub, Reader& reader, const ApiRequest& req, HttpReply reply, const char* what,
-                         Render render) {
+                         Render render, bool renderer_edits = false) {
   const Viewer viewer = viewer_for(hub, req.http, req.path["id"]);
   if (auto refused = may_read_minutes(viewer, req.room->summary().status))
     return reply(error_response(req.http, *refused));
   answer_from_storage(reader, req, std::move(reply), what,
-                      [now_ms = hub.now_ms(), full = is_staff(viewer), render](
+                      [now_ms = hub.now_ms(), full = is_staff(viewer), render, renderer_edits](
                           Store& db, const HttpRequest& request, const std::string& sid) {
                         auto in = load_minutes(db, sid, now_ms);
                         if (!in) return error_response(request, ErrorCode::not_found, "no session " + sid);
-                        if (!full) in = public_edition(std::move(*in));
+                        if (!full && renderer_edits)
+                          in->edition = MinutesEdition::audience;
+                        else if (!full)
+                          in = public_edition(std::move(*in));
                         return render(request, *in);
                       });
 }
@@ -67,6 +73,23 @@ void MinutesApi::minutes(const ApiRequest& req, HttpReply reply) {
                         res.set(http::field::content_disposition, content_disposition(in, format));
                         return res;
                       });
+}
+
+void MinutesApi::case_report(const ApiRequest& req, HttpReply reply) {
+  std::optional<CaseFormat> format = CaseFormat::md;
+  if (auto it = req.query.find("format"); it != req.query.end()) format = case_format_from_string(it->second);
+  if (!format) return reply(error_response(req.http, ErrorCode::bad_request, "format must be md, html or docx"));
+  answer_with_edition(
+      hub_, reader_, req, std::move(reply), "case report",
+      [format = *format](const HttpRequest& request, const MinutesInput& in) {
+        const MinutesFormat as = format == CaseFormat::md     ? MinutesFormat::md
+                                 : format == CaseFormat::html ? MinutesFormat::html
+                                                              : MinutesFormat::docx;
+        auto res = make_response(request, http::status::ok, render_case(in, format), std::string(content_type(as)));
+        res.set(http::field::content_disposition, case_content_disposition(in, format));
+        return res;
+      },
+      true);
 }
 
 void MinutesApi::chapters(const ApiRequest& req, HttpReply reply) {

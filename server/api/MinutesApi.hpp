@@ -1,5 +1,5 @@
 #pragma once
-// /api/sessions/{id}/minutes and /api/sessions/{id}/verify. Both read what storage holds,
+// /api/sessions/{id}/minutes, /case, /chapters.vtt and /verify. They read what storage holds,
 // not the room's memory: the minutes must agree with the stored events, and verify must
 // see an edit made behind the server's back. Both run on the storage Reader's thread, so
 // neither the reading nor the rendering holds up an I/O thread.
@@ -15,6 +15,7 @@ class MinutesApi {
 
  private:
   void minutes(const ApiRequest& req, HttpReply reply);
+  void case_report(const ApiRequest& req, HttpReply reply);
   void chapters(const ApiRequest& req, HttpReply reply);
   void verify(const ApiRequest& req, HttpReply reply);
 

@@ -11,6 +11,30 @@ constexpr size_t kMaxTitleChars = 200;
 constexpr size_t kMaxTopicChars = 2000;
 constexpr size_t kMaxStreamUrlChars = 2000;
 constexpr size_t kMaxScheduledAtChars = 64;
+constexpr size_t kMaxVenueChars = 100;
+constexpr int kMaxEpisode = 100000;
+
+// `form` and `episode`, when the body has them; an error message when they are not acceptable.
+std::optional<std::string> read_form_and_episode(const json& body, SessionInfo& info) {
+  if (auto it = body.find("form"); it != body.end() && !it->is_null()) {
+    if (!it->is_string() || !is_consultation_form(it->get<std::string>()))
+      return "form must be one of plenary, standing_committee, thematic, counterpart, proposal, forum, micro, "
+             "supervision";
+    info.form = it->get<std::string>();
+  } else if (it != body.end()) {
+    info.form.clear();
+  }
+  if (auto it = body.find("episode"); it != body.end()) {
+    if (it->is_null()) {
+      info.episode = 0;
+    } else {
+      if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > kMaxEpisode)
+        return "episode must be an integer from 1 to " + std::to_string(kMaxEpisode);
+      info.episode = it->get<int>();
+    }
+  }
+  return std::nullopt;
+}
 
 bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
 
@@ -20,8 +44,10 @@ std::optional<std::string> read_new_session(const json& body, SessionInfo& info,
                                  TextField{"topic", kMaxTopicChars, &info.topic},
                                  TextField{"stream_url", kMaxStreamUrlChars, &info.stream_url},
                                  TextField{"scheduled_at", kMaxScheduledAtChars, &info.scheduled_at},
+                                 TextField{"venue", kMaxVenueChars, &info.venue},
                                  TextField{"host_name", kMaxNameChars, &host_name}})
     if (auto err = read_text_field(body, field)) return err;
+  if (auto err = read_form_and_episode(body, info)) return err;
   if (!info.stream_url.empty() && !is_http_url(info.stream_url)) return "stream_url must be an http(s) URL";
   std::string why;
   auto settings = Settings::from_json(body.value("settings", json()), why);
@@ -38,12 +64,15 @@ std::optional<Error> apply_session_patch(const json& patch, SessionInfo& info, S
   for (const TextField& field : {TextField{"title", kMaxTitleChars, &info.title, true},
                                  TextField{"topic", kMaxTopicChars, &info.topic},
                                  TextField{"stream_url", kMaxStreamUrlChars, &info.stream_url},
-                                 TextField{"scheduled_at", kMaxScheduledAtChars, &info.scheduled_at}})
+                                 TextField{"scheduled_at", kMaxScheduledAtChars, &info.scheduled_at},
+                                 TextField{"venue", kMaxVenueChars, &info.venue}})
     if (patch.contains(field.key))
       if (auto err = read_text_field(patch, field)) return bad(*err);
+  if (auto err = read_form_and_episode(patch, info)) return bad(*err);
   if (!info.stream_url.empty() && !is_http_url(info.stream_url)) return bad("stream_url must be an http(s) URL");
   for (const auto& [key, value] : patch.items())
-    if (key != "title" && key != "topic" && key != "stream_url" && key != "scheduled_at" && key != "settings")
+    if (key != "title" && key != "topic" && key != "stream_url" && key != "scheduled_at" && key != "settings" &&
+        key != "venue" && key != "form" && key != "episode")
       return bad("unknown field: " + key);
   if (auto it = patch.find("settings"); it != patch.end() && !it->is_null()) {
     if (!it->is_object()) return bad("settings must be an object");
@@ -65,6 +94,9 @@ json session_info_json(const SessionInfo& info) {
               {"topic", info.topic},
               {"stream_url", info.stream_url},
               {"scheduled_at", to_json_nonempty(info.scheduled_at)},
+              {"venue", to_json_nonempty(info.venue)},
+              {"form", to_json_nonempty(info.form)},
+              {"episode", info.episode > 0 ? json(info.episode) : json(nullptr)},
               {"settings", info.settings.to_json()}};
 }
 }  // namespace

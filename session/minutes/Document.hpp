@@ -27,15 +27,35 @@ struct Block {
   std::vector<Run> runs;
   std::vector<std::vector<std::string>> rows;  // table: rows[0] is the header
   std::vector<int> widths;                     // table: relative column widths
+  bool page_break_before = false;              // an attachment starts on a new page
 };
 
+// What a renderer needs to name the document: its title, its kind (会议纪要, 协商案例), the
+// date it is of and when it was made.
+struct DocumentInfo {
+  std::string title;
+  std::string kind;
+  std::string subject;
+  std::string identifier;
+  int64_t date_ms = 0;
+  int64_t generated_ms = 0;
+};
+DocumentInfo minutes_document_info(const MinutesInput& in, const Model& m, std::string kind);
+
+// The programme's name, as the heads of its documents say it.
+inline constexpr std::string_view kProgramme = "有事来协商·委员议事厅";
+
+// The 纪要: the narrative (opening, attendance, main points, questions and answers,
+// consensus, follow-up, sign-off), then the full record as its attachment.
 std::vector<Block> build_document(const MinutesInput& in, const Model& m);
+// The 协商案例's five sections.
+std::vector<Block> build_case_document(const MinutesInput& in, const Model& m);
 
 // "Name（role，affiliation）", or 系统 for an event without an actor.
 std::string actor_label(const std::optional<Actor>& by, const Model& m);
 // "赞成 8，反对 3，弃权 1".
 std::string tally_words(const json& t);
-// One line of the timeline: seq, time, who, and what the event did.
+// One line of the timeline: time, timecode, who, and what the event did.
 std::vector<Run> describe(const Event& e, const Model& m);
 
 }  // namespace yst::minutes

@@ -31,7 +31,8 @@ std::string docx_runs(const std::vector<Run>& runs) {
   std::string out;
   for (const auto& r : runs) {
     if (r.text.empty()) continue;
-    const std::string rpr = r.bold ? "<w:rPr><w:b/><w:bCs/></w:rPr>" : "";
+    // Official documents do not embolden: a word that stands out is set in 黑体.
+    const std::string rpr = r.bold ? "<w:rPr><w:rFonts w:eastAsia=\"" + std::string(kHeiTi) + "\"/></w:rPr>" : "";
     // w:t cannot hold a line break or a tab that Word would honour; they are elements.
     std::string text = normalize_newlines(r.text);
     size_t start = 0;
@@ -49,12 +50,14 @@ std::string docx_runs(const std::vector<Run>& runs) {
 
 // keep_next: the paragraph stays on the page of the one after it (a sentence that
 // introduces a table is not left at the foot of a page away from it).
-std::string docx_para(std::string_view style, const std::vector<Run>& runs, bool keep_next = false) {
+std::string docx_para(std::string_view style, const std::vector<Run>& runs, bool keep_next = false,
+                      bool page_break_before = false) {
   std::string out = "<w:p>";
-  if (!style.empty() || keep_next) {
+  if (!style.empty() || keep_next || page_break_before) {
     out += "<w:pPr>";
     if (!style.empty()) out += "<w:pStyle w:val=\"" + std::string(style) + "\"/>";
     if (keep_next) out += "<w:keepNext/>";
+    if (page_break_before) out += "<w:pageBreakBefore/>";
     out += "</w:pPr>";
   }
   return out + docx_runs(runs) + "</w:p>";
@@ -122,7 +125,7 @@ std::string docx_styles() {
        "<w:pPr><w:jc w:val=\"both\"/></w:pPr></w:style>";
   // Title: 二号小标宋, centred; then 会议纪要 in 三号楷体.
   x += style("Title", "Title", "<w:keepNext/>" + exact(kLinePitch * 3 / 2, kLinePitch / 2) + "<w:jc w:val=\"center\"/>",
-             font(kXiaoBiaoSong) + size(kSizeErHao));
+             font(kXiaoBiaoSong) + size(kSizeErHao) + "<w:color w:val=\"C00000\"/>");
   x += style("Subtitle", "Subtitle", "<w:keepNext/>" + exact(kLinePitch, kLinePitch / 2) + "<w:jc w:val=\"center\"/>",
              font(kKaiTi) + size(kSizeSanHao));
   // Headings: "一、" level 三号黑体, the next level 三号楷体; each stays with what follows.
@@ -132,8 +135,20 @@ std::string docx_styles() {
              font(kKaiTi) + size(kSizeSanHao));
   x += style("Entry", "Minutes Entry", "<w:keepLines/><w:ind w:left=\"640\" w:hanging=\"640\"/><w:jc w:val=\"left\"/>",
              "", true);
+  // Body paragraphs start two characters in (三号 is 320 twips a character).
+  x += style("BodyText", "Body Text", "<w:ind w:firstLine=\"640\"/>", "", true);
+  // 出席：/列席：, the names aligned after the colon on the lines that follow.
+  x += style("Attendance", "Attendance", "<w:ind w:left=\"1600\" w:hanging=\"1600\"/><w:jc w:val=\"left\"/>", "",
+             true);
+  x += style("Signature", "Signature", "<w:ind w:left=\"640\"/>", "", true);
+  x += style("DateLine", "Date Line", "<w:jc w:val=\"right\"/><w:ind w:right=\"1280\"/>", "", true);
+  // The attachment's record, one entry per event: 四号, so the full record stays a few pages.
+  x += style("RecordEntry", "Record Entry",
+             "<w:keepLines/>" + exact(kLinePitch * 4 / 5) + "<w:ind w:left=\"560\" w:hanging=\"560\"/><w:jc w:val=\"left\"/>",
+             size(kSizeSiHao), true);
   x += style("QuoteBlock", "Minutes Quote", "<w:keepLines/><w:ind w:left=\"640\"/>", font(kKaiTi), true);
-  x += style("Small", "Minutes Small", exact(kLinePitch * 4 / 5), font(kFangSong) + size(kSizeSiHao), true);
+  x += style("Small", "Minutes Small", exact(kLinePitch * 4 / 5) + "<w:jc w:val=\"left\"/>",
+             font(kFangSong) + size(kSizeSiHao), true);
   x += style("TableText", "Minutes Table Text", exact(kLinePitch * 3 / 4) + "<w:jc w:val=\"center\"/>",
              size(kSizeXiaoSi), true);
   // Page numbers: 四号半角宋体 "— N —", odd pages right and even pages left, one character in.
@@ -158,6 +173,18 @@ std::string docx_styles() {
 constexpr std::string_view kXmlDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 constexpr std::string_view kRelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+// The paragraph styles of the document's classes of paragraph.
+std::string_view para_style(const std::string& cls) {
+  if (cls == "note-small" || cls == "chain" || cls == "doc-status") return "Small";
+  if (cls == "attendance") return "Attendance";
+  if (cls == "date-line") return "DateLine";
+  if (cls == "signature") return "Signature";
+  if (cls == "opening" || cls == "speaker" || cls == "question" || cls == "answer" || cls == "agreed" ||
+      cls == "commitment" || cls == "notes" || cls == "progress" || cls.empty() || cls == "placeholder")
+    return "BodyText";
+  return "";
+}
+
 std::string docx_body(const std::vector<Block>& doc) {
   std::string body;
   for (size_t i = 0; i < doc.size(); ++i) {
@@ -166,11 +193,11 @@ std::string docx_body(const std::vector<Block>& doc) {
     switch (b.type) {
       case BlockType::title: body += docx_para("Title", b.runs); break;
       case BlockType::subtitle: body += docx_para("Subtitle", b.runs); break;
-      case BlockType::heading: body += docx_para(b.level <= 2 ? "Heading1" : "Heading2", b.runs); break;
-      case BlockType::para:
-        body += docx_para(b.cls == "note-small" || b.cls == "chain" ? "Small" : "", b.runs, before_table);
+      case BlockType::heading:
+        body += docx_para(b.level <= 2 ? "Heading1" : "Heading2", b.runs, false, b.page_break_before);
         break;
-      case BlockType::item: body += docx_para("Entry", b.runs); break;
+      case BlockType::para: body += docx_para(para_style(b.cls), b.runs, before_table); break;
+      case BlockType::item: body += docx_para(b.cls == "timeline" ? "RecordEntry" : "Entry", b.runs); break;
       case BlockType::quote: body += docx_para("QuoteBlock", b.runs); break;
       case BlockType::table:
         if (b.rows.empty()) break;
@@ -215,7 +242,8 @@ std::string footer_xml(bool odd) {
 std::string settings_xml() {
   return std::string(kXmlDecl) + "<w:settings xmlns:w=\"" + std::string(kW) +
          "\"><w:evenAndOddHeaders/><w:defaultTabStop w:val=\"640\"/><w:characterSpacingControl "
-         "w:val=\"compressPunctuation\"/></w:settings>";
+         // A line ended by a line break inside a justified paragraph is not spread out.
+         "w:val=\"compressPunctuation\"/><w:compat><w:doNotExpandShiftReturn/></w:compat></w:settings>";
 }
 
 // The standard's fonts by name, each with the family a machine without it falls back to
@@ -230,18 +258,18 @@ std::string font_table_xml() {
          font(kSongTi, "SimSun", "auto") + "</w:fonts>";
 }
 
-std::string core_xml(const MinutesInput& in, const Model& m, const std::string& title) {
-  const std::string created = utc_w3cdtf(m.started_ms.value_or(in.generated_ms));
+std::string core_xml(const DocumentInfo& info) {
+  const std::string created = utc_w3cdtf(info.date_ms);
   return std::string(kXmlDecl) +
          "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
          "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" "
          "xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
          "<dc:title>" +
-         xml_escape(title + " 会议纪要") + "</dc:title><dc:subject>" + xml_escape(single_line(in.info.topic)) +
+         xml_escape(info.title + " " + info.kind) + "</dc:title><dc:subject>" + xml_escape(info.subject) +
          "</dc:subject><dc:creator>议事厅 Yishiting</dc:creator><dc:language>zh-CN</dc:language>"
          "<dc:identifier>" +
-         xml_escape(in.info.id) + "</dc:identifier><dcterms:created xsi:type=\"dcterms:W3CDTF\">" + created +
-         "</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">" + utc_w3cdtf(in.generated_ms) +
+         xml_escape(info.identifier) + "</dc:identifier><dcterms:created xsi:type=\"dcterms:W3CDTF\">" + created +
+         "</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">" + utc_w3cdtf(info.generated_ms) +
          "</dcterms:modified></cp:coreProperties>";
 }
 
@@ -275,11 +303,10 @@ std::string document_rels() {
 
 }  // namespace
 
-std::string render_docx(const MinutesInput& in, const Model& m, const std::vector<Block>& doc) {
-  const std::string title = in.info.title.empty() ? std::string("议事厅") : single_line(in.info.title);
+std::string render_docx(const DocumentInfo& info, const std::vector<Block>& doc) {
   const std::string wml = "application/vnd.openxmlformats-officedocument.wordprocessingml.";
   // Zip timestamps cannot go before 1980.
-  DocxWriter w(std::max<int64_t>(in.generated_ms / 1000, 315532800));
+  DocxWriter w(std::max<int64_t>(info.generated_ms / 1000, 315532800));
   w.add("_rels/.rels", "", package_rels());
   w.add("word/document.xml", wml + "document.main+xml", document_xml(doc));
   w.add("word/styles.xml", wml + "styles+xml", docx_styles());
@@ -288,7 +315,7 @@ std::string render_docx(const MinutesInput& in, const Model& m, const std::vecto
   w.add("word/settings.xml", wml + "settings+xml", settings_xml());
   w.add("word/fontTable.xml", wml + "fontTable+xml", font_table_xml());
   w.add("word/_rels/document.xml.rels", "", document_rels());
-  w.add("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml", core_xml(in, m, title));
+  w.add("docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml", core_xml(info));
   w.add("docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml", app_xml());
   return w.finish();
 }

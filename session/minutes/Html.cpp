@@ -21,9 +21,19 @@ body {
 h1, h2, h3, .subtitle, th {
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", SimHei, "Microsoft YaHei", "PingFang SC", sans-serif;
 }
-h1 { font-size: 20pt; text-align: center; margin: 0; }
-.subtitle { text-align: center; font-size: 14pt; letter-spacing: 0.5em; margin: 2pt 0 12pt; }
-h2 { font-size: 14pt; border-bottom: 1px solid #333; padding-bottom: 2pt; margin: 18pt 0 6pt; }
+h1 { font-size: 20pt; text-align: center; margin: 0; color: #b00; }
+.subtitle { text-align: center; font-size: 14pt; margin: 2pt 0 12pt; }
+.doc-status { text-align: center; font-size: 9pt; color: #555; }
+h2 { font-size: 14pt; margin: 14pt 0 6pt; }
+h3 { font-size: 12pt; margin: 10pt 0 4pt; }
+h2.attachment { page-break-before: always; break-before: page; border-top: 1px dashed #999; padding-top: 10pt; }
+p { margin: 0 0 5pt; }
+.opening, .speaker, .question, .answer, .agreed, .commitment, .notes, .progress { text-indent: 2em; }
+.attendance { padding-left: 5em; text-indent: -5em; }
+.signature { margin: 0; }
+.signature:first-of-type { margin-top: 14pt; }
+.date-line { text-align: right; margin-right: 4em; }
+.placeholder { color: #777; }
 h1, h2, h3, .question { page-break-after: avoid; break-after: avoid; }
 ul { padding-left: 1.2em; margin: 4pt 0; }
 ul.meta { list-style: none; padding: 0; }
@@ -73,7 +83,7 @@ std::string html_runs(const std::vector<Run>& runs) {
 }
 
 // Everything up to <body>, with the print margins naming the title and the date.
-std::string html_head(const std::string& title, const std::string& date) {
+std::string html_head(const std::string& title, const std::string& kind, const std::string& date) {
   std::string out;
   out +=
       "<!DOCTYPE html>\n"
@@ -82,12 +92,12 @@ std::string html_head(const std::string& title, const std::string& date) {
       // No script, no remote resource: the file may be opened offline or from an e-mail.
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
       "<meta name=\"generator\" content=\"Yishiting\">\n";
-  out += "<title>" + html_escape(single_line(title)) + " 会议纪要</title>\n";
+  out += "<title>" + html_escape(single_line(title)) + " " + html_escape(kind) + "</title>\n";
   out += "<style>\n";
   out += "@page {\n  size: A4;\n  margin: 22mm 18mm 22mm 18mm;\n";
   // Cut short: a margin box that wraps would run into the page body.
   out += "  @top-left { content: " + css_string(utf8_prefix(title, 40)) + "; font-size: 9pt; color: #555; }\n";
-  out += "  @top-right { content: \"会议纪要 " + date + "\"; font-size: 9pt; color: #555; }\n";
+  out += "  @top-right { content: " + css_string(kind + " " + date) + "; font-size: 9pt; color: #555; }\n";
   out += "  @bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\"; font-size: 9pt; "
          "color: #555; }\n}\n";
   out += kStylesheet;
@@ -113,9 +123,8 @@ std::string html_table(const Block& b) {
 
 // The blocks before the first heading form the <header>, the chain paragraphs the
 // <footer>; consecutive items of one class form one <ul>.
-std::string render_html(const MinutesInput& in, const Model& m, const std::vector<Block>& doc) {
-  const std::string title = in.info.title.empty() ? std::string("议事厅") : in.info.title;
-  std::string out = html_head(title, cst_date(m.started_ms.value_or(in.generated_ms)));
+std::string render_html(const DocumentInfo& info, const std::vector<Block>& doc) {
+  std::string out = html_head(info.title, info.kind, cst_date(info.date_ms));
 
   std::string open_list;  // class of the <ul> being written, if any
   auto close_list = [&] {
@@ -139,9 +148,12 @@ std::string render_html(const MinutesInput& in, const Model& m, const std::vecto
     switch (b.type) {
       case BlockType::title: out += "<h1>" + html_runs(b.runs) + "</h1>\n"; break;
       case BlockType::subtitle: out += "<p class=\"subtitle\">" + html_runs(b.runs) + "</p>\n"; break;
-      case BlockType::heading:
-        out += b.level <= 2 ? "<h2>" + html_runs(b.runs) + "</h2>\n" : "<h3>" + html_runs(b.runs) + "</h3>\n";
+      case BlockType::heading: {
+        const std::string tag = b.level <= 2 ? "h2" : "h3";
+        out += "<" + tag + (b.page_break_before ? " class=\"attachment\"" : "") + ">" + html_runs(b.runs) + "</" + tag +
+               ">\n";
         break;
+      }
       case BlockType::para:
         out += (b.cls.empty() ? std::string("<p>") : "<p class=\"" + css_ident(b.cls) + "\">") + html_runs(b.runs) +
                "</p>\n";

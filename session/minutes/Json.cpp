@@ -25,6 +25,9 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                {"title", info.title},
                {"topic", info.topic},
                {"stream_url", info.stream_url},
+               {"venue", to_json_nonempty(info.venue)},
+               {"form", to_json_nonempty(info.form)},
+               {"episode", info.episode > 0 ? json(info.episode) : json(nullptr)},
                {"scheduled_at", info.scheduled_at.empty() ? json(nullptr) : json(info.scheduled_at)},
                {"started_at", to_json_time(m.started_ms)},
                {"ended_at", to_json_time(m.ended_ms)},
@@ -56,6 +59,8 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                              {"name", q.name},
                              {"status", q.status},
                              {"flagged", q.flagged},
+                             {"upvotes", q.upvotes},
+                             {"merged_into", to_json_nonempty(q.merged_into)},
                              {"answers", std::move(answers)}});
   }
 
@@ -76,6 +81,10 @@ json minutes_json(const MinutesInput& in, const Model& m) {
                             {"spoken_ms", s.spoken_ms},
                             {"overruns", s.overruns}});
 
+  json commitments = json::array();
+  const std::string today = local_date(in.generated_ms);
+  for (const auto& c : m.commitments) commitments.push_back(Session::commitment_json(c, today));
+
   json notes = json::array();
   for (const Event* n : m.notes)
     notes.push_back(json{{"seq", n->seq},
@@ -93,6 +102,7 @@ json minutes_json(const MinutesInput& in, const Model& m) {
               {"questions", std::move(questions)},
               {"points", std::move(points)},
               {"notes", std::move(notes)},
+              {"commitments", std::move(commitments)},
               {"digest", json{{"statements", m.statements},
                               {"questions", m.questions.size()},
                               {"answered", m.answered()},

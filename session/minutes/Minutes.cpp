@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "session/minutes/Escape.hpp"
+#include "session/minutes/Document.hpp"
 #include "session/minutes/Model.hpp"
 #include "session/minutes/Renderers.hpp"
 #include "session/minutes/Time.hpp"
@@ -57,15 +58,57 @@ std::string render_minutes(const MinutesInput& in, MinutesFormat f) {
   const Model m = build_model(in);
   switch (f) {
     case MinutesFormat::md: return render_md(build_document(in, m));
-    case MinutesFormat::html: return render_html(in, m, build_document(in, m));
-    case MinutesFormat::docx: return render_docx(in, m, build_document(in, m));
+    case MinutesFormat::html: return render_html(minutes_document_info(in, m, "协商纪要"), build_document(in, m));
+    case MinutesFormat::docx: return render_docx(minutes_document_info(in, m, "协商纪要"), build_document(in, m));
     case MinutesFormat::json: return render_json(in, m);
     case MinutesFormat::csv: return render_csv(m);
   }
   return {};
 }
 
+std::optional<CaseFormat> case_format_from_string(std::string_view s) {
+  if (s == "md") return CaseFormat::md;
+  if (s == "html") return CaseFormat::html;
+  if (s == "docx") return CaseFormat::docx;
+  return std::nullopt;
+}
+
+std::string render_case(const MinutesInput& in, CaseFormat f) {
+  using namespace minutes;
+  // The clerk's sections are staff events written for publication: they are read from the
+  // whole log before an edition for the public leaves staff events out.
+  CaseText text;
+  {
+    Session state(in.info);
+    for (const auto& e : in.events) state.apply(e);
+    text = state.case_text();
+  }
+  const MinutesInput edition = in.edition == MinutesEdition::audience ? public_edition(in) : in;
+  Model m = build_model(edition);
+  m.case_text = text;
+  const auto doc = build_case_document(edition, m);
+  switch (f) {
+    case CaseFormat::md: return render_md(doc);
+    case CaseFormat::html: return render_html(minutes_document_info(edition, m, "协商案例"), doc);
+    case CaseFormat::docx: return render_docx(minutes_document_info(edition, m, "协商案例"), doc);
+  }
+  return {};
+}
+
+namespace {
+std::string disposition(const MinutesInput& in, std::string_view kind_en, std::string_view kind_zh, std::string_view ext);
+}
+
 std::string content_disposition(const MinutesInput& in, MinutesFormat f) {
+  return disposition(in, "minutes", "会议纪要", to_string(f));
+}
+
+std::string case_content_disposition(const MinutesInput& in, CaseFormat f) {
+  return disposition(in, "case", "协商案例", f == CaseFormat::md ? "md" : f == CaseFormat::html ? "html" : "docx");
+}
+
+namespace {
+std::string disposition(const MinutesInput& in, std::string_view kind_en, std::string_view kind_zh, std::string_view ext_sv) {
   std::optional<int64_t> started;
   for (const auto& e : in.events)
     if (e.kind == "session.started") {
@@ -73,11 +116,11 @@ std::string content_disposition(const MinutesInput& in, MinutesFormat f) {
       break;
     }
   const std::string date = cst_date(started.value_or(in.generated_ms));
-  const std::string ext(to_string(f));
+  const std::string ext(ext_sv);
 
   std::string id;
   for (char c : in.info.id) id += (is_ascii_alnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  const std::string fallback = "minutes-" + (id.empty() ? std::string() : id + "-") + date + "." + ext;
+ const std::string fallback = std::string(kind_en) + "-" + (id.empty() ? std::string() : id + "-") + date + "." + ext;
 
   // Path separators and controls would be rewritten by the browser anyway; doing it here
   // keeps the name predictable.
@@ -88,7 +131,7 @@ std::string content_disposition(const MinutesInput& in, MinutesFormat f) {
     else
       title += bytes;
   });
-  const std::string name = (title.empty() ? std::string() : title + "-") + "会议纪要-" + date + "." + ext;
+  const std::string name = (title.empty() ? std::string() : title + "-") + std::string(kind_zh) + "-" + date + "." + ext;
   std::string encoded;
   for (unsigned char c : name) {
     if (is_attr_char(c)) {
@@ -101,5 +144,6 @@ std::string content_disposition(const MinutesInput& in, MinutesFormat f) {
   }
   return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
 }
+}  // namespace
 
 }  // namespace yst

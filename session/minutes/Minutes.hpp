@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
+#include "session/Session.hpp"
 #include "session/Types.hpp"
 
 namespace yst {
@@ -20,6 +21,8 @@ struct MinutesInput {
   SessionInfo info;
   std::vector<Participant> participants;  // staff, in the order they were added
   std::vector<Event> events;              // every stored event of the session, by seq
+  std::vector<Upvote> upvotes;            // each question's support, and who took part
+  std::vector<Vote> votes;
   int peak_audience = 0;
   int64_t generated_ms = 0;               // when the export was made
   MinutesEdition edition = MinutesEdition::full;
@@ -41,6 +44,14 @@ std::string_view content_type(MinutesFormat f);
 std::string content_disposition(const MinutesInput& in, MinutesFormat f);
 
 std::string render_minutes(const MinutesInput& in, MinutesFormat f);
+
+// The case report (协商案例): md, html or docx. Give it the whole stored session; for anyone
+// but staff (`edition` audience) its process section holds the public questions only,
+// while the clerk's background and lessons, written for it, stay.
+enum class CaseFormat { md, html, docx };
+std::optional<CaseFormat> case_format_from_string(std::string_view s);
+std::string render_case(const MinutesInput& in, CaseFormat f);
+std::string case_content_disposition(const MinutesInput& in, CaseFormat f);
 
 // WebVTT (text/vtt) chapter marks for the replay: one cue per featured question, proposed
 // point and floor grant, timed from the on-air mark (else the start), each running until

@@ -73,6 +73,15 @@ Model build_model(const MinutesInput& in) {
       m.notes.push_back(e);
     }
   }
+  for (const auto& u : in.upvotes) state.apply(u);
+  for (const auto& v : in.votes) {
+    state.apply(v);
+    m.active.insert(v.voter);
+  }
+  for (const Event* e : m.events)
+    if (e->by) m.active.insert(e->by->participant);
+  m.commitments = state.commitments();
+  m.case_text = state.case_text();
   m.started_ms = state.started_ms();
   m.ended_ms = state.ended_ms();
   m.approval = state.approval();
@@ -83,9 +92,17 @@ Model build_model(const MinutesInput& in) {
   end_turn(in.generated_ms);  // still speaking when the minutes were made
   for (const auto& q : state.questions()) {
     m.question_index[q.id] = m.questions.size();
-    auto& rec = m.questions.emplace_back(
-        QuestionRec{q.id, q.text, q.name, std::string(to_string(q.status)), q.flagged, false, std::move(answers[q.id])});
+    auto& rec = m.questions.emplace_back(QuestionRec{.id = q.id,
+                                                     .text = q.text,
+                                                     .name = q.name,
+                                                     .status = std::string(to_string(q.status)),
+                                                     .flagged = q.flagged,
+                                                     .answers = std::move(answers[q.id])});
     rec.replied = !rec.answers.empty();
+    rec.asker = q.asker;
+    rec.made_public = q.made_public;
+    rec.upvotes = q.upvotes();
+    rec.merged_into = q.merged_into;
   }
   for (const auto& p : state.points()) m.points.push_back(PointRec{p.id, p.text, !p.open, p.outcome, p.closed_tally});
   return m;

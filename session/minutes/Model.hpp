@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ struct QuestionRec {
   bool flagged = false;
   bool replied = false;
   std::vector<const Event*> answers;
+  std::string asker;  // participant id
+  bool made_public = false;
+  int upvotes = 0;
+  std::string merged_into;
 };
 
 struct PointRec {
@@ -59,6 +64,9 @@ struct Model {
   bool on_air = false;                        // the host marked the picture live
   std::optional<int64_t> timecode_origin_ms;  // broadcast.on_air, else session.started
   std::vector<SpeakerRec> speakers;           // in the order they first had the floor
+  std::vector<Commitment> commitments;
+  CaseText case_text;
+  std::set<std::string> active;               // participants with an event or a vote on record
 
   std::string status() const;  // "scheduled", "live" or "ended"
   int answered() const;

@@ -23,9 +23,15 @@ MinutesInput public_edition(MinutesInput in) {
     const Question* q = state.question(id);
     return q && (q->status == QuestionStatus::pending || q->status == QuestionStatus::rejected);
   };
-  std::erase_if(seen, [&](const Event& e) { return hidden(str_field(e.data, "question")); });
-  for (auto& e : seen)
-    if (e.data.is_object() && hidden(str_field(e.data, "reply_to"))) e.data.erase("reply_to");
+  std::erase_if(seen, [&](const Event& e) {
+    return e.kind.starts_with("question.") && hidden(str_field(e.data, "question"));
+  });
+  // What answers or takes up a hidden question stays, without naming it.
+  for (auto& e : seen) {
+    if (!e.data.is_object()) continue;
+    if (hidden(str_field(e.data, "reply_to"))) e.data.erase("reply_to");
+    if (e.kind == "commitment.made" && hidden(str_field(e.data, "question"))) e.data["question"] = nullptr;
+  }
   in.events = std::move(seen);
   return in;
 }

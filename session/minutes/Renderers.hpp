@@ -11,8 +11,8 @@
 namespace yst::minutes {
 
 std::string render_md(const std::vector<Block>& doc);
-std::string render_html(const MinutesInput& in, const Model& m, const std::vector<Block>& doc);
-std::string render_docx(const MinutesInput& in, const Model& m, const std::vector<Block>& doc);
+std::string render_html(const DocumentInfo& info, const std::vector<Block>& doc);
+std::string render_docx(const DocumentInfo& info, const std::vector<Block>& doc);
 std::string render_json(const MinutesInput& in, const Model& m);
 std::string render_csv(const Model& m);
 

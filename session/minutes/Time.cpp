@@ -33,6 +33,14 @@ std::string cst_datetime(int64_t unix_ms) {
 
 std::string cst_date(int64_t unix_ms) { return cst_datetime(unix_ms).substr(0, 10); }
 
+std::string cst_date_cn(int64_t unix_ms) {
+  const std::string d = cst_date(unix_ms);  // YYYY-MM-DD
+  return d.substr(0, 4) + "年" + std::to_string(std::stoi(d.substr(5, 2))) + "月" + std::to_string(std::stoi(d.substr(8, 2))) +
+         "日";
+}
+
+std::string cst_clock(int64_t unix_ms) { return cst_datetime(unix_ms).substr(11, 5); }
+
 std::string utc_w3cdtf(int64_t unix_ms) {
   std::tm tm = utc_tm(unix_ms);
   char buf[64];

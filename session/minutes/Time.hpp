@@ -13,6 +13,9 @@ namespace yst::minutes {
 std::string cst_datetime(int64_t unix_ms);
 // "2026-11-26" in Beijing time.
 std::string cst_date(int64_t unix_ms);
+// "2026年11月26日" and "21:30" in Beijing time, as a document's sentences say them.
+std::string cst_date_cn(int64_t unix_ms);
+std::string cst_clock(int64_t unix_ms);
 // Seconds precision, as W3CDTF in docProps/core.xml expects.
 std::string utc_w3cdtf(int64_t unix_ms);
 

@@ -25,6 +25,9 @@ export const EVENT_KINDS = {
   'note': { visible: 'staff', zh: '记录', en: 'Note' },
   'minutes.submitted': { visible: 'staff', zh: '纪要已提交审核', en: 'Minutes submitted' },
   'minutes.approved': { visible: 'all', zh: '纪要已审核通过', en: 'Minutes approved' },
+  'commitment.made': { visible: 'all', zh: '承诺事项', en: 'Commitment made' },
+  'commitment.updated': { visible: 'all', zh: '办理情况', en: 'Commitment progress' },
+  'case.text': { visible: 'staff', zh: '案例撰写', en: 'Case report text' },
 };
 
 export const LABELS = {
@@ -66,6 +69,25 @@ export const LABELS = {
     draft: { zh: '草稿', en: 'Draft' },
     submitted: { zh: '已提交审核', en: 'Submitted' },
     approved: { zh: '已审核', en: 'Approved' },
+  },
+  commitment_status: {
+    open: { zh: '待办理', en: 'Open' },
+    in_progress: { zh: '办理中', en: 'In progress' },
+    done: { zh: '已办结', en: 'Done' },
+  },
+  form: {
+    plenary: { zh: '全体会议', en: 'Plenary session' },
+    standing_committee: { zh: '专题议政性常委会议', en: 'Standing committee on a theme' },
+    thematic: { zh: '专题协商会', en: 'Thematic consultation' },
+    counterpart: { zh: '对口协商会', en: 'Counterpart consultation' },
+    proposal: { zh: '提案办理协商会', en: 'Consultation on handling proposals' },
+    forum: { zh: '协商座谈会', en: 'Consultation forum' },
+    micro: { zh: '小微协商', en: 'Neighbourhood consultation' },
+    supervision: { zh: '协商式民主监督', en: 'Consultative oversight' },
+  },
+  case_section: {
+    background: { zh: '协商背景', en: 'Background' },
+    lessons: { zh: '经验启示', en: 'Lessons' },
   },
 };
 
