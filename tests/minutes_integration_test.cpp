@@ -65,6 +65,7 @@ struct Scripted {
   std::string background = "东街道老旧小区多，居民对加装电梯呼声高，但意见不一。";
   std::string lessons = "会前入户调研，会上让部门当场答复，会后跟踪办理。";
   std::string clerk_token;
+  std::string dept_token;
 };
 
 Scripted run_scripted_session(const ServerProcess& srv) {
@@ -82,6 +83,7 @@ Scripted run_scripted_session(const ServerProcess& srv) {
   auto dept = add_person(srv, sid, "陈科长", "department", "区住建局");
   auto clerk = add_person(srv, sid, "赵记录", "clerk", "区政协办公室");
   sc.clerk_token = clerk.token;
+  sc.dept_token = dept.token;
   WsClient host(srv.port()), c1(srv.port()), c2(srv.port()), cd(srv.port()), ck(srv.port()), a1(srv.port()),
       a2(srv.port());
   staff_join(host, sid, sc.s.host_token);
@@ -353,6 +355,15 @@ TEST(Minutes, WithoutATokenTheMinutesHoldOnlyWhatTheAudienceSaw) {
     ASSERT_EQ(full.status, 200);
     for (const auto& all : {shown, insult, waiting, note}) EXPECT_NE(full.body.find(all), std::string::npos) << all;
   }
+  // The case report too: public once ended, with the public's questions only.
+  for (const char* format : {"md", "html"}) {
+    SCOPED_TRACE(std::string("case ") + format);
+    auto pub = http(srv.port(), "GET", "/api/sessions/" + s.id + "/case?format=" + format);
+    ASSERT_EQ(pub.status, 200) << pub.body;
+    EXPECT_NE(pub.body.find(shown), std::string::npos);
+    for (const auto& hidden : {insult, waiting, note, std::string("不文明用语")})
+      EXPECT_EQ(pub.body.find(hidden), std::string::npos) << "the public case report leaks: " << hidden;
+  }
   // The public edition names the head of the whole log, the one /verify recomputes.
   auto pub = http(srv.port(), "GET", base + "json").json_body();
   auto verify = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
@@ -420,4 +431,75 @@ TEST(Minutes, VerifyHoldsForAFreshSessionAndNamesTheFirstEditedSeq) {
   v = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
   EXPECT_EQ(v["ok"], false);
   EXPECT_EQ(v["first_bad_seq"], 4);
+}
+
+// The case report of the scripted session printed in the official layout (measured with
+// Debian's LibreOffice 7.4 and fonts-noto-cjk: three pages).
+constexpr int kMaxCasePages = 3;
+
+// Prints a docx to PDF with LibreOffice in `dir`; the number of A4 pages, or 0.
+int printed_a4_pages(const std::string& dir, const std::string& name) {
+  run_command("cd " + dir + " && HOME=" + dir + " timeout 120 soffice --headless --norestore -env:UserInstallation=file://" +
+              dir + "/lo --convert-to pdf " + name + ".docx >/dev/null 2>&1");
+  const std::string info = run_command("pdfinfo " + dir + "/" + name + ".pdf 2>/dev/null");
+  const size_t at = info.find("Pages:");
+  if (at == std::string::npos || info.find("595.3") == std::string::npos) return 0;
+  return std::atoi(info.c_str() + at + 6);
+}
+
+TEST(Case, ThePublicReadsTheReportAfterTheEndWithTheLatestProgress) {
+  ServerProcess srv;
+  {
+    auto s = create_session(srv);
+    const std::string url = "/api/sessions/" + s.id + "/case?format=md";
+    EXPECT_EQ(http(srv.port(), "GET", url).status, 401) << "staff only before the end";
+    EXPECT_EQ(http(srv.port(), "GET", url, "", bearer(s.host_token)).status, 200);
+    EXPECT_EQ(http(srv.port(), "GET", "/api/sessions/" + s.id + "/case?format=json", "", bearer(s.host_token)).status, 400);
+  }
+  auto sc = run_scripted_session(srv);
+  const std::string base = "/api/sessions/" + sc.s.id + "/case?format=";
+  auto md = http(srv.port(), "GET", base + "md");
+  ASSERT_EQ(md.status, 200) << md.body;
+  EXPECT_EQ(md.headers["content-type"], "text/markdown; charset=utf-8");
+  EXPECT_NE(md.headers["content-disposition"].find("%E5%8D%8F%E5%95%86%E6%A1%88%E4%BE%8B"), std::string::npos)
+      << "协商案例 in the file name: " << md.headers["content-disposition"];
+  expect_in_order(md.body,
+                  {"# 有事来协商·委员议事厅第12期协商案例", "## 一、协商背景", sc.background, "东街道议事厅", "小微协商",
+                   "## 二、协商过程", sc.unanswered, "## 三、协商成果", "同意先行试点两栋楼", "## 四、落实情况",
+                   sc.commitment, "办理中", sc.progress, "## 五、经验启示", sc.lessons},
+                  "case md");
+  for (const std::string& hidden : {sc.rejected, std::string("部门当场答复了补贴标准。")})
+    EXPECT_EQ(md.body.find(hidden), std::string::npos) << "the public case report leaks: " << hidden;
+
+  // 落实情况 is as of the export: a report after the programme shows in the next one.
+  WsClient dept(srv.port());
+  staff_join(dept, sc.s.id, sc.dept_token);
+  const std::string done = "两栋楼电梯已投入使用";
+  ASSERT_EQ(dept.request({{"type", "update_commitment"}, {"commitment", "c1"}, {"status", "done"}, {"text", done}})["type"],
+            "ack");
+  auto later = http(srv.port(), "GET", base + "md");
+  expect_in_order(later.body, {"## 四、落实情况", "1项承诺事项已办结1项", sc.commitment, "已办结", done}, "case md later");
+
+  auto html = http(srv.port(), "GET", base + "html");
+  ASSERT_EQ(html.status, 200);
+  EXPECT_EQ(html.headers["content-type"], "text/html; charset=utf-8");
+  expect_in_order(html.body, {"<h2>一、协商背景</h2>", "<h2>二、协商过程</h2>", "<h2>三、协商成果</h2>", "<h2>四、落实情况</h2>",
+                              "<h2>五、经验启示</h2>"},
+                  "case html");
+  auto docx = http(srv.port(), "GET", base + "docx");
+  ASSERT_EQ(docx.status, 200);
+  EXPECT_EQ(docx.headers["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  auto dir = ServerProcess::make_temp_dir();
+  write_file(dir + "/case.docx", docx.body);
+  const int pages = printed_a4_pages(dir, "case");
+  EXPECT_GE(pages, 1) << "LibreOffice did not print the case report on A4";
+  EXPECT_LE(pages, kMaxCasePages);
+  if (const char* samples = std::getenv("YST_SAMPLES_DIR")) {
+    fs::create_directories(samples);
+    write_file(std::string(samples) + "/case.md", later.body);
+    write_file(std::string(samples) + "/case.html", html.body);
+    write_file(std::string(samples) + "/case.docx", docx.body);
+    fs::copy_file(dir + "/case.pdf", std::string(samples) + "/case.pdf", fs::copy_options::overwrite_existing);
+  }
+  fs::remove_all(dir);
 }

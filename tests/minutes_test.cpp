@@ -802,4 +802,89 @@ TEST(Minutes, EveryExportSaysWhetherTheMinutesAreApproved) {
   EXPECT_EQ(j["approval"]["approved_by"]["name"], "王明");
 }
 
+
+// The sample, followed up after the end: a commitment with a report on it, and the clerk's
+// background and lessons.
+const std::string kC1 = "年内完成城东片区首批十部电梯加装";
+const std::string kProgress = "已完成四部，其余六部进入施工";
+const std::string kBackground = "城东片区多为上世纪九十年代住宅，老人上下楼难。\n居民多次通过热线反映。";
+const std::string kLessons = "请居民代表旁听并现场提问，部门当场回应。";
+
+MinutesInput followed_up() {
+  MinutesInput in = sample();
+  Chain c;
+  for (auto& e : in.events) c.add(e.kind, e.by, e.data);
+  c.add("commitment.made", kClerk,
+        {{"commitment", "c1"}, {"text", kC1}, {"department", "p3"}, {"department_name", "赵强"}, {"due", "2026-12-31"},
+         {"question", "q1"}});  // 21
+  c.add("commitment.updated", kDept, {{"commitment", "c1"}, {"status", "in_progress"}, {"text", kProgress}});  // 22
+  c.add("case.text", kClerk, {{"section", "background"}, {"text", kBackground}});                            // 23
+  c.add("case.text", kClerk, {{"section", "lessons"}, {"text", kLessons}});                                  // 24
+  in.events = std::move(c.events());
+  return in;
+}
+
+TEST(Case, TheFiveSectionsInOrderFromTheEventsAndTheClerksText) {
+  const auto in = followed_up();
+  const std::string md = yst::render_case(in, yst::CaseFormat::md);
+  expect_in_order(md, 0,
+                  {"# 有事来协商·委员议事厅协商案例", "**城东片区老旧小区改造协商会**", "## 一、协商背景",
+                   "城东片区多为上世纪九十年代住宅", "居民多次通过热线反映", "加装电梯与停车难问题", "参加协商的有政协委员李华",
+                   "## 二、协商过程", "在线听众峰值1234人", "### （一）群众提问与部门答复", kQ1, kA1, "会上未及答复的提问1条",
+                   kQ3, "答复率为50%", "### （二）委员与部门的交流", kS1, "## 三、协商成果", kP1, "听众（民意参考）",
+                   "已采纳", "## 四、落实情况", "1项承诺事项已办结0项",
+                   "区住房和城乡建设局（赵强）", kC1, "完成时限：2026-12-31", "办理中", kProgress, "## 五、经验启示",
+                   kLessons});
+  EXPECT_EQ(md.find("纪要状态"), std::string::npos) << "a case report is no draft of the minutes";
+  EXPECT_EQ(md.find(kN1), std::string::npos) << "the clerk's notes are the minutes'";
+
+  const std::string html = yst::render_case(in, yst::CaseFormat::html);
+  expect_in_order(html, 0,
+                  {"<title>城东片区老旧小区改造协商会 协商案例</title>", "<h2>一、协商背景</h2>", "<h2>二、协商过程</h2>",
+                   "<h2>三、协商成果</h2>", "<h2>四、落实情况</h2>", "<h2>五、经验启示</h2>"});
+
+  // The same official layout as the minutes.
+  const std::string docx = yst::render_case(in, yst::CaseFormat::docx);
+  const std::string doc = zip_entry(docx, "word/document.xml").value_or("");
+  EXPECT_NE(doc.find("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\""), std::string::npos);
+  expect_in_order(doc, 0, {"一、协商背景", "二、协商过程", "三、协商成果", "四、落实情况", "五、经验启示"});
+  const size_t heading = doc.find("四、落实情况");
+  EXPECT_NE(doc.substr(doc.rfind("<w:p>", heading), heading - doc.rfind("<w:p>", heading)).find("Heading1"),
+            std::string::npos);
+  EXPECT_NE(zip_entry(docx, "docProps/core.xml").value_or("").find("<dc:title>城东片区老旧小区改造协商会 协商案例"),
+            std::string::npos);
+  EXPECT_NE(yst::case_content_disposition(in, yst::CaseFormat::docx).find("case-s1-2026-11-26.docx"), std::string::npos);
+}
+
+TEST(Case, ThePublicGetsTheClerksTextButOnlyPublicQuestions) {
+  auto in = followed_up();
+  in.edition = yst::MinutesEdition::audience;
+  const std::string md = yst::render_case(in, yst::CaseFormat::md);
+  EXPECT_NE(md.find("居民多次通过热线反映"), std::string::npos) << "written for the report";
+  EXPECT_NE(md.find(kLessons), std::string::npos);
+  EXPECT_NE(md.find(kProgress), std::string::npos);
+  EXPECT_NE(md.find(kQ1), std::string::npos);
+  EXPECT_EQ(md.find("网友"), std::string::npos) << "a rejected question";
+  EXPECT_EQ(md.find(kN1), std::string::npos);
+  // Without the clerk's text, the sections say so rather than disappear.
+  auto bare = sample();
+  const std::string empty = yst::render_case(bare, yst::CaseFormat::md);
+  EXPECT_NE(empty.find("## 一、协商背景\n\n（协商背景由记录员撰写，尚未填写。）"), std::string::npos) << empty.substr(0, 600);
+  EXPECT_NE(empty.find("本次协商未记录承诺事项"), std::string::npos);
+}
+
+TEST(Minutes, CommitmentsAreTheFollowUpAndTheirReportsStayOutOfTheMinutes) {
+  const auto in = followed_up();
+  const std::string md = yst::render_minutes(in, MinutesFormat::md);
+  const std::string follow_up = between(md, "## 四、会后工作安排", "**记录人**");
+  EXPECT_NE(follow_up.find("1. 区住房和城乡建设局（赵强）：**" + kC1 + "（完成时限：2026-12-31）"), std::string::npos)
+      << follow_up;
+  EXPECT_EQ(follow_up.find(kProgress), std::string::npos) << "progress is the case report's";
+  EXPECT_NE(md.find("报告办理情况（办理中）：" + kProgress), std::string::npos) << "in the record";
+  const json j = json::parse(yst::render_minutes(in, MinutesFormat::json));
+  ASSERT_EQ(j["commitments"].size(), 1u);
+  EXPECT_EQ(j["commitments"][0]["status"], "in_progress");
+  EXPECT_EQ(j["commitments"][0]["progress"], kProgress);
+}
 }  // namespace

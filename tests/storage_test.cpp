@@ -8,6 +8,8 @@
 #include <future>
 
 #include "session/Sha256.hpp"
+#include <sqlite3.h>
+
 #include "storage/SqliteStore.hpp"
 #include "storage/Writer.hpp"
 #include "tests/support/StoreContract.hpp"
@@ -168,6 +170,9 @@ TEST_P(StoreContract, EditsChangeTheSessionAndTheParticipantOnly) {
     edited.stream_url = "https://live.example.cn/12";
     edited.scheduled_at = "2026-12-20T19:30:00+08:00";
     edited.settings.ask_interval_s = 30;
+    edited.venue = "东街道议事厅";
+    edited.form = "micro";
+    edited.episode = 12;
     store->update_session(edited);
     store->update_participant(Participant{"p1", "s1", Role::member, "李委员", "区政协民盟"});
     EXPECT_ANY_THROW(store->update_session(info("s_nobody")));
@@ -181,6 +186,11 @@ TEST_P(StoreContract, EditsChangeTheSessionAndTheParticipantOnly) {
   EXPECT_EQ(sessions[0].stream_url, "https://live.example.cn/12");
   EXPECT_EQ(sessions[0].scheduled_at, "2026-12-20T19:30:00+08:00");
   EXPECT_EQ(sessions[0].settings.ask_interval_s, 30);
+  EXPECT_EQ(sessions[0].venue, "东街道议事厅");
+  EXPECT_EQ(sessions[0].form, "micro");
+  EXPECT_EQ(sessions[0].episode, 12);
+  EXPECT_EQ(sessions[1].venue, "");
+  EXPECT_EQ(sessions[1].episode, 0);
   EXPECT_EQ(sessions[1].title, info("s2").title) << "the other session is untouched";
   auto ps = store->participants("s1");
   ASSERT_EQ(ps.size(), 1u);
@@ -326,4 +336,56 @@ TEST(SqliteStore, InMemory) {
   SqliteStore store(":memory:");
   store.create_session(info("s1"));
   EXPECT_EQ(store.sessions().size(), 1u);
+}
+
+// A database written by the release before contract v2 (schema 1) opens with its data and
+// gains the new columns.
+TEST(SqliteStore, ADatabaseOfSchemaOneIsUpgradedAndKeepsItsData) {
+  TempDir dir;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.db().c_str(), &db), SQLITE_OK);
+    const Event e = event(1, "", "升级前的发言");
+    const std::string sql =
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES('schema_version','1');"
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL, topic TEXT NOT NULL DEFAULT '',"
+        " stream_url TEXT NOT NULL DEFAULT '', scheduled_at TEXT NOT NULL DEFAULT '', settings TEXT NOT NULL,"
+        " created_ms INTEGER NOT NULL, peak_audience INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE participants (id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),"
+        " role TEXT NOT NULL, name TEXT NOT NULL, affiliation TEXT NOT NULL DEFAULT '', token_hash TEXT UNIQUE);"
+        "CREATE INDEX participants_by_session ON participants(session_id);"
+        "CREATE TABLE events (session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL,"
+        " at_ms INTEGER NOT NULL, kind TEXT NOT NULL, by_json TEXT, data_json TEXT NOT NULL, hash TEXT NOT NULL,"
+        " PRIMARY KEY (session_id, seq)) WITHOUT ROWID;"
+        "CREATE TABLE upvotes (session_id TEXT NOT NULL, question TEXT NOT NULL, voter TEXT NOT NULL,"
+        " PRIMARY KEY (session_id, question, voter)) WITHOUT ROWID;"
+        "CREATE TABLE votes (session_id TEXT NOT NULL, point TEXT NOT NULL, voter TEXT NOT NULL, role TEXT NOT NULL,"
+        " choice TEXT NOT NULL, PRIMARY KEY (session_id, point, voter)) WITHOUT ROWID;"
+        "INSERT INTO sessions VALUES('s1','第1期','加装电梯','','','" + info("s1").settings.to_json().dump() +
+        "',1000,37);"
+        "INSERT INTO participants VALUES('p1','s1','member','李委员','区政协','" + sha256_hex("t1") + "');"
+        "INSERT INTO events VALUES('s1',1," + std::to_string(e.at_ms) + ",'statement','" + to_json(*e.by).dump() +
+        "','" + e.data.dump() + "','" + e.hash + "');";
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_close(db);
+  }
+  SqliteStore store(dir.db());
+  EXPECT_EQ(store.meta("schema_version"), "2");
+  auto sessions = store.sessions();
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].title, "第1期");
+  EXPECT_EQ(sessions[0].venue, "");
+  EXPECT_EQ(sessions[0].episode, 0);
+  EXPECT_EQ(store.peak_audience("s1"), 37);
+  ASSERT_EQ(store.participants("s1").size(), 1u);
+  const auto events = store.events("s1");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data["text"], "升级前的发言");
+  EXPECT_TRUE(verify_chain(events).ok) << "the record is the same record";
+  auto edited = sessions[0];
+  edited.venue = "西街道议事厅";
+  store.update_session(edited);
+  EXPECT_EQ(store.sessions()[0].venue, "西街道议事厅");
 }
