@@ -20,8 +20,9 @@ const char* kUsage =
     "yishiting — 议事厅: live consultation server for \"有事来协商——委员议事厅\"\n\n"
     "Usage:\n"
     "  yishiting serve [flags]        run the server (yishiting serve --help lists the flags)\n"
-    "  yishiting export --data DIR --session ID --format md|html|json|csv|docx [-o FILE]\n"
-    "                                 write a session's minutes without a running server\n"
+    "  yishiting export --data DIR --session ID [--document minutes|case] --format md|html|json|csv|docx [-o FILE]\n"
+    "                                 write a session's minutes (json and csv: minutes only) or case\n"
+    "                                 report (协商案例) without a running server\n"
     "  yishiting backup --data DIR -o FILE\n"
     "                                 consistent copy of the database, safe while the server runs\n"
     "  yishiting vocabulary           print web/assets/vocabulary.js (event kinds and labels)\n"
@@ -55,16 +56,21 @@ std::string db_path(const std::string& data_dir) {
 }
 
 int run_export(const std::vector<std::string>& args) {
-  auto f = tool_flags(args, {"--data", "--session", "--format", "-o", "--output"});
+  auto f = tool_flags(args, {"--data", "--session", "--document", "--format", "-o", "--output"});
   if (!f.count("--session")) throw std::invalid_argument("--session is required");
-  auto format = yst::minutes_format_from_string(f.count("--format") ? f["--format"] : "md");
-  if (!format) throw std::invalid_argument("--format must be md, html, json, csv or docx");
+  const std::string document = f.count("--document") ? f["--document"] : "minutes";
+  if (document != "minutes" && document != "case") throw std::invalid_argument("--document must be minutes or case");
+  const std::string format_name = f.count("--format") ? f["--format"] : "md";
+  auto format = yst::minutes_format_from_string(format_name);
+  auto case_format = yst::case_format_from_string(format_name);
+  if (document == "minutes" && !format) throw std::invalid_argument("--format must be md, html, json, csv or docx");
+  if (document == "case" && !case_format) throw std::invalid_argument("--format of a case report must be md, html or docx");
   yst::SqliteStore db(db_path(f.count("--data") ? f["--data"] : "./data"));
   const auto now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto in = yst::load_minutes(db, f["--session"], now_ms);
   if (!in) throw std::runtime_error("no session " + f["--session"]);
-  std::string out = yst::render_minutes(*in, *format);
+  std::string out = document == "case" ? yst::render_case(*in, *case_format) : yst::render_minutes(*in, *format);
   std::string file = f.count("-o") ? f["-o"] : f.count("--output") ? f["--output"] : "";
   if (file.empty() || file == "-") {
     std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));

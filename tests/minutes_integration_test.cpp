@@ -494,6 +494,14 @@ TEST(Case, ThePublicReadsTheReportAfterTheEndWithTheLatestProgress) {
   const int pages = printed_a4_pages(dir, "case");
   EXPECT_GE(pages, 1) << "LibreOffice did not print the case report on A4";
   EXPECT_LE(pages, kMaxCasePages);
+  // The office can print it without the server running.
+  const std::string exported = dir + "/export-case.md";
+  EXPECT_EQ(std::system((std::string(YST_BINARY) + " export --data " + srv.data_dir() + " --session " + sc.s.id +
+                         " --document case --format md -o " + exported + " 2>/dev/null")
+                            .c_str()),
+            0);
+  expect_in_order(read_file(exported), {"## 一、协商背景", sc.background, "## 四、落实情况", done, "## 五、经验启示"},
+                  "exported case");
   if (const char* samples = std::getenv("YST_SAMPLES_DIR")) {
     fs::create_directories(samples);
     write_file(std::string(samples) + "/case.md", later.body);

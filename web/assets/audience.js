@@ -7,7 +7,7 @@ import { startPage } from './page.js';
 import { Conn, storedId } from './conn.js';
 import { SessionState } from './state.js';
 import {
-  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, questionBadge,
+  renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, questionBadge, CommitmentList,
 } from './feed.js';
 
 startPage();
@@ -221,11 +221,19 @@ function renderMine() {
   }
 }
 
+// The departments' commitments and how far they got (办理情况公开), live and after the end.
+const commitments = new CommitmentList($('#commit-list'));
+function renderCommitments() {
+  $('#commitments').hidden = st.commitments.size === 0;
+  commitments.render(st.commitmentList(), st);
+}
+
 function renderAll() {
   renderHeader();
   renderStream();
   renderFeatured();
   renderPoints();
+  renderCommitments();
   renderQuestions();
   renderMine();
   $('#feed-empty').hidden = $('#feed').children.length > 0;

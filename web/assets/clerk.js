@@ -1,13 +1,15 @@
 // The clerk's desk (/clerk/{id}#token=...): the minutes as they grow, notes,
-// exports and the hash-chain check.
+// commitments and their progress, the case report's own text, exports and the
+// hash-chain check.
 import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, fmtDateTime, renderScheduler } from './dom.js';
-import { t } from './i18n.js';
+import { t, formLabel } from './i18n.js';
 import './i18n-desk.js';
 import { startPage } from './page.js';
 import { Conn } from './conn.js';
 import { SessionState } from './state.js';
 import { renderEvent, pointCard, standardGroups, showConnState, errorText, statusPill, approvalBadge } from './feed.js';
 import { api, download, eachEvent } from './api.js';
+import { commitForm, progressList, loadDepartments } from './commitments.js';
 
 startPage();
 const sid = sessionIdFromPath();
@@ -90,7 +92,7 @@ $('#btn-submit-minutes').addEventListener('click', async () => {
   }
 });
 
-const scheduleRender = renderScheduler(() => { renderHeader(); renderPoints(); renderMinutes(); });
+const scheduleRender = renderScheduler(() => { renderHeader(); renderPoints(); renderMinutes(); renderCommitments(); takeCase(); });
 
 let welcomed = false;
 const conn = new Conn({
@@ -100,12 +102,15 @@ const conn = new Conn({
     st.loadWelcome(msg);
     const s = msg.session || {};
     $('#times').textContent = [
+      formLabel(s.form),
+      s.venue || '',
       s.scheduled_at ? `${t('clerk.scheduled')} ${fmtDateTime(s.scheduled_at)}` : '',
       s.started_at ? `${t('clerk.started')} ${fmtDateTime(s.started_at)}` : '',
       s.ended_at ? `${t('clerk.ended')} ${fmtDateTime(s.ended_at)}` : '',
     ].filter(Boolean).join(' · ');
     if (!resumed || !welcomed) loadHistory(Number(msg.last_seq) || 0);
     welcomed = true;
+    loadDepts();
     scheduleRender();
   },
   onEvent(ev, { replay }) {
@@ -114,11 +119,85 @@ const conn = new Conn({
     scheduleRender();
   },
   onLive(msg) {
-    if (st.applyLive(msg) === 'tally') scheduleRender();
+    const kind = st.applyLive(msg);
+    if (kind === 'tally') scheduleRender();
+    // A department that joins may be new: the form's list comes from the participants.
+    if (kind === 'presence' && st.online && st.online.department !== deptsOnline) {
+      if (deptsOnline !== undefined) loadDepts();
+      deptsOnline = st.online.department;
+    }
   },
   onReset() { clear(timeline); rendered.clear(); welcomed = false; },
   onStatus: showConnState,
 });
+
+// ---- commitments (承诺事项): record one, follow them, report progress ----
+const commit = commitForm({ conn, st, chooseDepartment: true });
+$('#commit-form-box').append(commit.el);
+const commitments = progressList($('#commitments'), { conn });
+let deptsOnline;
+async function loadDepts() {
+  try {
+    commit.setDepartments(await loadDepartments(sid, token));
+  } catch (err) {
+    setStatus($('#commit-status'), errorText(err), 'error');
+  }
+}
+function renderCommitments() {
+  const list = st.commitmentList();
+  $('#commitments-count').textContent = list.length ? String(list.length) : '';
+  $('#commitments-empty').hidden = list.length > 0;
+  commitments.render(list, st);
+  commit.refresh();
+}
+
+// ---- the case report (协商案例): its background and lessons, each saved with case_text ----
+const MAX_CASE = 5000;
+const SECTIONS = ['background', 'lessons'];
+const caseSaved = { background: '', lessons: '' }; // the server's text, as last seen
+function renderCase(section) {
+  const ta = $(`#case-${section}`);
+  const n = [...ta.value].length;
+  const count = $(`#case-${section}-count`);
+  count.textContent = `${n}/${MAX_CASE}`;
+  count.classList.toggle('over', n > MAX_CASE);
+  const text = ta.value.trim();
+  $(`#case-${section}-save`).disabled = !text || n > MAX_CASE || text === caseSaved[section].trim();
+}
+// The server's text (the welcome's snapshot, a case.text event) fills a field that has
+// no unsaved changes of its own.
+function takeCase() {
+  for (const section of SECTIONS) {
+    const text = st.caseText[section] || '';
+    if (text === caseSaved[section]) continue;
+    const ta = $(`#case-${section}`);
+    if (ta.value.trim() === caseSaved[section].trim()) ta.value = text;
+    caseSaved[section] = text;
+    renderCase(section);
+  }
+}
+for (const section of SECTIONS) {
+  const ta = $(`#case-${section}`);
+  const status = $(`#case-${section}-status`);
+  ta.addEventListener('input', () => {
+    renderCase(section);
+    const dirty = ta.value.trim() !== caseSaved[section].trim();
+    setStatus(status, dirty ? t('case.unsaved') : '', 'muted');
+  });
+  $(`#case-${section}-form`).addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = ta.value.trim();
+    if (!text) return;
+    try {
+      await conn.request('case_text', { section, text });
+      caseSaved[section] = text;
+      setStatus(status, t('case.saved'), 'ok');
+    } catch (err) {
+      setStatus(status, errorText(err), 'error');
+    }
+    renderCase(section);
+  });
+}
 
 // ---- notes ----
 const noteText = $('#note-text');
@@ -148,24 +227,29 @@ noteText.addEventListener('keydown', (e) => {
 });
 
 // ---- exports ----
-for (const b of $$('#downloads button')) {
-  b.addEventListener('click', async () => {
-    const fmt = b.dataset.format;
-    b.disabled = true;
-    setStatus($('#download-status'), t('clerk.downloading'), 'muted');
-    try {
-      // The chapter marks of the replay come from their own resource.
-      const path = fmt === 'vtt' ? 'chapters.vtt' : `minutes?format=${fmt}`;
-      const fallback = fmt === 'vtt' ? `chapters-${sid}.vtt` : `minutes-${sid}.${fmt}`;
-      const { name } = await download(`/api/sessions/${encodeURIComponent(sid)}/${path}`, token, fallback);
-      setStatus($('#download-status'), t('clerk.downloaded', { name }), 'ok');
-    } catch (err) {
-      setStatus($('#download-status'), errorText(err), 'error');
-    } finally {
-      b.disabled = false;
-    }
-  });
+// Each button of a row fetches with the token: path(fmt) -> [resource, fallback name].
+function downloadButtons(row, status, path) {
+  for (const b of $$('button', row)) {
+    b.addEventListener('click', async () => {
+      const [resource, fallback] = path(b.dataset.format);
+      b.disabled = true;
+      setStatus(status, t('clerk.downloading'), 'muted');
+      try {
+        const { name } = await download(`/api/sessions/${encodeURIComponent(sid)}/${resource}`, token, fallback);
+        setStatus(status, t('clerk.downloaded', { name }), 'ok');
+      } catch (err) {
+        setStatus(status, errorText(err), 'error');
+      } finally {
+        b.disabled = false;
+      }
+    });
+  }
 }
+// The chapter marks of the replay come from their own resource.
+downloadButtons($('#downloads'), $('#download-status'), (fmt) => (fmt === 'vtt'
+  ? ['chapters.vtt', `chapters-${sid}.vtt`]
+  : [`minutes?format=${fmt}`, `minutes-${sid}.${fmt}`]));
+downloadButtons($('#case-downloads'), $('#case-download-status'), (fmt) => [`case?format=${fmt}`, `case-${sid}.${fmt}`]);
 
 // ---- verify ----
 $('#btn-verify').addEventListener('click', async () => {
@@ -185,5 +269,6 @@ $('#btn-verify').addEventListener('click', async () => {
 });
 
 renderNoteCount();
+for (const section of SECTIONS) renderCase(section);
 if (!token) showConnState('fatal', { code: 'unauthorized' });
 else conn.start();

@@ -1,8 +1,9 @@
 // Rendering shared by the pages: feed items from events, speakers with role
 // labels, tally bars and point cards. All user text goes through h() as text.
-import { h, clear, fmtTime } from './dom.js';
+import { h, clear, fmtTime, fmtDateTime } from './dom.js';
 import {
   t, has, kindLabel, roleLabel, statusLabel, questionStatusLabel, pointStatusLabel, outcomeLabel, choiceLabel, approvalLabel,
+  commitmentStatusLabel, caseSectionLabel,
 } from './i18n.js';
 import { isKnownKind, isStaffOnly } from './state.js';
 import { LABELS } from './vocabulary.js';
@@ -116,6 +117,21 @@ export function renderEvent(ev, ctx) {
       cls = 'note';
       body = [titled(author), text(d.text)];
       break;
+    case 'commitment.made':
+      cls = 'commitment-ev';
+      body = [titled(author), text(t('ev.commitMade', { dept: d.department_name, text: d.text }) + (d.due ? t('ev.commitDue', { due: d.due }) : ''))];
+      break;
+    case 'commitment.updated': {
+      cls = 'commitment-ev';
+      const c = st.commitments && st.commitments.get(d.commitment);
+      body = [titled(author), c ? quote({ name: c.department_name, text: c.text }, t('commit.title')) : null,
+        text(t('ev.commitUpdated', { status: commitmentStatusLabel(d.status), text: d.text }))];
+      break;
+    }
+    case 'case.text':
+      cls = 'note';
+      body = [titled(author), text(t('ev.caseText', { section: caseSectionLabel(d.section), text: d.text }))];
+      break;
     default:
       return null;
   }
@@ -191,6 +207,47 @@ export function featuredByline(q) {
 export function outcomeBadge(outcome) {
   if (!outcome) return h('span', { class: 'badge', text: pointStatusLabel('open') });
   return h('span', { class: `badge ${outcome === 'adopted' ? 'ok' : 'muted-badge'}`, text: outcomeLabel(outcome) });
+}
+
+// A commitment (承诺事项): department, text, due date, status (已逾期 when past due),
+// the question it answers, the latest progress; extra (a desk's form) kept below it.
+export function commitmentCard(c, st, extra = null) {
+  const body = h('div');
+  const el = h('article', { class: 'commit-card', data: { commitment: c.commitment } }, body, extra);
+  let key = '';
+  const update = (x) => {
+    const q = st.question(x.question);
+    const k = JSON.stringify([x, q && q.text]);
+    if (k === key) return;
+    key = k;
+    el.dataset.status = x.status;
+    el.classList.toggle('overdue', !!x.overdue);
+    clear(body).append(...[
+      h('div', { class: 'commit-head' }, h('b', { text: x.department_name }),
+        h('span', { class: `badge commit-status${x.status === 'done' ? ' ok' : ''}`, text: commitmentStatusLabel(x.status) }),
+        x.overdue ? h('span', { class: 'badge danger commit-overdue', text: t('commit.overdue') }) : null,
+        x.due ? h('span', { class: 'muted small commit-due', text: t('commit.due', { due: x.due }) }) : null),
+      h('p', { class: 'commit-text', text: x.text }),
+      q ? quote(q, t('ev.questionBy')) : null,
+      x.progress ? h('p', { class: 'commit-progress' }, h('span', { class: 'muted', text: t('commit.progress') }), x.progress,
+        h('span', { class: 'muted small', text: x.updated_at ? t('commit.updatedAt', { time: fmtDateTime(x.updated_at) }) : '' })) : null,
+    ].filter(Boolean));
+  };
+  update(c);
+  return { el, update };
+}
+
+// Cards updated in place, so that a card's form keeps its focus and text. extra(c): its form.
+export class CommitmentList {
+  constructor(el, extra) { this.el = el; this.extra = extra; this.cards = new Map(); }
+  render(list, st) {
+    list.forEach((c, i) => {
+      let card = this.cards.get(c.commitment);
+      if (card) card.update(c);
+      else this.cards.set(c.commitment, card = commitmentCard(c, st, this.extra && this.extra(c)));
+      if (this.el.children[i] !== card.el) this.el.insertBefore(card.el, this.el.children[i] || null);
+    });
+  }
 }
 
 // A feed list that keeps at most `max` items, newest first or last.

@@ -1,5 +1,5 @@
 // The host's console (/host/{id}#token=...): moderation, the floor and its queue,
-// points, the on-air mark, the minutes' sign-off and what the overlay shows.
+// points, commitments, the on-air mark, the minutes' sign-off and what the overlay shows.
 import { $, $$, h, clear, sessionIdFromPath, tokenFromHash, toast, isTyping, renderScheduler, drawnFrom, fmtTime } from './dom.js';
 import { t, roleLabel, choiceLabel } from './i18n.js';
 import './i18n-desk.js';
@@ -13,6 +13,7 @@ import {
 import { api, eachEvent } from './api.js';
 import { linkItem, copyRow, overlayLink } from './links.js';
 import { LABELS } from './vocabulary.js';
+import { commitForm, progressList, departmentsOf } from './commitments.js';
 
 startPage();
 const sid = sessionIdFromPath();
@@ -186,6 +187,7 @@ async function loadStaff() {
     const list = await api(`/api/sessions/${encodeURIComponent(sid)}/participants`, { token });
     staff = (Array.isArray(list) ? list : (list && list.participants) || []).filter((p) => p.role !== 'audience');
     renderFloor();
+    commit.setDepartments(departmentsOf(staff));
   } catch (err) { fail(err); }
 }
 
@@ -342,6 +344,7 @@ function renderAll() {
   renderFloor();
   renderPoints();
   renderMinutes();
+  renderCommitments();
 }
 const scheduleRender = renderScheduler(renderAll);
 const scheduleQuestions = renderScheduler(renderQuestions, 300);
@@ -387,6 +390,17 @@ const conn = new Conn({
   onReset() { feed.clear(); },
   onStatus: showConnState,
 });
+
+// ---- commitments (承诺事项): recorded here in a fold; each with 报告进展 ----
+const commit = commitForm({ conn, st, chooseDepartment: true, prefix: 'commit' });
+$('#commit-box').append(commit.el);
+const commitments = progressList($('#commitments'), { conn });
+function renderCommitments() {
+  const list = st.commitmentList();
+  $('#commitments-count').textContent = list.length ? String(list.length) : '';
+  commitments.render(list, st);
+  commit.refresh();
+}
 
 // ---- controls ----
 $('#btn-start').addEventListener('click', async () => {

@@ -120,6 +120,17 @@ const zh = {
   'tally.result': '表决结果：{votes}，{outcome}',
   'tally.advisoryLine': '民意参考（听众）：{votes}',
 
+  'commit.title': '承诺事项',
+  'commit.hint': '部门承诺及办理情况',
+  'commit.due': '完成时限 {due}',
+  'commit.overdue': '已逾期',
+  'commit.progress': '最新进展：',
+  'commit.updatedAt': '（{time}）',
+  'ev.commitMade': '{dept} 承诺：{text}',
+  'ev.commitDue': '（完成时限 {due}）',
+  'ev.commitUpdated': '办理情况（{status}）：{text}',
+  'ev.caseText': '{section}：{text}',
+
   'common.cancel': '取消',
 };
 
@@ -235,6 +246,17 @@ const en = {
   'tally.result': 'Result: {votes}, {outcome}',
   'tally.advisoryLine': 'Advisory (audience): {votes}',
 
+  'commit.title': 'Commitments',
+  'commit.hint': 'What departments committed to, and how far they got',
+  'commit.due': 'Due {due}',
+  'commit.overdue': 'Overdue',
+  'commit.progress': 'Latest progress: ',
+  'commit.updatedAt': ' ({time})',
+  'ev.commitMade': '{dept} commits: {text}',
+  'ev.commitDue': ' (due {due})',
+  'ev.commitUpdated': 'Progress ({status}): {text}',
+  'ev.caseText': '{section}: {text}',
+
   'common.cancel': 'Cancel',
 };
 
@@ -273,6 +295,9 @@ export const pointStatusLabel = vocabulary('point_status');
 export const outcomeLabel = vocabulary('outcome');
 export const choiceLabel = vocabulary('choice');
 export const approvalLabel = vocabulary('approval');
+export const commitmentStatusLabel = vocabulary('commitment_status');
+export const caseSectionLabel = vocabulary('case_section');
+export const formLabel = vocabulary('form');
 
 // data-label="role.member" in HTML: the table's name, a dot, the value.
 function labelFor(ref) {

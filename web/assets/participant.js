@@ -1,4 +1,5 @@
-// Members and departments (/p/{id}#token=...): speak, answer, propose, vote.
+// Members and departments (/p/{id}#token=...): speak, answer, propose, vote; a
+// department also commits and reports progress on its commitments, after the end too.
 import { $, h, clear, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
 import { t, roleLabel, choiceLabel } from './i18n.js';
 import './i18n-desk.js';
@@ -8,6 +9,7 @@ import { SessionState } from './state.js';
 import {
   renderEvent, Feed, pointCard, standardGroups, showConnState, errorText, speaker, statusPill, featuredByline, clockText,
 } from './feed.js';
+import { commitForm, progressList } from './commitments.js';
 
 startPage();
 const sid = sessionIdFromPath();
@@ -123,10 +125,32 @@ function renderPoints() {
   }
 }
 
+// A department's own commitments, each with 报告进展 (which works after the end too),
+// and, while live, a commitment of its own.
+let commit = null;
+let commitments = null;
+function renderCommitments() {
+  const isDept = role() === 'department';
+  $('#commit-mine').hidden = !isDept;
+  if (!isDept) return;
+  if (!commit) {
+    commit = commitForm({ conn, st, chooseDepartment: false, prefix: 'commit' });
+    $('#commit-box').append(commit.el);
+    commitments = progressList($('#commitments'), { conn, open: true });
+  }
+  const list = st.commitmentList(me());
+  $('#commitments-count').textContent = list.length ? String(list.length) : '';
+  $('#commitments-empty').hidden = list.length > 0;
+  commitments.render(list, st);
+  $('#commit-box').hidden = st.status !== 'live';
+  commit.refresh();
+}
+
 function renderAll() {
   renderHeader();
   renderFeatured();
   renderPoints();
+  renderCommitments();
   $('#feed-empty').hidden = $('#feed').children.length > 0;
 }
 const scheduleRender = renderScheduler(renderAll);

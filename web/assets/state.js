@@ -36,6 +36,8 @@ export class SessionState {
     this.you = null;
     this.mine = new Set(); // the questions this participant asked (audience)
     this.approval = 'draft'; // the minutes' sign-off: draft, submitted, approved
+    this.commitments = new Map(); // id -> COMMITMENT (承诺事项, with its progress)
+    this.caseText = { background: '', lessons: '' }; // the case report's own sections (staff)
     this.closedAt = new Map(); // point -> when its point.closed arrived (ms, this clock)
     this.skew = 0; // this clock minus the server's, from the latest live event (ms)
   }
@@ -65,6 +67,8 @@ export class SessionState {
     }
     this.points = new Map();
     for (const p of s.points || []) this.points.set(p.point, { ...p, tally: p.tally || emptyTally() });
+    this.commitments = new Map((s.commitments || []).map((c) => [c.commitment, { ...c }]));
+    this.caseText = { background: '', lessons: '', ...s.case };
     if (s.online) this.online = s.online;
     if (Array.isArray(s.online_participants)) this.onlineStaff = new Set(s.online_participants);
   }
@@ -165,6 +169,15 @@ export class SessionState {
         this.closedAt.set(d.point, Date.now());
         break;
       }
+      case 'commitment.made':
+        if (!this.commitments.has(d.commitment)) this.commitments.set(d.commitment, { ...d, status: 'open', progress: null, overdue: overdue(d.due) });
+        break;
+      case 'commitment.updated': {
+        const c = this.commitments.get(d.commitment);
+        if (c) Object.assign(c, { status: d.status, progress: d.text, updated_at: ev.at, overdue: d.status !== 'done' && overdue(c.due) });
+        break;
+      }
+      case 'case.text': if (Object.hasOwn(this.caseText, d.section)) this.caseText[d.section] = d.text || ''; break;
       case 'minutes.submitted': if (this.approval === 'draft') this.approval = 'submitted'; break;
       case 'minutes.approved': this.approval = 'approved'; break;
       default: break;
@@ -193,6 +206,11 @@ export class SessionState {
   }
 
   featuredQuestion() { return this.question(this.featured); }
+
+  // The commitments, oldest first; of one department when given.
+  commitmentList(dept) {
+    return [...this.commitments.values()].filter((c) => !dept || c.department === dept).sort((a, b) => cmpId(a.commitment, b.commitment));
+  }
 
   openPoints() { return [...this.points.values()].filter((p) => p.status === 'open'); }
 
@@ -239,6 +257,9 @@ export class SessionState {
     return Object.entries(this.online).reduce((s, [role, n]) => s + (role === 'overlay' ? 0 : Number(n) || 0), 0);
   }
 }
+
+// A due date (YYYY-MM-DD) before today here: the server's rule, for what has not been done.
+const overdue = (due) => !!due && due < new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 
 // Question ids look like q12: order them numerically where they can be.
 function cmpId(a, b) {
