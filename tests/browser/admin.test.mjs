@@ -28,6 +28,10 @@ test('admin: checked token, host name and rules, re-issue and revoke, invitation
   await admin.check('#f-count-host');
   await admin.selectOption('#f-threshold', '0.5');
   await admin.fill('#f-interval', '30');
+  await admin.fill('#f-venue', '西街道议事厅');
+  await admin.selectOption('#f-form', 'micro');
+  assert.equal(await admin.locator('#f-form option[value=micro]').textContent(), '小微协商');
+  await admin.fill('#f-episode', '14');
   await admin.click('#create-form button[type=submit]');
   await admin.locator('#created').waitFor();
   const hostLink = await admin.locator('#created-links .link-item[data-role=host] .link-field').inputValue();
@@ -36,6 +40,9 @@ test('admin: checked token, host name and rules, re-issue and revoke, invitation
   assert.deepEqual(snap.settings.counted_roles, ['member', 'host']);
   assert.equal(snap.settings.consensus_threshold, 0.5);
   assert.equal(snap.settings.ask_interval_s, 30);
+  assert.equal(snap.venue, '西街道议事厅');
+  assert.equal(snap.form, 'micro');
+  assert.equal(snap.episode, 14);
   const staff = await api(env.srv, `/api/sessions/${sid}/participants`, { token: env.srv.adminToken });
   assert.equal(staff.find((p) => p.role === 'host').name, '刘晓梅', 'the host is named, not 主持人');
 
@@ -56,10 +63,17 @@ test('admin: checked token, host name and rules, re-issue and revoke, invitation
   assert.equal(await admin.locator('#people .staff-item', { hasText: '王建囯' }).count(), 0);
   await admin.click('#edit-session summary');
   assert.equal(await admin.inputValue('#e-title'), '第14期 背街小巷停车怎么管');
+  assert.equal(await admin.inputValue('#e-venue'), '西街道议事厅');
+  assert.equal(await admin.inputValue('#e-episode'), '14');
   await admin.fill('#e-title', '第14期 背街小巷停车难怎么管');
+  await admin.fill('#e-venue', '线上演播室');
   await admin.click('#edit-form button[type=submit]');
   await admin.locator('#sessions .session-title', { hasText: '第14期 背街小巷停车难怎么管' }).waitFor();
-  assert.equal((await api(env.srv, `/api/sessions/${sid}`)).title, '第14期 背街小巷停车难怎么管');
+  const edited = await api(env.srv, `/api/sessions/${sid}`);
+  assert.equal(edited.title, '第14期 背街小巷停车难怎么管');
+  assert.equal(edited.venue, '线上演播室');
+  assert.equal(edited.form, 'micro', 'fields the admin did not touch stay');
+  assert.equal(edited.episode, 14);
 
   // ---- the member's link is lost: re-issued in two clicks; the old page is closed ----
   const memberPage = await openPage(env.browser, oldLink, { name: 'member', width: 1280, height: 800 });

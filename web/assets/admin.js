@@ -106,6 +106,7 @@ $('#create-form').addEventListener('submit', async (e) => {
   const when = $('#f-scheduled').value;
   if (topic) body.topic = topic;
   if (stream) body.stream_url = stream;
+  Object.assign(body, placeFields('f'));
   if (when) {
     const d = new Date(when);
     if (!isNaN(d)) body.scheduled_at = d.toISOString();
@@ -212,12 +213,28 @@ function localInputValue(iso) {
   return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}`;
 }
 
+// Where it is held, its form and its issue number (第X期), as the 纪要 and the case report
+// name them; what is left empty is left out.
+function placeFields(prefix) {
+  const out = {};
+  const venue = $(`#${prefix}-venue`).value.trim();
+  const form = $(`#${prefix}-form`).value;
+  const episode = Math.round(Number($(`#${prefix}-episode`).value));
+  if (venue) out.venue = venue;
+  if (form) out.form = form;
+  if (episode >= 1) out.episode = episode;
+  return out;
+}
+
 async function loadSessionForm(id) {
   try {
     const s = await api(`/api/sessions/${encodeURIComponent(id)}`);
     $('#e-title').value = s.title || '';
     $('#e-topic').value = s.topic || '';
     $('#e-stream').value = s.stream_url || '';
+    $('#e-venue').value = s.venue || '';
+    $('#e-form').value = s.form || '';
+    $('#e-episode').value = s.episode || '';
     $('#e-scheduled').value = localInputValue(s.scheduled_at);
   } catch (err) { fail(err); }
 }
@@ -233,6 +250,8 @@ $('#edit-form').addEventListener('submit', async (e) => {
     topic: $('#e-topic').value.trim(),
     stream_url: $('#e-stream').value.trim(),
     scheduled_at: d && !isNaN(d) ? d.toISOString() : '',
+    venue: '', form: null, episode: null,
+    ...placeFields('e'),
   };
   try {
     await api(`/api/sessions/${encodeURIComponent(id)}`, { method: 'PATCH', token, body });
