@@ -169,9 +169,9 @@ void add_attendance(std::vector<Block>& doc, const MinutesInput& in, const Model
     add_attendance_line(doc, "表决人员",
                         "应到" + std::to_string(expected) + "人，实到" + std::to_string(present_count) + "人（" +
                             joined(roles) + "；以会上发言、表决等记录计）");
+  // The public edition knows an asker by the name shown, not by who they are.
   std::set<std::string> askers;
-  for (const auto& q : m.questions)
-    if (!q.asker.empty()) askers.insert(q.asker);
+  for (const auto& q : m.questions) askers.insert(q.asker.empty() ? "name:" + q.name : q.asker);
   add_attendance_line(doc, "群众参与",
                       "在线听众峰值" + std::to_string(in.peak_audience) + "人，" + std::to_string(askers.size()) +
                           "人提问" + std::to_string(m.questions.size()) + "条");

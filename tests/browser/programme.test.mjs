@@ -302,17 +302,26 @@ test('the whole programme through the pages', { skip: skip || false, timeout: 24
   assert.equal(await card.locator('a', { hasText: '会议纪要' }).getAttribute('href'), `/api/sessions/${sid}/minutes?format=html`);
   await index.screenshot({ path: shotPath('index.png') });
 
-  // ---- the printed minutes: no table cell wrapped one character a line ----
-  // (Served as an attachment, so the page is given its text rather than navigated to.)
-  const minutesHtml = await (await fetch(`${srv.base}/api/sessions/${sid}/minutes?format=html`)).text();
-  const printed = track(await openPage(browser, 'about:blank', { name: 'minutes-print', width: 794, height: 1123 }));
-  await printed.setContent(minutesHtml);
-  await printed.emulateMedia({ media: 'print' });
-  const cells = await printed.evaluate(() => [...document.querySelectorAll('table.points td, table.points th')]
-    .filter((c) => c.cellIndex !== 1)
-    .map((c) => ({ text: c.textContent, lines: c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight) })));
-  assert.ok(cells.length >= 6, 'the vote table is there');
-  for (const c of cells) assert.ok(c.lines < 2, `"${c.text}" is on one line (${c.lines.toFixed(2)} lines)`);
+  // ---- the printed minutes and case report: the office's structure, no table cell wrapped ----
+  // (Served as attachments, so the page is given their text rather than navigated to.)
+  const documents = [
+    ['minutes', ['一、主要发言要点', '二、群众提问与答复', '三、形成的共识', '四、会后工作安排', '附件：协商过程记录']],
+    ['case', ['一、协商背景', '二、协商过程', '三、协商成果', '四、落实情况', '五、经验启示']],
+  ];
+  for (const [doc, headings] of documents) {
+    const html = await (await fetch(`${srv.base}/api/sessions/${sid}/${doc}?format=html`)).text();
+    const printed = track(await openPage(browser, 'about:blank', { name: `${doc}-print`, width: 794, height: 1123 }));
+    await printed.setContent(html);
+    await printed.emulateMedia({ media: 'print' });
+    const h2 = await printed.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent));
+    assert.deepEqual(h2, headings, `the ${doc}'s sections in order`);
+    const cells = await printed.evaluate(() => [...document.querySelectorAll('table.points td, table.points th')]
+      .filter((c) => c.cellIndex !== 1)
+      .map((c) => ({ text: c.textContent, lines: c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight) })));
+    assert.ok(cells.length >= 6, `the ${doc}'s vote table is there`);
+    for (const c of cells) assert.ok(c.lines < 2, `"${c.text}" is on one line (${c.lines.toFixed(2)} lines)`);
+    await printed.screenshot({ path: shotPath(`${doc}-html-print.png`) });
+  }
 
   // No page logged an error, broke the CSP or had a request fail.
   const problems = all.flatMap((p) => p.problems);
