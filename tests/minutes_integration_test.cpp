@@ -511,3 +511,47 @@ TEST(Case, ThePublicReadsTheReportAfterTheEndWithTheLatestProgress) {
   }
   fs::remove_all(dir);
 }
+
+// Writes tests/fixtures/release-schema2.db: the scripted session as the release with
+// schema 2 stores it. Run by hand (--gtest_also_run_disabled_tests) with
+// YST_FIXTURE_OUT=tests/fixtures/release-schema2.db, once, before the schema changes.
+TEST(Fixture, DISABLED_WriteTheScriptedSessionsDatabase) {
+  const char* out = std::getenv("YST_FIXTURE_OUT");
+  ASSERT_NE(out, nullptr) << "set YST_FIXTURE_OUT";
+  ServerProcess srv;
+  srv.keep_data();
+  auto sc = run_scripted_session(srv);
+  write_file(srv.data_dir() + "/fixture-session-id", sc.s.id);
+  ASSERT_EQ(srv.stop(), 0);
+  fs::copy_file(srv.data_dir() + "/yishiting.db", out, fs::copy_options::overwrite_existing);
+  std::printf("session %s written to %s\n", sc.s.id.c_str(), out);
+  fs::remove_all(srv.data_dir());
+}
+
+// A database written by an earlier release opens in this one with every session intact:
+// the checked-in fixture is migrated, and the scripted session's record, minutes and
+// commitments are as they were.
+TEST(Upgrade, TheEarlierReleasesDatabaseOpensWithEverySessionIntact) {
+  const std::string data = ServerProcess::make_temp_dir();
+  fs::copy_file(YST_SOURCE_DIR "/tests/fixtures/release-schema2.db", data + "/yishiting.db");
+  ServerProcess srv({}, data);
+  auto sessions = http(srv.port(), "GET", "/api/sessions").json_body();
+  ASSERT_EQ(sessions.size(), 1u);
+  const std::string sid = sessions[0]["id"];
+  EXPECT_EQ(sessions[0]["status"], "ended");
+  auto snap = http(srv.port(), "GET", "/api/sessions/" + sid).json_body();
+  EXPECT_EQ(snap["title"], "老旧小区加装电梯怎么装");
+  EXPECT_EQ(snap["venue"], "东街道议事厅");
+  EXPECT_EQ(snap["episode"], 12);
+  ASSERT_EQ(snap["commitments"].size(), 1u);
+  EXPECT_EQ(snap["commitments"][0]["status"], "in_progress");
+  auto verify = http(srv.port(), "GET", "/api/sessions/" + sid + "/verify").json_body();
+  EXPECT_TRUE(verify["ok"]);
+  EXPECT_EQ(verify["events"], 27);
+  auto md = http(srv.port(), "GET", "/api/sessions/" + sid + "/minutes?format=md");
+  ASSERT_EQ(md.status, 200);
+  expect_in_order(md.body, {"## 一、主要发言要点", "我认为应当先征求一楼住户意见", "## 四、会后工作安排", "年底前完成两栋楼的加装试点"},
+                  "migrated minutes");
+  srv.stop();
+  fs::remove_all(data);
+}
