@@ -36,12 +36,14 @@ HttpApi::HttpApi(Hub& hub, StaticFiles& files, bool tls)
       participants_(hub, tls),
       events_(hub),
       minutes_(hub, reader_),
-      qr_(hub, tls) {
+      qr_(hub, tls),
+      year_(hub, reader_, tls) {
   sessions_.add_routes(router_);
   participants_.add_routes(router_);
   events_.add_routes(router_);
   minutes_.add_routes(router_);
   qr_.add_routes(router_);
+  year_.add_routes(router_);
 }
 
 void HttpApi::stop() { reader_.stop(); }

@@ -14,6 +14,7 @@
 #include "server/api/ParticipantsApi.hpp"
 #include "server/api/QrApi.hpp"
 #include "server/api/SessionsApi.hpp"
+#include "server/api/YearApi.hpp"
 #include "storage/Reader.hpp"
 
 namespace yst {
@@ -55,6 +56,7 @@ class HttpApi {
   EventsApi events_;
   MinutesApi minutes_;
   QrApi qr_;
+  YearApi year_;
   ApiRouter router_;
 };
 

@@ -75,6 +75,7 @@ void Hub::load(std::unique_ptr<Store> store) {
       if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{info.id, sp.participant};
     rooms_[info.id] = std::move(room);
   }
+  plan_.load(store_->plan_items());
   if (!config_.blocked_words.empty()) {
     std::string message;
     if (!reload_word_filter(message)) throw std::runtime_error(message);
@@ -195,6 +196,16 @@ void Hub::replace_token(const std::string& session_id, const std::string& partic
                       done(std::nullopt, CreatedParticipant{p, token});
                     });
   });
+}
+
+void Hub::create_plan_item(PlanItem item, YearPlan::Done done) {
+  item.id = "pl_" + random_id(8);
+  item.created_ms = now_ms();
+  plan_.create(*writer_, std::move(item), std::move(done));
+}
+
+void Hub::edit_plan_item(const std::string& id, YearPlan::Edit edit, YearPlan::Done done) {
+  plan_.edit(*writer_, id, std::move(edit), std::move(done));
 }
 
 void Hub::edit_session(const std::string& session_id, SessionEdit edit,

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/YearPlan.hpp"
 #include "server/AdminToken.hpp"
 #include "server/Config.hpp"
 #include "server/Metrics.hpp"
@@ -87,6 +88,11 @@ class Hub {
   void edit_participant(const std::string& session_id, const std::string& participant_id, ParticipantEdit edit,
                         std::function<void(std::optional<Error>, Participant)> done);
 
+  // The year's plan: reads from any thread; a new item gets its id and time here.
+  const YearPlan& plan() const { return plan_; }
+  void create_plan_item(PlanItem item, YearPlan::Done done);
+  void edit_plan_item(const std::string& id, YearPlan::Edit edit, YearPlan::Done done);
+
   // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);
 
@@ -106,6 +112,7 @@ class Hub {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
 
+  YearPlan plan_;
   mutable std::mutex mutex_;  // guards rooms_ and tokens_; never held across I/O
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token

@@ -60,6 +60,9 @@ void Room::update_summary() {
   s.started_ms = committed_.started_ms();
   s.ended_ms = committed_.ended_ms();
   s.created_ms = committed_.info().created_ms;
+  s.plan_item = committed_.info().plan_item;
+  s.venue = committed_.info().venue;
+  s.form = committed_.info().form;
   std::lock_guard lock(summary_mutex_);
   summary_ = std::move(s);
 }

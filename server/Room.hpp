@@ -39,6 +39,9 @@ struct RoomSummary {
   std::optional<int64_t> started_ms;
   std::optional<int64_t> ended_ms;
   int64_t created_ms = 0;
+  std::string plan_item;
+  std::string venue;
+  std::string form;
 };
 
 class Room : public std::enable_shared_from_this<Room> {

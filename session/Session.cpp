@@ -367,6 +367,7 @@ json Session::snapshot(Role viewer, std::string_view today) const {
               {"venue", to_json_nonempty(info_.venue)},
               {"form", to_json_nonempty(info_.form)},
               {"episode", info_.episode > 0 ? json(info_.episode) : json(nullptr)},
+              {"plan_item", to_json_nonempty(info_.plan_item)},
               {"settings", info_.settings.to_json()},
               {"scheduled_at", to_json_nonempty(info_.scheduled_at)},
               {"started_at", to_json_time(started_ms_)},

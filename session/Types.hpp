@@ -80,6 +80,7 @@ struct SessionInfo {
   std::string venue;         // free text: a street's 议事厅, the online studio
   std::string form;          // a consultation form (Vocabulary's is_consultation_form), or empty
   int episode = 0;           // extension: the programme's issue number (第X期), 0 when not given
+  std::string plan_item;     // the year's plan item it holds, or empty
 };
 
 // A person's name, in characters: a participant's, a host's, an audience member's.

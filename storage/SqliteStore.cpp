@@ -195,6 +195,27 @@ void SqliteStore::migrate() {
     set_meta("schema_version", "2");
     migration.commit();
   }
+  if (v < 3) {  // the year around the broadcast: the consultation plan, sessions linked to its items
+    Transaction migration(*this);
+    exec(R"SQL(
+      CREATE TABLE plan_items (
+        id TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        form TEXT NOT NULL,
+        venue TEXT NOT NULL DEFAULT '',
+        planned_date TEXT NOT NULL DEFAULT '',
+        lead TEXT NOT NULL DEFAULT '',
+        departments TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '',
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL
+      );
+      ALTER TABLE sessions ADD COLUMN plan_item TEXT NOT NULL DEFAULT '';
+    )SQL");
+    set_meta("schema_version", "3");
+    migration.commit();
+  }
 }
 
 std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
@@ -229,8 +250,8 @@ std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
 }
 
 void SqliteStore::create_session(const SessionInfo& s) {
-  stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode) "
-       "VALUES(?,?,?,?,?,?,?,?,?,?)")
+  stmt("INSERT INTO sessions(id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode,plan_item) "
+       "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
       .bind(s.id)
       .bind(s.title)
       .bind(s.topic)
@@ -241,6 +262,7 @@ void SqliteStore::create_session(const SessionInfo& s) {
       .bind(s.venue)
       .bind(s.form)
       .bind(int64_t{s.episode})
+      .bind(s.plan_item)
       .run();
 }
 
@@ -259,7 +281,8 @@ void SqliteStore::set_token_hash(const std::string& participant_id, const std::s
 }
 
 void SqliteStore::update_session(const SessionInfo& s) {
-  stmt("UPDATE sessions SET title=?,topic=?,stream_url=?,scheduled_at=?,settings=?,venue=?,form=?,episode=? WHERE id=?")
+  stmt("UPDATE sessions SET title=?,topic=?,stream_url=?,scheduled_at=?,settings=?,venue=?,form=?,episode=?,plan_item=? "
+       "WHERE id=?")
       .bind(s.title)
       .bind(s.topic)
       .bind(s.stream_url)
@@ -268,6 +291,7 @@ void SqliteStore::update_session(const SessionInfo& s) {
       .bind(s.venue)
       .bind(s.form)
       .bind(int64_t{s.episode})
+      .bind(s.plan_item)
       .bind(s.id)
       .run();
   if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no session " + s.id);
@@ -341,7 +365,7 @@ std::optional<std::string> SqliteStore::meta(const std::string& key) {
 std::vector<SessionInfo> SqliteStore::sessions() {
   std::vector<SessionInfo> out;
   auto& st = stmt(
-      "SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode FROM sessions "
+      "SELECT id,title,topic,stream_url,scheduled_at,settings,created_ms,venue,form,episode,plan_item FROM sessions "
       "ORDER BY created_ms, id");
   while (st.step()) {
     SessionInfo s;
@@ -358,6 +382,7 @@ std::vector<SessionInfo> SqliteStore::sessions() {
     s.venue = st.text(7);
     s.form = st.text(8);
     s.episode = static_cast<int>(st.integer(9));
+    s.plan_item = st.text(10);
     out.push_back(std::move(s));
   }
   return out;
@@ -459,6 +484,70 @@ void SqliteStore::backup_to(const std::string& path) {
   std::string msg = sqlite3_errmsg(dest);
   sqlite3_close(dest);
   if (rc != SQLITE_DONE) throw std::runtime_error("sqlite: backup: " + msg);
+}
+
+}  // namespace yst
+
+namespace yst {
+
+void SqliteStore::create_plan_item(const PlanItem& item) {
+  stmt("INSERT INTO plan_items(id,year,topic,form,venue,planned_date,lead,departments,notes,cancelled,created_ms) "
+       "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(item.id)
+      .bind(int64_t{item.year})
+      .bind(item.topic)
+      .bind(item.form)
+      .bind(item.venue)
+      .bind(item.planned_date)
+      .bind(item.lead)
+      .bind(json(item.departments).dump())
+      .bind(item.notes)
+      .bind(int64_t{item.cancelled})
+      .bind(item.created_ms)
+      .run();
+}
+
+void SqliteStore::update_plan_item(const PlanItem& item) {
+  stmt("UPDATE plan_items SET year=?,topic=?,form=?,venue=?,planned_date=?,lead=?,departments=?,notes=?,cancelled=? "
+       "WHERE id=?")
+      .bind(int64_t{item.year})
+      .bind(item.topic)
+      .bind(item.form)
+      .bind(item.venue)
+      .bind(item.planned_date)
+      .bind(item.lead)
+      .bind(json(item.departments).dump())
+      .bind(item.notes)
+      .bind(int64_t{item.cancelled})
+      .bind(item.id)
+      .run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no plan item " + item.id);
+}
+
+std::vector<PlanItem> SqliteStore::plan_items() {
+  std::vector<PlanItem> out;
+  auto& st = stmt(
+      "SELECT id,year,topic,form,venue,planned_date,lead,departments,notes,cancelled,created_ms FROM plan_items "
+      "ORDER BY created_ms, id");
+  while (st.step()) {
+    PlanItem item;
+    item.id = st.text(0);
+    item.year = static_cast<int>(st.integer(1));
+    item.topic = st.text(2);
+    item.form = st.text(3);
+    item.venue = st.text(4);
+    item.planned_date = st.text(5);
+    item.lead = st.text(6);
+    const json departments = json::parse(st.text(7), nullptr, false);
+    if (departments.is_array())
+      for (const auto& d : departments)
+        if (d.is_string()) item.departments.push_back(d.get<std::string>());
+    item.notes = st.text(8);
+    item.cancelled = st.integer(9) != 0;
+    item.created_ms = st.integer(10);
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 }  // namespace yst

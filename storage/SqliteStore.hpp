@@ -19,13 +19,15 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;
   void set_token_hash(const std::string& participant_id, const std::string& token_hash) override;
   void update_session(const SessionInfo& info) override;
   void update_participant(const Participant& p) override;
+  void create_plan_item(const PlanItem& item) override;
+  void update_plan_item(const PlanItem& item) override;
   void store(const std::string& session_id, const Changes& changes) override;
   void set_peak_audience(const std::string& session_id, int peak) override;
   void set_meta(const std::string& key, const std::string& value) override;
@@ -38,6 +40,7 @@ class SqliteStore final : public Store {
   std::vector<Upvote> upvotes(const std::string& session_id) override;
   std::vector<Vote> votes(const std::string& session_id) override;
   int peak_audience(const std::string& session_id) override;
+  std::vector<PlanItem> plan_items() override;
 
   // With SQLite's online backup API.
   void backup_to(const std::string& path) override;

@@ -15,6 +15,7 @@
 
 #include "session/Event.hpp"
 #include "session/Session.hpp"
+#include "session/year/Plan.hpp"
 #include "session/Types.hpp"
 
 namespace yst {
@@ -48,6 +49,10 @@ class Store {
   // participant's name and affiliation (by its id). Each throws when there is no such row.
   virtual void update_session(const SessionInfo& info) = 0;
   virtual void update_participant(const Participant& p) = 0;
+  // The year's plan: an item is created once and replaced whole by an edit (which throws
+  // when there is no such item).
+  virtual void create_plan_item(const PlanItem& item) = 0;
+  virtual void update_plan_item(const PlanItem& item) = 0;
   // What one accepted request changed, in its order. An event's seq is unique in its
   // session (storing one twice throws, so a gap or a fork can never be committed); an
   // upvote is stored once however often it comes; a voter's later vote replaces the earlier.
@@ -71,6 +76,8 @@ class Store {
   virtual std::vector<Upvote> upvotes(const std::string& session_id) = 0;
   virtual std::vector<Vote> votes(const std::string& session_id) = 0;
   virtual int peak_audience(const std::string& session_id) = 0;
+  // Every plan item, in the order they were created.
+  virtual std::vector<PlanItem> plan_items() = 0;
 
   // A consistent copy of everything stored, even while another connection writes.
   virtual void backup_to(const std::string& path) = 0;

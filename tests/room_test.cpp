@@ -63,6 +63,8 @@ class BreakableStore final : public Store {
   void set_token_hash(const std::string& pid, const std::string& hash) override { db_.set_token_hash(pid, hash); }
   void update_session(const SessionInfo& info) override { db_.update_session(info); }
   void update_participant(const Participant& p) override { db_.update_participant(p); }
+  void create_plan_item(const PlanItem& item) override { db_.create_plan_item(item); }
+  void update_plan_item(const PlanItem& item) override { db_.update_plan_item(item); }
   void store(const std::string& sid, const Changes& changes) override {
     if (*broken_) throw std::runtime_error("disk full");
     db_.store(sid, changes);
@@ -87,6 +89,7 @@ class BreakableStore final : public Store {
   std::vector<Upvote> upvotes(const std::string& sid) override { return db_.upvotes(sid); }
   std::vector<Vote> votes(const std::string& sid) override { return db_.votes(sid); }
   int peak_audience(const std::string& sid) override { return db_.peak_audience(sid); }
+  std::vector<PlanItem> plan_items() override { return db_.plan_items(); }
   void backup_to(const std::string& path) override { db_.backup_to(path); }
 
  private:
@@ -365,7 +368,7 @@ TEST(RoomShardTest, SendAndRefuseKeepTheirPlaceInLine) {
 
 TEST(LiveFiguresTest, PresenceOnTheFifthTickAndThePeakStoredOnce) {
   LiveFigures figures;
-  Session session(SessionInfo{"s1", "标题", "", "", "", Settings{}, kT0, "", "", 0});
+  Session session(SessionInfo{"s1", "标题", "", "", "", Settings{}, kT0, "", "", 0, ""});
   std::vector<std::pair<json, Audience>> sent;
   auto broadcast = [&](const Frame& f, Audience to) { sent.emplace_back(json::parse(*f), to); };
   for (int i = 0; i < 3; ++i) figures.joined(Role::audience);

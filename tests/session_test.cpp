@@ -14,7 +14,7 @@ namespace {
 constexpr int64_t kT0 = 1'790'000'000'000;
 
 struct Fixture {
-  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0}};
+  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""}};
   Caller host{"p_host", Role::host, "主持人"};
   Caller member{"p_mem", Role::member, "李委员"};
   Caller member2{"p_mem2", Role::member, "张委员"};
@@ -25,7 +25,7 @@ struct Fixture {
   Caller overlay{"overlay", Role::overlay, "直播画面"};
   int64_t now = kT0;
 
-  Fixture(Settings settings = {}) : s(SessionInfo{"s1", "标题", "议题", "", "", settings, kT0, "", "", 0}) {
+  Fixture(Settings settings = {}) : s(SessionInfo{"s1", "标题", "议题", "", "", settings, kT0, "", "", 0, ""}) {
     for (const Caller* c : {&host, &member, &member2, &dept, &clerk})
       s.add_participant(Participant{c->participant, "s1", c->role, c->name, ""});
   }
@@ -178,7 +178,7 @@ TEST(Sequence, ReplayingEventsReproducesTheState) {
   keep(f.moderate("q1", ModerateAction::approve));
   keep(f.moderate("q1", ModerateAction::feature));
   keep(f.propose(f.member, "先试点两栋楼"));
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""});
   for (const auto& e : all) replay.apply(e);
   EXPECT_EQ(replay.last_seq(), f.s.last_seq());
   EXPECT_EQ(replay.last_hash(), f.s.last_hash());
@@ -512,7 +512,7 @@ TEST(Lifecycle, ASessionStoredBeforeEndReleasedTheFloorLoadsWithoutIt) {
   Request g = Fixture::req(RequestType::floor);
   g.participant = "p_dept";
   ASSERT_FALSE(f.run(f.host, g).error);
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""});
   for (const auto& e : f.log) replay.apply(e);
   ASSERT_TRUE(replay.floor());
   replay.apply(Event{f.s.last_seq() + 1, f.now + 1000, "session.ended", std::nullopt, json::object(), ""});
@@ -532,7 +532,7 @@ TEST(Replay, WhatTheAudienceSawIsEnoughToKnowEachPublicQuestion) {
   f.vote(f.member, "pt1", Choice::agree);
   f.close_point("pt1");
   // Only the events the audience was sent, replayed through the same rules: no votes.
-  Session pub(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  Session pub(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""});
   for (const auto& e : f.log)
     if (visible_to(e, Role::audience)) pub.apply(e);
   ASSERT_EQ(pub.questions().size(), 1u);
@@ -599,7 +599,7 @@ TEST(Commitments, MadeOnAirAndReportedOnAfterTheEnd) {
   EXPECT_FALSE(c[0]["overdue"]) << "done is never overdue";
 
   // What was stored replays to the same commitments.
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""});
   for (const auto& e : f.log) replay.apply(e);
   EXPECT_EQ(replay.snapshot(Role::audience, "2027-01-05")["commitments"], c);
 }

@@ -372,7 +372,7 @@ TEST(SqliteStore, ADatabaseOfSchemaOneIsUpgradedAndKeepsItsData) {
     sqlite3_close(db);
   }
   SqliteStore store(dir.db());
-  EXPECT_EQ(store.meta("schema_version"), "2");
+  EXPECT_EQ(store.meta("schema_version"), std::to_string(SqliteStore::kSchemaVersion));
   auto sessions = store.sessions();
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0].title, "第1期");

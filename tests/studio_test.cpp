@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kT0 = 1'790'000'000'000;
 
 struct Studio {
-  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0}};
+  Session s{SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""}};
   Caller host{"p_host", Role::host, "主持人"};
   Caller member{"p_mem", Role::member, "李委员"};
   Caller dept{"p_dept", Role::department, "住建局"};
@@ -115,7 +115,7 @@ TEST(Merge, AnUpvoteLoadedAfterTheMergeCountsForTheQuestionItWentInto) {
   ASSERT_FALSE(st.upvote(st.li, b).error);
   ASSERT_FALSE(st.merge(b, a).error);
   // A restart replays the events first, the stored upvotes after them.
-  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0});
+  Session replay(SessionInfo{"s1", "标题", "议题", "", "", Settings{}, kT0, "", "", 0, ""});
   for (const auto& e : st.log) replay.apply(e);
   replay.apply(Upvote{b, st.li.participant});
   EXPECT_EQ(replay.question(a)->upvotes(), 1);

@@ -45,6 +45,7 @@ std::optional<std::string> read_new_session(const json& body, SessionInfo& info,
                                  TextField{"stream_url", kMaxStreamUrlChars, &info.stream_url},
                                  TextField{"scheduled_at", kMaxScheduledAtChars, &info.scheduled_at},
                                  TextField{"venue", kMaxVenueChars, &info.venue},
+                                 TextField{"plan_item", 64, &info.plan_item},
                                  TextField{"host_name", kMaxNameChars, &host_name}})
     if (auto err = read_text_field(body, field)) return err;
   if (auto err = read_form_and_episode(body, info)) return err;
@@ -97,6 +98,7 @@ json session_info_json(const SessionInfo& info) {
               {"venue", to_json_nonempty(info.venue)},
               {"form", to_json_nonempty(info.form)},
               {"episode", info.episode > 0 ? json(info.episode) : json(nullptr)},
+              {"plan_item", to_json_nonempty(info.plan_item)},
               {"settings", info.settings.to_json()}};
 }
 }  // namespace
@@ -139,6 +141,17 @@ void SessionsApi::create(const ApiRequest& req, HttpReply reply) {
   std::string host_name;
   if (auto err = read_new_session(body, info, host_name))
     return reply(error_response(req.http, ErrorCode::bad_request, *err));
+  // A session held for an item of the plan: the item's form and venue win, its topic is
+  // the default.
+  if (!info.plan_item.empty()) {
+    auto item = hub_.plan().item(info.plan_item);
+    if (!item) return reply(error_response(req.http, ErrorCode::not_found, "no plan item " + info.plan_item));
+    if (item->cancelled)
+      return reply(error_response(req.http, ErrorCode::conflict, "plan item " + item->id + " is cancelled"));
+    info.form = item->form;
+    if (!item->venue.empty()) info.venue = item->venue;
+    if (info.topic.empty()) info.topic = item->topic;
+  }
   std::string base = base_url(hub_.config(), req.http, tls_);
   hub_.create_session(info, host_name,
                       [request = req.http, reply, base](std::optional<Error> err, std::string id, std::string token) {

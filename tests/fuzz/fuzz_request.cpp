@@ -145,7 +145,7 @@ Session base_session(bool audience_can_vote) {
   Settings settings;
   settings.audience_can_vote = audience_can_vote;
   settings.ask_interval_s = 10;
-  Session s(SessionInfo{"s1", "议事厅", "加装电梯", "", "", settings, 1'790'000'000'000, "", "", 0});
+  Session s(SessionInfo{"s1", "议事厅", "加装电梯", "", "", settings, 1'790'000'000'000, "", "", 0, ""});
   for (Role r : {Role::host, Role::member, Role::department, Role::clerk}) {
     Caller c = caller_for(r);
     s.add_participant(Participant{c.participant, "s1", r, c.name, ""});
