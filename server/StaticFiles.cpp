@@ -71,8 +71,10 @@ std::shared_ptr<const StaticFile> StaticFiles::lookup(const std::string& path) {
   fs::path file;
   if (seg.size() == 1 && seg[0].empty()) {
     file = "index.html";
-  } else if (seg.size() == 1 && seg[0] == "admin") {
-    file = "admin.html";
+  } else if (seg.size() == 1 && (seg[0] == "admin" || seg[0] == "plan" || seg[0] == "follow" || seg[0] == "stats")) {
+    // The year's pages: the plan and the follow-up are public, the statistics the admin's
+    // (its data needs the admin token; the page itself holds none).
+    file = seg[0] + ".html";
   } else if (seg.size() == 2 && safe_segment(seg[1]) && seg[1].find('.') == std::string::npos) {
     if (seg[0] == "s") file = "audience.html";
     else if (seg[0] == "host") file = "host.html";

@@ -16,6 +16,9 @@ std::optional<MinutesInput> load_minutes(Store& db, const std::string& session_i
   in.upvotes = db.upvotes(session_id);
   in.votes = db.votes(session_id);
   in.peak_audience = db.peak_audience(session_id);
+  if (!in.info.plan_item.empty())
+    for (auto& item : db.plan_items())
+      if (item.id == in.info.plan_item) in.plan_item = std::move(item);
   in.generated_ms = now_ms;
   return in;
 }

@@ -857,6 +857,16 @@ TEST(Case, TheFiveSectionsInOrderFromTheEventsAndTheClerksText) {
   EXPECT_NE(yst::case_content_disposition(in, yst::CaseFormat::docx).find("case-s1-2026-11-26.docx"), std::string::npos);
 }
 
+TEST(Case, ThePlanItemItWasHeldForIsPartOfTheBackground) {
+  auto in = followed_up();
+  in.plan_item = yst::PlanItem{.id = "pl1", .year = 2026, .topic = "加装电梯", .form = "micro", .planned_date = "2026-11",
+                               .lead = "区住建局", .departments = {"区住建局", "区财政局"}};
+  const std::string background = between(yst::render_case(in, yst::CaseFormat::md), "## 一、协商背景", "## 二、协商过程");
+  EXPECT_NE(background.find("该议题列入区政协2026年度协商计划（小微协商），由区住建局牵头，区住建局、区财政局参与，计划于2026-11开展。"),
+            std::string::npos)
+      << background;
+}
+
 TEST(Case, ThePublicGetsTheClerksTextButOnlyPublicQuestions) {
   auto in = followed_up();
   in.edition = yst::MinutesEdition::audience;

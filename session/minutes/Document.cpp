@@ -596,6 +596,14 @@ std::vector<Block> build_case_document(const MinutesInput& in, const Model& m) {
   doc.push_back(heading(2, "一、协商背景"));
   add_text(doc, m.case_text.background, "（协商背景由记录员撰写，尚未填写。）");
   doc.push_back(make(BlockType::para, {{opening_sentence(in, m, "举办")}}));
+  if (const auto& item = in.plan_item) {
+    std::string plan = "该议题列入区政协" + std::to_string(item->year) + "年度协商计划（" +
+                       std::string(term("form", item->form).zh) + "）";
+    if (!item->lead.empty()) plan += "，由" + item->lead + "牵头";
+    if (!item->departments.empty()) plan += "，" + joined(item->departments) + "参与";
+    if (!item->planned_date.empty()) plan += "，计划于" + item->planned_date + "开展";
+    doc.push_back(make(BlockType::para, {{plan + "。"}}));
+  }
   std::vector<std::string> members, departments;
   for (const auto* p : with_role(in, Role::member)) members.push_back(p->name);
   for (const auto* p : with_role(in, Role::department)) departments.push_back(name_with_affiliation(*p));

@@ -9,6 +9,7 @@
 
 #include "session/Event.hpp"
 #include "session/Session.hpp"
+#include "session/year/Plan.hpp"
 #include "session/Types.hpp"
 
 namespace yst {
@@ -24,6 +25,7 @@ struct MinutesInput {
   std::vector<Upvote> upvotes;            // each question's support, and who took part
   std::vector<Vote> votes;
   int peak_audience = 0;
+  std::optional<PlanItem> plan_item;      // the item of the year's plan it was held for
   int64_t generated_ms = 0;               // when the export was made
   MinutesEdition edition = MinutesEdition::full;
   // Checked over the whole stored log before an edition left events out, so the public
