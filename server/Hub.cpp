@@ -198,14 +198,18 @@ void Hub::replace_token(const std::string& session_id, const std::string& partic
   });
 }
 
-void Hub::create_plan_item(PlanItem item, YearPlan::Done done) {
+void Hub::create_plan_item(PlanItem item, StoredList<PlanItem>::Done done) {
   item.id = "pl_" + random_id(8);
   item.created_ms = now_ms();
-  plan_.create(*writer_, std::move(item), std::move(done));
+  plan_.create(
+      *writer_, std::move(item), [](Store& s, const PlanItem& i) { s.create_plan_item(i); }, "plan item",
+      std::move(done));
 }
 
-void Hub::edit_plan_item(const std::string& id, YearPlan::Edit edit, YearPlan::Done done) {
-  plan_.edit(*writer_, id, std::move(edit), std::move(done));
+void Hub::edit_plan_item(const std::string& id, StoredList<PlanItem>::Edit edit, StoredList<PlanItem>::Done done) {
+  plan_.edit(
+      *writer_, id, std::move(edit), [](Store& s, const PlanItem& i) { s.update_plan_item(i); }, "plan item",
+      std::move(done));
 }
 
 void Hub::edit_session(const std::string& session_id, SessionEdit edit,

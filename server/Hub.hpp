@@ -12,7 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/YearPlan.hpp"
+#include "server/StoredList.hpp"
+#include "session/year/Plan.hpp"
 #include "server/AdminToken.hpp"
 #include "server/Config.hpp"
 #include "server/Metrics.hpp"
@@ -89,9 +90,9 @@ class Hub {
                         std::function<void(std::optional<Error>, Participant)> done);
 
   // The year's plan: reads from any thread; a new item gets its id and time here.
-  const YearPlan& plan() const { return plan_; }
-  void create_plan_item(PlanItem item, YearPlan::Done done);
-  void edit_plan_item(const std::string& id, YearPlan::Edit edit, YearPlan::Done done);
+  const StoredList<PlanItem>& plan() const { return plan_; }
+  void create_plan_item(PlanItem item, StoredList<PlanItem>::Done done);
+  void edit_plan_item(const std::string& id, StoredList<PlanItem>::Edit edit, StoredList<PlanItem>::Done done);
 
   // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);
@@ -112,7 +113,7 @@ class Hub {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
 
-  YearPlan plan_;
+  StoredList<PlanItem> plan_;
   mutable std::mutex mutex_;  // guards rooms_ and tokens_; never held across I/O
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token

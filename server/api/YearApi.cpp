@@ -219,11 +219,10 @@ void YearApi::stats(const ApiRequest& req, HttpReply reply, bool csv) {
           if (!item.venue.empty()) venue = item.venue;
         }
       StatsRow row = stats_row(*in, form, venue, today);
-      if (!from.empty() || !to.empty()) {
-        if (!row.started_ms) continue;
-        const std::string day = local_date(*row.started_ms);
-        if ((!from.empty() && day < from) || (!to.empty() && day > to)) continue;
-      }
+      // The sessions held: one not started is a plan, not participation.
+      if (!row.started_ms) continue;
+      const std::string day = local_date(*row.started_ms);
+      if ((!from.empty() && day < from) || (!to.empty() && day > to)) continue;
       rows.push_back(std::move(row));
     }
     if (!csv) return json_response(request, http::status::ok, stats_json(rows));

@@ -82,6 +82,8 @@ std::optional<std::string> apply_plan_fields(const json& body, PlanItem& item, b
       return "unknown field: " + key;
     }
   }
+  if (!item.planned_date.empty() && item.planned_date.substr(0, 4) != std::to_string(item.year))
+    return "planned_date must fall in the plan's year " + std::to_string(item.year);
   if (creating) {
     if (item.year == 0) return "missing field: year";
     if (item.topic.empty()) return "missing field: topic";

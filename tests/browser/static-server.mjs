@@ -11,13 +11,13 @@ const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../we
 const CSP_BASE = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src * blob:; frame-src *; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 export const cspFor = (file) => `${CSP_BASE}; frame-ancestors ${file === 'overlay.html' ? '*' : "'none'"}`;
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2' };
-const PAGES = [[/^\/$/, 'index.html'], [/^\/s\/[^/]+$/, 'audience.html'], [/^\/host\/[^/]+$/, 'host.html'], [/^\/p\/[^/]+$/, 'participant.html'], [/^\/clerk\/[^/]+$/, 'clerk.html'], [/^\/overlay\/[^/]+$/, 'overlay.html'], [/^\/admin$/, 'admin.html']];
+const PAGES = [[/^\/$/, 'index.html'], [/^\/s\/[^/]+$/, 'audience.html'], [/^\/host\/[^/]+$/, 'host.html'], [/^\/p\/[^/]+$/, 'participant.html'], [/^\/clerk\/[^/]+$/, 'clerk.html'], [/^\/overlay\/[^/]+$/, 'overlay.html'], [/^\/(admin|plan|follow|stats)$/, null]];
 
 export function startStatic(port = 0) {
   const server = http.createServer((req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     let file = null;
-    for (const [re, f] of PAGES) if (re.test(p)) file = f;
+    for (const [re, f] of PAGES) if (re.test(p)) file = f || `${p.slice(1)}.html`;
     if (!file && p.startsWith('/assets/') && !p.includes('..')) file = p.slice(1);
     const full = file && path.join(WEB, file);
     if (!full || !fs.existsSync(full)) { res.writeHead(404, { 'Content-Type': 'application/json' }); res.end('{"error":{"code":"not_found","message":"static"}}'); return; }

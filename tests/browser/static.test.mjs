@@ -45,13 +45,17 @@ test('the dictionary has every key in both languages', async () => {
   const vocabulary = pathToFileURL(path.join(WEB, 'assets/vocabulary.js')).href;
   const src = read('assets/i18n.js').replace(/location\.search/g, "''").replace("'./vocabulary.js'", `'${vocabulary}'`);
   const { dictionaries: dict } = await import(`data:text/javascript,${encodeURIComponent(src)}`);
-  // The desks' words (i18n-desk.js) add to it: the same without their import and call.
-  const deskSrc = read('assets/i18n-desk.js').replace(/^import .*$/m, '').replace(/^addWords\(.*$/m, '');
-  const desk = await import(`data:text/javascript,${encodeURIComponent(deskSrc)}`);
-  assert.deepEqual(Object.keys(desk.en).sort(), Object.keys(desk.zh).sort(), 'same desk keys in zh and en');
-  const twice = Object.keys(desk.zh).filter((k) => k in dict.zh);
-  assert.deepEqual(twice, [], 'no key in both i18n.js and i18n-desk.js');
-  const zhAll = { ...dict.zh, ...desk.zh };
+  // The desks' words (i18n-desk.js) and the year pages' (i18n-year.js) add to it: the
+  // same without their import and call. No key is in two of the dictionaries.
+  const zhAll = { ...dict.zh };
+  for (const f of ['i18n-desk.js', 'i18n-year.js']) {
+    const src2 = read(`assets/${f}`).replace(/^import .*$/m, '').replace(/^addWords\(.*$/m, '');
+    const more = await import(`data:text/javascript,${encodeURIComponent(src2)}`);
+    assert.deepEqual(Object.keys(more.en).sort(), Object.keys(more.zh).sort(), `same ${f} keys in zh and en`);
+    const twice = Object.keys(more.zh).filter((k) => k in zhAll);
+    assert.deepEqual(twice, [], `no key of ${f} in another dictionary`);
+    Object.assign(zhAll, more.zh);
+  }
   assert.deepEqual(Object.keys(dict.en).sort(), Object.keys(dict.zh).sort(), 'same keys in zh and en');
   const used = new Set();
   for (const f of HTML) for (const m of read(f).matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) used.add(m[1]);
@@ -60,7 +64,7 @@ test('the dictionary has every key in both languages', async () => {
   assert.deepEqual(missingKeys, []);
   // A key the audience's phone needs must be in i18n.js itself (it does not load the desks').
   const phone = pageFiles('audience.html').filter((f) => f.endsWith('.js') || f.endsWith('.html'));
-  assert.ok(!phone.includes('assets/i18n-desk.js'), 'the audience page does not load the desk words');
+  assert.ok(!phone.includes('assets/i18n-desk.js') && !phone.includes('assets/i18n-year.js'), 'the audience page does not load the desk or year words');
   const phoneKeys = new Set();
   for (const f of phone) {
     for (const m of read(f).matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) phoneKeys.add(m[1]);
@@ -100,7 +104,8 @@ test('every page loads under the CSP without a script error', { skip: fs.existsS
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await launchBrowser();
   try {
-    const urls = ['/', '/s/x', '/s/x?lang=en', '/host/x#token=t', '/p/x#token=t', '/clerk/x#token=t', '/overlay/x', '/admin'];
+    const urls = ['/', '/s/x', '/s/x?lang=en', '/host/x#token=t', '/p/x#token=t', '/clerk/x#token=t', '/overlay/x', '/admin',
+      '/plan', '/plan?lang=en', '/follow', '/stats'];
     for (const u of urls) {
       const context = await browser.newContext();
       const page = await context.newPage();

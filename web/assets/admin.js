@@ -1,9 +1,11 @@
-// Administration (/admin): create sessions, add participants, hand out links.
+// Administration (/admin): the year's consultation plan, create sessions (from a plan
+// item too), add participants, hand out links.
 // The admin token lives in sessionStorage only (gone when the tab closes);
 // join tokens are shown once and kept nowhere.
 import { $, h, clear, toast, withLang, fmtDateTime } from './dom.js';
-import { t, statusLabel, roleLabel } from './i18n.js';
+import { t, has, statusLabel, roleLabel, formLabel } from './i18n.js';
 import './i18n-desk.js';
+import './i18n-year.js';
 import { startPage } from './page.js';
 import { api } from './api.js';
 import { linkItem } from './links.js';
@@ -12,6 +14,9 @@ import { PAGES } from './vocabulary.js';
 
 startPage();
 document.title = `${t('admin.title')} · ${t('brand')}`;
+for (const [id, path] of [['home-link', '/'], ['plan-nav', '/plan'], ['follow-nav', '/follow'], ['stats-nav', '/stats'], ['plan-public', '/plan']]) {
+  $(`#${id}`).href = withLang(path);
+}
 const KEY = 'yst.admin_token';
 let token = '';
 try { token = sessionStorage.getItem(KEY) || ''; } catch { token = ''; }
@@ -107,6 +112,9 @@ $('#create-form').addEventListener('submit', async (e) => {
   if (topic) body.topic = topic;
   if (stream) body.stream_url = stream;
   Object.assign(body, placeFields('f'));
+  // From a plan item: the item's form and venue win over the form's (the server's rule).
+  const item = fromItem;
+  if (item) body.plan_item = item.id;
   if (when) {
     const d = new Date(when);
     if (!isNaN(d)) body.scheduled_at = d.toISOString();
@@ -123,13 +131,26 @@ $('#create-form').addEventListener('submit', async (e) => {
     remember(title, hostName || roleLabel('host'), 'host', res.links.host);
     $('#created').hidden = false;
     $('#create-form').reset();
+    useItem(null);
     await loadSessions();
     $('#add-session').value = res.id;
     $('#people-session').value = res.id;
+    // The plan item's departments take part: each gets its join link, listed like any other.
+    for (const name of (item && item.departments) || []) {
+      try { await addPerson(res.id, name, 'department', name); } catch (err) { fail(err); }
+    }
     loadPeople();
+    if (item) loadPlan();
     toast(t('admin.createdToast'));
   } catch (err) { fail(err); }
 });
+
+async function addPerson(id, name, role, affiliation) {
+  const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
+  ok();
+  remember(titleOf(id), name, role, res.link);
+  return res;
+}
 
 $('#add-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -139,9 +160,7 @@ $('#add-form').addEventListener('submit', async (e) => {
   const affiliation = $('#add-aff').value.trim();
   if (!id || !name) return;
   try {
-    const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
-    ok();
-    remember(titleOf(id), name, role, res.link);
+    await addPerson(id, name, role, affiliation);
     if ($('#people-session').value === id) loadPeople();
     $('#add-name').value = '';
     $('#add-aff').value = '';
@@ -356,5 +375,83 @@ $('#btn-print').addEventListener('click', async () => {
   window.print();
 });
 
+// ---- the year's consultation plan (年度协商计划) ----
+let fromItem = null; // the plan item the create form was filled from
+const planYear = () => Math.round(Number($('#plan-year').value)) || new Date().getFullYear();
+$('#plan-year').value = String(new Date().getFullYear());
+
+// Fills the create form from an item (null: forget it).
+function useItem(it) {
+  fromItem = it;
+  $('#plan-link-note').hidden = !it;
+  if (!it) return;
+  $('#plan-link-text').textContent = t('aplan.linked', { topic: it.topic });
+  $('#f-title').value = it.topic;
+  $('#f-topic').value = it.topic;
+  $('#f-venue').value = it.venue || '';
+  $('#f-form').value = it.form || '';
+  $('#create-form').scrollIntoView({ block: 'start' });
+  $('#f-title').focus();
+}
+$('#plan-unlink').addEventListener('click', () => useItem(null));
+
+// Names separated by commas, 、, semicolons or new lines.
+const splitNames = (text) => [...new Set(text.split(/[,，、;；\n]+/).map((x) => x.trim()).filter(Boolean))];
+
+$('#plan-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const body = { year: planYear(), topic: $('#p-topic').value.trim(), form: $('#p-form').value };
+  if (!body.topic) { $('#p-topic').focus(); return; }
+  const date = $('#p-date').value.trim();
+  if (date) body.planned_date = date;
+  for (const [k, id] of [['venue', 'p-venue'], ['lead', 'p-lead'], ['notes', 'p-notes']]) {
+    const v = $(`#${id}`).value.trim();
+    if (v) body[k] = v;
+  }
+  const depts = splitNames($('#p-depts').value);
+  if (depts.length) body.departments = depts;
+  try {
+    await api('/api/plan', { method: 'POST', token, body });
+    ok();
+    $('#plan-form').reset();
+    toast(t('aplan.added'));
+    loadPlan();
+  } catch (err) { fail(err); }
+});
+
+const planStatus = (st) => (has(`plan.${st}`) ? t(`plan.${st}`) : st);
+
+async function setItemStatus(it, status) {
+  try {
+    await api(`/api/plan/${encodeURIComponent(it.id)}`, { method: 'PATCH', token, body: { status } });
+    ok();
+    loadPlan();
+  } catch (err) { fail(err); }
+}
+
+async function loadPlan() {
+  let items;
+  try { items = await api(`/api/plan?year=${planYear()}`); } catch (err) { fail(err); return; }
+  const ul = clear($('#plan-items'));
+  $('#plan-empty').hidden = items.length > 0;
+  for (const it of items) {
+    const about = [formLabel(it.form), it.venue, (it.departments || []).join(t('sep.list'))].filter(Boolean).join(' · ');
+    const cancelled = it.status === 'cancelled';
+    ul.append(h('li', { class: 'plan-admin-item', data: { id: it.id, status: it.status } },
+      h('div', { class: 'session-main' },
+        h('span', { class: `badge plan-status status-${it.status}`, text: planStatus(it.status) }),
+        h('b', { class: 'plan-topic', text: it.topic }),
+        h('span', { class: 'muted small', text: it.planned_date || t('plan.undated') })),
+      h('p', { class: 'muted small', text: about }),
+      h('div', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'btn small primary plan-create', text: t('aplan.create'), disabled: cancelled, on: { click: () => useItem(it) } }),
+        cancelled
+          ? h('button', { type: 'button', class: 'btn small plan-restore', text: t('aplan.restore'), on: { click: () => setItemStatus(it, 'planned') } })
+          : confirmButton(t('aplan.cancel'), () => setItemStatus(it, 'cancelled')))));
+  }
+}
+$('#plan-year').addEventListener('change', loadPlan);
+
 renderToken();
 loadSessions().then(() => checkToken());
+loadPlan();

@@ -131,6 +131,11 @@ const zh = {
   'ev.commitUpdated': '办理情况（{status}）：{text}',
   'ev.caseText': '{section}：{text}',
 
+  'plan.planned': '计划中',
+  'plan.scheduled': '已安排',
+  'plan.held': '已举行',
+  'plan.cancelled': '已取消',
+
   'common.cancel': '取消',
 };
 
@@ -256,6 +261,11 @@ const en = {
   'ev.commitDue': ' (due {due})',
   'ev.commitUpdated': 'Progress ({status}): {text}',
   'ev.caseText': '{section}: {text}',
+
+  'plan.planned': 'Planned',
+  'plan.scheduled': 'Scheduled',
+  'plan.held': 'Held',
+  'plan.cancelled': 'Cancelled',
 
   'common.cancel': 'Cancel',
 };

@@ -1,6 +1,7 @@
-// The front page (/): sessions live now, upcoming, ended.
+// The front page (/): links to the year's plan and its follow-up; sessions live now, upcoming, ended.
 import { $, h, clear, withLang, fmtDateTime } from './dom.js';
 import { t } from './i18n.js';
+import './i18n-year.js';
 import { startPage } from './page.js';
 import { api } from './api.js';
 import { errorText, statusPill } from './feed.js';
@@ -8,6 +9,8 @@ import { PAGES } from './vocabulary.js';
 
 startPage();
 document.title = t('brand');
+$('#plan-link').href = withLang('/plan');
+$('#follow-link').href = withLang('/follow');
 
 function card(s) {
   const eid = encodeURIComponent(s.id);
