@@ -37,13 +37,15 @@ HttpApi::HttpApi(Hub& hub, StaticFiles& files, bool tls)
       events_(hub),
       minutes_(hub, reader_),
       qr_(hub, tls),
-      year_(hub, reader_, tls) {
+      year_(hub, reader_, tls),
+      people_(hub, reader_) {
   sessions_.add_routes(router_);
   participants_.add_routes(router_);
   events_.add_routes(router_);
   minutes_.add_routes(router_);
   qr_.add_routes(router_);
   year_.add_routes(router_);
+  people_.add_routes(router_);
 }
 
 void HttpApi::stop() { reader_.stop(); }

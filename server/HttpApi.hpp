@@ -12,6 +12,7 @@
 #include "server/api/EventsApi.hpp"
 #include "server/api/MinutesApi.hpp"
 #include "server/api/ParticipantsApi.hpp"
+#include "server/api/PeopleApi.hpp"
 #include "server/api/QrApi.hpp"
 #include "server/api/SessionsApi.hpp"
 #include "server/api/YearApi.hpp"
@@ -57,6 +58,7 @@ class HttpApi {
   MinutesApi minutes_;
   QrApi qr_;
   YearApi year_;
+  PeopleApi people_;
   ApiRouter router_;
 };
 

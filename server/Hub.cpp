@@ -76,6 +76,8 @@ void Hub::load(std::unique_ptr<Store> store) {
     rooms_[info.id] = std::move(room);
   }
   plan_.load(store_->plan_items());
+  people_.load(store_->people());
+  topics_.load(store_->topics());
   if (!config_.blocked_words.empty()) {
     std::string message;
     if (!reload_word_filter(message)) throw std::runtime_error(message);
@@ -210,6 +212,66 @@ void Hub::edit_plan_item(const std::string& id, StoredList<PlanItem>::Edit edit,
   plan_.edit(
       *writer_, id, std::move(edit), [](Store& s, const PlanItem& i) { s.update_plan_item(i); }, "plan item",
       std::move(done));
+}
+
+void Hub::create_person(Person p, StoredList<Person>::Done done) {
+  p.id = "pe_" + random_id(8);
+  p.created_ms = now_ms();
+  people_.create(*writer_, std::move(p), [](Store& s, const Person& x) { s.create_person(x); }, "person", std::move(done));
+}
+
+void Hub::edit_person(const std::string& id, StoredList<Person>::Edit edit, StoredList<Person>::Done done) {
+  people_.edit(*writer_, id, std::move(edit), [](Store& s, const Person& x) { s.update_person(x); }, "person",
+               std::move(done));
+}
+
+void Hub::propose_topic(Topic t, const std::string& client_id, StoredList<Topic>::Done done, int64_t& retry_after_s) {
+  const int64_t now = now_ms();
+  t.proposer = sha256_hex("topic\n" + client_id);
+  {
+    std::lock_guard lock(proposals_mutex_);
+    auto [it, first] = last_proposal_ms_.try_emplace(t.proposer, now);
+    if (!first && now - it->second < kProposeIntervalMs) {
+      retry_after_s = (it->second + kProposeIntervalMs - now + 999) / 1000;
+      return done(Error{ErrorCode::rate_limited, "one topic per device every 10 minutes; try again in " +
+                                                     std::to_string(retry_after_s) + " s"},
+                  {});
+    }
+    it->second = now;
+  }
+  t.id = "t_" + random_id(8);
+  t.created_ms = now;
+  t.status = "pending";
+  const auto filter = word_filter();
+  t.flagged = filter && (filter->matches(t.title) || filter->matches(t.text) || filter->matches(t.name));
+  topics_.create(*writer_, std::move(t), [](Store& s, const Topic& x) { s.create_topic(x); }, "topic", std::move(done));
+}
+
+void Hub::moderate_topic(const std::string& id, StoredList<Topic>::Edit edit, StoredList<Topic>::Done done) {
+  topics_.edit(*writer_, id, std::move(edit), [](Store& s, const Topic& x) { s.update_topic(x); }, "topic",
+               std::move(done));
+}
+
+void Hub::support_topic(const std::string& id, const std::string& client_id,
+                        std::function<void(std::optional<Error>, int)> done) {
+  const std::string supporter = sha256_hex("topic\n" + client_id);
+  bool added = false;
+  auto result = topics_.mutate(
+      id,
+      [&](Topic& t) -> std::optional<Error> {
+        if (t.status != "open") return Error{ErrorCode::conflict, "topic " + t.id + " is " + t.status};
+        added = t.supporters.insert(supporter).second;
+        return std::nullopt;
+      },
+      "topic");
+  if (auto* err = std::get_if<Error>(&result)) return done(*err, 0);
+  const int support = std::get<Topic>(result).support();
+  if (!added) return done(std::nullopt, support);  // again: the same count
+  writer_->submit([id, supporter](Store& s) { s.add_topic_support(id, supporter); },
+                  [support, done = std::move(done)](bool ok) {
+                    if (!ok) return done(Error{ErrorCode::internal, "could not store the support"}, 0);
+                    done(std::nullopt, support);
+                  });
 }
 
 void Hub::edit_session(const std::string& session_id, SessionEdit edit,

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "server/StoredList.hpp"
+#include "session/year/People.hpp"
 #include "session/year/Plan.hpp"
+#include "session/year/Topics.hpp"
 #include "server/AdminToken.hpp"
 #include "server/Config.hpp"
 #include "server/Metrics.hpp"
@@ -94,6 +96,20 @@ class Hub {
   void create_plan_item(PlanItem item, StoredList<PlanItem>::Done done);
   void edit_plan_item(const std::string& id, StoredList<PlanItem>::Edit edit, StoredList<PlanItem>::Done done);
 
+  // The roster.
+  const StoredList<Person>& people() const { return people_; }
+  void create_person(Person p, StoredList<Person>::Done done);
+  void edit_person(const std::string& id, StoredList<Person>::Edit edit, StoredList<Person>::Done done);
+
+  // Topics proposed by the public. A device proposes once per kProposeIntervalMs (else a
+  // rate_limited Error and `retry_after_s`); a topic with a blocked word is flagged.
+  const StoredList<Topic>& topics() const { return topics_; }
+  void propose_topic(Topic t, const std::string& client_id, StoredList<Topic>::Done done, int64_t& retry_after_s);
+  void moderate_topic(const std::string& id, StoredList<Topic>::Edit edit, StoredList<Topic>::Done done);
+  // Once per device, only while open (else conflict); the count is exact however many
+  // devices support at once. Completes after the support is stored.
+  void support_topic(const std::string& id, const std::string& client_id, std::function<void(std::optional<Error>, int)> done);
+
   // yst::ensure_demo (server/Demo.hpp) under its old name, for main.cpp.
   std::vector<std::string> ensure_demo(const std::string& base_url);
 
@@ -114,6 +130,10 @@ class Hub {
   std::unique_ptr<Writer> writer_;
 
   StoredList<PlanItem> plan_;
+  StoredList<Person> people_;
+  StoredList<Topic> topics_;
+  std::mutex proposals_mutex_;
+  std::map<std::string, int64_t> last_proposal_ms_;  // by device (hashed client_id)
   mutable std::mutex mutex_;  // guards rooms_ and tokens_; never held across I/O
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token

@@ -36,11 +36,13 @@ json LiveFigures::online_json() const {
   return o;
 }
 
-json LiveFigures::staff_online_json() const {
-  json ids = json::array();
+std::vector<std::string> LiveFigures::staff_online() const {
+  std::vector<std::string> ids;
   for (const auto& [participant, connections] : staff_connections_) ids.push_back(participant);
   return ids;
 }
+
+json LiveFigures::staff_online_json() const { return json(staff_online()); }
 
 void LiveFigures::send_figures(const Session& committed, const std::set<std::string>& questions,
                                const std::set<std::string>& points, Audience to, const Broadcast& broadcast) const {

@@ -33,6 +33,7 @@ class LiveFigures {
   json online_json() const;
   // The staff participants with at least one connection, by id (extension of presence).
   json staff_online_json() const;
+  std::vector<std::string> staff_online() const;
   int peak_audience() const { return peak_audience_; }
   // Start-up: the peak storage holds.
   void restore_peak_audience(int peak) { peak_audience_ = peak_audience_stored_ = peak; }

@@ -146,8 +146,18 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   members_.add(peer, caller);
   if (caller.role == Role::audience) audience_by_participant_[caller.participant].push_back(peer);
   figures_.joined(caller.role, caller.participant);
+  if (is_staff(caller.role) && committed_.status() == Status::live) mark_attended(caller.participant);
   hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_add(1, std::memory_order_relaxed);
   tick_while_pending();
+}
+
+void Room::mark_attended(const std::string& participant) {
+  if (participant.empty() || !attended_.insert(participant).second) return;
+  // Attendance is a figure of the record, not an event: stored once, nothing waits on it.
+  hub_.writer().submit([sid = id_, participant](Store& store) { store.mark_attended(sid, participant); },
+                       [sid = id_, participant](bool ok) {
+                         if (!ok) spdlog::warn("session {}: could not store the attendance of {}", sid, participant);
+                       });
 }
 
 void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after) {
@@ -256,6 +266,9 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     for (const auto& u : c.upvotes) figures_.question_changed(u.question);
     for (const auto& v : c.votes) figures_.point_changed(v.point);
   }
+  // Whoever is connected when the programme starts attends it.
+  if (any_events && committed_.status() == Status::live)
+    for (const auto& participant : figures_.staff_online()) mark_attended(participant);
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();

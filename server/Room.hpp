@@ -95,6 +95,8 @@ class Room : public std::enable_shared_from_this<Room> {
 
  private:
   void on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id);
+  // Stores, once, that a staff participant was connected while the session was live.
+  void mark_attended(const std::string& participant);
   void send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after);
   void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id);
   // Who waits for the answer to a request whose changes are on their way to storage.
@@ -146,6 +148,7 @@ class Room : public std::enable_shared_from_this<Room> {
 
   mutable std::mutex summary_mutex_;
   RoomSummary summary_;
+  std::set<std::string> attended_;  // staff whose attendance was stored (this run)
 };
 
 }  // namespace yst

@@ -71,7 +71,8 @@ std::shared_ptr<const StaticFile> StaticFiles::lookup(const std::string& path) {
   fs::path file;
   if (seg.size() == 1 && seg[0].empty()) {
     file = "index.html";
-  } else if (seg.size() == 1 && (seg[0] == "admin" || seg[0] == "plan" || seg[0] == "follow" || seg[0] == "stats")) {
+  } else if (seg.size() == 1 && (seg[0] == "admin" || seg[0] == "plan" || seg[0] == "follow" || seg[0] == "stats" ||
+                                  seg[0] == "topics")) {
     // The year's pages: the plan and the follow-up are public, the statistics the admin's
     // (its data needs the admin token; the page itself holds none).
     file = seg[0] + ".html";
@@ -81,6 +82,7 @@ std::shared_ptr<const StaticFile> StaticFiles::lookup(const std::string& path) {
     else if (seg[0] == "p") file = "participant.html";
     else if (seg[0] == "clerk") file = "clerk.html";
     else if (seg[0] == "overlay") file = "overlay.html";
+    else if (seg[0] == "people") file = "person.html";
     else return nullptr;
   } else if (seg.size() >= 2 && seg[0] == "assets") {
     file = "assets";

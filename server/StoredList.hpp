@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "session/Types.hpp"
@@ -33,6 +34,21 @@ class StoredList {
     for (const auto& i : items_)
       if (i.id == id) return i;
     return std::nullopt;
+  }
+
+  // Changes the item in place under the lock, so that concurrent changes all count (a
+  // device's support of a topic): the change is seen before it is stored, and the caller
+  // stores it. The item after the change, or the refusal.
+  std::variant<T, Error> mutate(const std::string& id, const Edit& change, const char* what) {
+    std::lock_guard lock(mutex_);
+    for (auto& i : items_)
+      if (i.id == id) {
+        T changed = i;
+        if (auto refused = change(changed)) return *refused;
+        i = changed;
+        return changed;
+      }
+    return Error{ErrorCode::not_found, std::string("no ") + what + " " + id};
   }
 
   // Both complete on the writer thread after the commit; `what` names the row in errors.

@@ -400,13 +400,19 @@ json Session::you_json(const Caller& caller) const {
            {"votes", std::move(votes)},
            {"upvoted", std::move(upvoted)}};
   if (caller.role == Role::audience) you["questions"] = std::move(mine);
+  // Extension: the roster's person a staff participant is, so their page links their record.
+  if (const Participant* p = participant(caller.participant); p && !p->person.empty()) you["person"] = p->person;
   return you;
 }
 
 json Session::participants_json() const {
   json out = json::array();
   for (const auto& p : participants_)
-    out.push_back(json{{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}, {"affiliation", p.affiliation}});
+    out.push_back(json{{"id", p.id},
+                       {"name", p.name},
+                       {"role", to_string(p.role)},
+                       {"affiliation", p.affiliation},
+                       {"person", to_json_nonempty(p.person)}});
   return out;
 }
 

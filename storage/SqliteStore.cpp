@@ -216,6 +216,44 @@ void SqliteStore::migrate() {
     set_meta("schema_version", "3");
     migration.commit();
   }
+  if (v < 4) {  // the people: the roster, who attended, the topics the public proposed
+    Transaction migration(*this);
+    exec(R"SQL(
+      CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        affiliation TEXT NOT NULL DEFAULT '',
+        sector TEXT NOT NULL DEFAULT '',
+        created_ms INTEGER NOT NULL
+      );
+      ALTER TABLE participants ADD COLUMN person TEXT NOT NULL DEFAULT '';
+      CREATE TABLE attendance (
+        session_id TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        PRIMARY KEY (session_id, participant)
+      ) WITHOUT ROWID;
+      CREATE TABLE topics (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        name TEXT NOT NULL,
+        proposer TEXT NOT NULL,
+        status TEXT NOT NULL,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        reply TEXT NOT NULL DEFAULT '',
+        plan_item TEXT NOT NULL DEFAULT '',
+        created_ms INTEGER NOT NULL
+      );
+      CREATE TABLE topic_support (
+        topic_id TEXT NOT NULL,
+        supporter TEXT NOT NULL,
+        PRIMARY KEY (topic_id, supporter)
+      ) WITHOUT ROWID;
+    )SQL");
+    set_meta("schema_version", "4");
+    migration.commit();
+  }
 }
 
 std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
@@ -267,9 +305,9 @@ void SqliteStore::create_session(const SessionInfo& s) {
 }
 
 void SqliteStore::add_participant(const Participant& p, const std::string& token_hash) {
-  auto& st = stmt("INSERT INTO participants(id,session_id,role,name,affiliation,token_hash) VALUES(?,?,?,?,?,?)");
+  auto& st = stmt("INSERT INTO participants(id,session_id,role,name,affiliation,token_hash,person) VALUES(?,?,?,?,?,?,?)");
   st.bind(p.id).bind(p.session_id).bind(std::string(to_string(p.role))).bind(p.name).bind(p.affiliation);
-  st.bind(token_hash);
+  st.bind(token_hash).bind(p.person);
   st.run();
 }
 
@@ -397,7 +435,7 @@ int SqliteStore::peak_audience(const std::string& session_id) {
 
 std::vector<StoredParticipant> SqliteStore::participants(const std::string& session_id) {
   std::vector<StoredParticipant> out;
-  auto& st = stmt("SELECT id,role,name,affiliation,token_hash FROM participants WHERE session_id=? ORDER BY rowid")
+  auto& st = stmt("SELECT id,role,name,affiliation,token_hash,person FROM participants WHERE session_id=? ORDER BY rowid")
                  .bind(session_id);
   while (st.step()) {
     StoredParticipant sp;
@@ -407,6 +445,7 @@ std::vector<StoredParticipant> SqliteStore::participants(const std::string& sess
     sp.participant.name = st.text(2);
     sp.participant.affiliation = st.text(3);
     sp.token_hash = st.text(4);
+    sp.participant.person = st.text(5);
     out.push_back(std::move(sp));
   }
   return out;
@@ -546,6 +585,103 @@ std::vector<PlanItem> SqliteStore::plan_items() {
     item.cancelled = st.integer(9) != 0;
     item.created_ms = st.integer(10);
     out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace yst
+
+namespace yst {
+
+void SqliteStore::create_person(const Person& p) {
+  stmt("INSERT INTO people(id,name,kind,affiliation,sector,created_ms) VALUES(?,?,?,?,?,?)")
+      .bind(p.id)
+      .bind(p.name)
+      .bind(p.kind)
+      .bind(p.affiliation)
+      .bind(p.sector)
+      .bind(p.created_ms)
+      .run();
+}
+
+void SqliteStore::update_person(const Person& p) {
+  stmt("UPDATE people SET name=?,kind=?,affiliation=?,sector=? WHERE id=?")
+      .bind(p.name)
+      .bind(p.kind)
+      .bind(p.affiliation)
+      .bind(p.sector)
+      .bind(p.id)
+      .run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no person " + p.id);
+}
+
+std::vector<Person> SqliteStore::people() {
+  std::vector<Person> out;
+  auto& st = stmt("SELECT id,name,kind,affiliation,sector,created_ms FROM people ORDER BY created_ms, id");
+  while (st.step())
+    out.push_back(Person{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5)});
+  return out;
+}
+
+void SqliteStore::mark_attended(const std::string& session_id, const std::string& participant_id) {
+  stmt("INSERT OR IGNORE INTO attendance(session_id,participant) VALUES(?,?)").bind(session_id).bind(participant_id).run();
+}
+
+std::vector<std::string> SqliteStore::attendance(const std::string& session_id) {
+  std::vector<std::string> out;
+  auto& st = stmt("SELECT participant FROM attendance WHERE session_id=? ORDER BY participant").bind(session_id);
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+void SqliteStore::create_topic(const Topic& t) {
+  stmt("INSERT INTO topics(id,title,text,name,proposer,status,flagged,reply,plan_item,created_ms) "
+       "VALUES(?,?,?,?,?,?,?,?,?,?)")
+      .bind(t.id)
+      .bind(t.title)
+      .bind(t.text)
+      .bind(t.name)
+      .bind(t.proposer)
+      .bind(t.status)
+      .bind(int64_t{t.flagged})
+      .bind(t.reply)
+      .bind(t.plan_item)
+      .bind(t.created_ms)
+      .run();
+}
+
+void SqliteStore::update_topic(const Topic& t) {
+  stmt("UPDATE topics SET status=?,reply=?,plan_item=? WHERE id=?").bind(t.status).bind(t.reply).bind(t.plan_item).bind(t.id).run();
+  if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no topic " + t.id);
+}
+
+void SqliteStore::add_topic_support(const std::string& topic_id, const std::string& supporter) {
+  stmt("INSERT OR IGNORE INTO topic_support(topic_id,supporter) VALUES(?,?)").bind(topic_id).bind(supporter).run();
+}
+
+std::vector<Topic> SqliteStore::topics() {
+  std::vector<Topic> out;
+  auto& st = stmt("SELECT id,title,text,name,proposer,status,flagged,reply,plan_item,created_ms FROM topics "
+                  "ORDER BY created_ms, id");
+  while (st.step()) {
+    Topic t;
+    t.id = st.text(0);
+    t.title = st.text(1);
+    t.text = st.text(2);
+    t.name = st.text(3);
+    t.proposer = st.text(4);
+    t.status = st.text(5);
+    t.flagged = st.integer(6) != 0;
+    t.reply = st.text(7);
+    t.plan_item = st.text(8);
+    t.created_ms = st.integer(9);
+    out.push_back(std::move(t));
+  }
+  auto& support = stmt("SELECT topic_id,supporter FROM topic_support");
+  while (support.step()) {
+    const std::string id = support.text(0);
+    for (auto& t : out)
+      if (t.id == id) t.supporters.insert(support.text(1));
   }
   return out;
 }

@@ -19,7 +19,7 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;
@@ -28,6 +28,12 @@ class SqliteStore final : public Store {
   void update_participant(const Participant& p) override;
   void create_plan_item(const PlanItem& item) override;
   void update_plan_item(const PlanItem& item) override;
+  void create_person(const Person& p) override;
+  void update_person(const Person& p) override;
+  void mark_attended(const std::string& session_id, const std::string& participant_id) override;
+  void create_topic(const Topic& t) override;
+  void update_topic(const Topic& t) override;
+  void add_topic_support(const std::string& topic_id, const std::string& supporter) override;
   void store(const std::string& session_id, const Changes& changes) override;
   void set_peak_audience(const std::string& session_id, int peak) override;
   void set_meta(const std::string& key, const std::string& value) override;
@@ -41,6 +47,9 @@ class SqliteStore final : public Store {
   std::vector<Vote> votes(const std::string& session_id) override;
   int peak_audience(const std::string& session_id) override;
   std::vector<PlanItem> plan_items() override;
+  std::vector<Person> people() override;
+  std::vector<std::string> attendance(const std::string& session_id) override;
+  std::vector<Topic> topics() override;
 
   // With SQLite's online backup API.
   void backup_to(const std::string& path) override;

@@ -15,7 +15,9 @@
 
 #include "session/Event.hpp"
 #include "session/Session.hpp"
+#include "session/year/People.hpp"
 #include "session/year/Plan.hpp"
+#include "session/year/Topics.hpp"
 #include "session/Types.hpp"
 
 namespace yst {
@@ -53,6 +55,17 @@ class Store {
   // when there is no such item).
   virtual void create_plan_item(const PlanItem& item) = 0;
   virtual void update_plan_item(const PlanItem& item) = 0;
+  // The roster, created once and replaced whole by an edit (which throws when there is no
+  // such person).
+  virtual void create_person(const Person& p) = 0;
+  virtual void update_person(const Person& p) = 0;
+  // A staff participant was connected while the session was live (once is enough).
+  virtual void mark_attended(const std::string& session_id, const std::string& participant_id) = 0;
+  // Topics the public proposed: created once, moderated by replacing the row; a device's
+  // support is stored once however often it comes.
+  virtual void create_topic(const Topic& t) = 0;
+  virtual void update_topic(const Topic& t) = 0;
+  virtual void add_topic_support(const std::string& topic_id, const std::string& supporter) = 0;
   // What one accepted request changed, in its order. An event's seq is unique in its
   // session (storing one twice throws, so a gap or a fork can never be committed); an
   // upvote is stored once however often it comes; a voter's later vote replaces the earlier.
@@ -78,6 +91,11 @@ class Store {
   virtual int peak_audience(const std::string& session_id) = 0;
   // Every plan item, in the order they were created.
   virtual std::vector<PlanItem> plan_items() = 0;
+  virtual std::vector<Person> people() = 0;
+  // The participant ids of the session who attended.
+  virtual std::vector<std::string> attendance(const std::string& session_id) = 0;
+  // Every topic with its supporters, in the order they were proposed.
+  virtual std::vector<Topic> topics() = 0;
 
   // A consistent copy of everything stored, even while another connection writes.
   virtual void backup_to(const std::string& path) = 0;

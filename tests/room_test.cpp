@@ -65,6 +65,12 @@ class BreakableStore final : public Store {
   void update_participant(const Participant& p) override { db_.update_participant(p); }
   void create_plan_item(const PlanItem& item) override { db_.create_plan_item(item); }
   void update_plan_item(const PlanItem& item) override { db_.update_plan_item(item); }
+  void create_person(const Person& p) override { db_.create_person(p); }
+  void update_person(const Person& p) override { db_.update_person(p); }
+  void mark_attended(const std::string& sid, const std::string& pid) override { db_.mark_attended(sid, pid); }
+  void create_topic(const Topic& t) override { db_.create_topic(t); }
+  void update_topic(const Topic& t) override { db_.update_topic(t); }
+  void add_topic_support(const std::string& id, const std::string& who) override { db_.add_topic_support(id, who); }
   void store(const std::string& sid, const Changes& changes) override {
     if (*broken_) throw std::runtime_error("disk full");
     db_.store(sid, changes);
@@ -90,6 +96,9 @@ class BreakableStore final : public Store {
   std::vector<Vote> votes(const std::string& sid) override { return db_.votes(sid); }
   int peak_audience(const std::string& sid) override { return db_.peak_audience(sid); }
   std::vector<PlanItem> plan_items() override { return db_.plan_items(); }
+  std::vector<Person> people() override { return db_.people(); }
+  std::vector<std::string> attendance(const std::string& sid) override { return db_.attendance(sid); }
+  std::vector<Topic> topics() override { return db_.topics(); }
   void backup_to(const std::string& path) override { db_.backup_to(path); }
 
  private:

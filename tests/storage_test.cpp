@@ -389,3 +389,44 @@ TEST(SqliteStore, ADatabaseOfSchemaOneIsUpgradedAndKeepsItsData) {
   store.update_session(edited);
   EXPECT_EQ(store.sessions()[0].venue, "西街道议事厅");
 }
+
+TEST_P(StoreContract, TheRosterAttendanceTopicsAndPlanSurviveReopening) {
+  {
+    auto store = open();
+    store->create_session(info("s1"));
+    store->create_person(Person{"pe1", "李华", "member", "区政协委员", "民建", 5});
+    store->update_person(Person{"pe1", "李华", "member", "区政协委员", "民建界", 5});
+    EXPECT_ANY_THROW(store->update_person(Person{"pe_none", "x", "member", "", "", 0}));
+    Participant p{"p1", "s1", Role::member, "李华", "区政协委员", "pe1"};
+    store->add_participant(p, sha256_hex("t1"));
+    store->mark_attended("s1", "p1");
+    store->mark_attended("s1", "p1");  // once is enough
+    Topic t;
+    t.id = "t1";
+    t.title = "停车难";
+    t.text = "晚上停车位不够";
+    t.name = "王阿姨";
+    t.proposer = sha256_hex("x");
+    t.created_ms = 7;
+    store->create_topic(t);
+    t.status = "open";
+    store->update_topic(t);
+    store->add_topic_support("t1", "a");
+    store->add_topic_support("t1", "a");
+    store->add_topic_support("t1", "b");
+    store->create_plan_item(PlanItem{.id = "pl1", .year = 2027, .topic = "停车", .form = "micro", .departments = {"区住建局"}});
+  }
+  auto store = open();
+  auto people = store->people();
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_EQ(people[0].sector, "民建界");
+  EXPECT_EQ(store->participants("s1")[0].participant.person, "pe1");
+  EXPECT_EQ(store->attendance("s1"), std::vector<std::string>{"p1"});
+  auto topics = store->topics();
+  ASSERT_EQ(topics.size(), 1u);
+  EXPECT_EQ(topics[0].status, "open");
+  EXPECT_EQ(topics[0].support(), 2);
+  auto plan = store->plan_items();
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].departments, std::vector<std::string>{"区住建局"});
+}

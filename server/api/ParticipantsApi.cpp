@@ -11,15 +11,22 @@ constexpr size_t kMaxRoleChars = 16;
 constexpr size_t kMaxAffiliationChars = 100;
 
 // What POST .../participants asks for; an error message when the body is not acceptable.
-std::optional<std::string> read_new_participant(const json& body, Participant& p) {
-  std::string role;
-  for (const TextField& field : {TextField{"name", kMaxNameChars, &p.name, true},
-                                 TextField{"role", kMaxRoleChars, &role, true},
+// With `person` (a roster entry), the name, affiliation and role default from the person.
+std::optional<std::string> read_new_participant(const json& body, Participant& p, const Person* person) {
+  std::string role = person ? person->kind : std::string();
+  if (person) {
+    p.person = person->id;
+    p.name = person->name;
+    p.affiliation = person->affiliation;
+  }
+  for (const TextField& field : {TextField{"name", kMaxNameChars, &p.name, !person},
+                                 TextField{"role", kMaxRoleChars, &role, !person},
                                  TextField{"affiliation", kMaxAffiliationChars, &p.affiliation}})
     if (auto err = read_text_field(body, field)) return err;
   // Participants are staff: the audience and the overlay join without a token.
   auto r = role_from_string(role);
   if (!r || !is_staff(*r)) return "role must be host, member, department or clerk";
+  if (person && role != person->kind) return "role " + role + " does not match the person's kind " + person->kind;
   p.role = *r;
   return std::nullopt;
 }
@@ -115,8 +122,15 @@ void ParticipantsApi::add(const ApiRequest& req, HttpReply reply) {
     return reply(error_response(req.http, *refused));
   json body;
   if (auto err = read_object_body(req.http, body)) return reply(error_response(req.http, *err));
+  std::optional<Person> person;
+  if (auto it = body.find("person"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return reply(error_response(req.http, ErrorCode::bad_request, "person must be a string"));
+    person = hub_.people().item(it->get<std::string>());
+    if (!person) return reply(error_response(req.http, ErrorCode::not_found, "no person " + it->get<std::string>()));
+  }
   Participant p;
-  if (auto err = read_new_participant(body, p)) return reply(error_response(req.http, ErrorCode::bad_request, *err));
+  if (auto err = read_new_participant(body, p, person ? &*person : nullptr))
+    return reply(error_response(req.http, ErrorCode::bad_request, *err));
   std::string base = base_url(hub_.config(), req.http, tls_);
   hub_.add_participant(sid, p, [request = req.http, reply, base, sid](std::optional<Error> err, CreatedParticipant cp) {
     if (err) return reply(error_response(request, *err));

@@ -32,6 +32,8 @@ struct PlanView {
   PlanItem item;
   std::string_view status;
   std::vector<std::string> sessions;
+  std::vector<std::string> topics;  // the public's topics adopted into it
+  json to_json() const { return plan_item_json(item, status, sessions, topics); }
 };
 
 std::vector<PlanView> plan_view(const Hub& hub, std::optional<int> year) {
@@ -52,7 +54,10 @@ std::vector<PlanView> plan_view(const Hub& hub, std::optional<int> year) {
         ids.push_back(s.id);
       }
     const std::string_view status = plan_status(item, statuses);
-    out.push_back(PlanView{std::move(item), status, std::move(ids)});
+    std::vector<std::string> topics;
+    for (const auto& t : hub.topics().items())
+      if (t.status == "adopted" && t.plan_item == item.id) topics.push_back(t.id);
+    out.push_back(PlanView{std::move(item), status, std::move(ids), std::move(topics)});
   }
   return out;
 }
@@ -70,7 +75,7 @@ std::optional<int> year_of(const ApiRequest& req, std::optional<Error>& err) {
 
 json item_reply(const Hub& hub, const PlanItem& item) {
   for (const auto& v : plan_view(hub, item.year))
-    if (v.item.id == item.id) return plan_item_json(v.item, v.status, v.sessions);
+    if (v.item.id == item.id) return v.to_json();
   return plan_item_json(item, plan_status(item, {}), {});
 }
 
@@ -110,7 +115,7 @@ void YearApi::list_plan(const ApiRequest& req, HttpReply reply) {
   const auto year = year_of(req, err);
   if (err) return reply(error_response(req.http, *err));
   json list = json::array();
-  for (const auto& v : plan_view(hub_, year)) list.push_back(plan_item_json(v.item, v.status, v.sessions));
+  for (const auto& v : plan_view(hub_, year)) list.push_back(v.to_json());
   reply(json_response(req.http, http::status::ok, list));
 }
 

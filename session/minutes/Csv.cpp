@@ -2,28 +2,11 @@
 #include <string_view>
 
 #include "session/EventData.hpp"
+#include "session/minutes/Escape.hpp"
 #include "session/minutes/Renderers.hpp"
 
 namespace yst::minutes {
 
-namespace {
-
-void csv_field(std::string& out, std::string_view v) {
-  // Text goes out byte for byte (no apostrophe before = + - @): the CSV is a record, and
-  // docs/minutes.md tells spreadsheet users how to import it safely.
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out += '"';
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
 
 // One row per event, RFC 4180, with the event data as JSON in `extra`.
 std::string render_csv(const Model& m) {
@@ -51,7 +34,7 @@ std::string render_csv(const Model& m) {
     for (const auto& f : fields) {
       if (!first) out += ',';
       first = false;
-      csv_field(out, f);
+      out += csv_field(f);
     }
     out += "\r\n";
   }

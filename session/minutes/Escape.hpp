@@ -65,6 +65,9 @@ std::string utf8_prefix(std::string_view s, size_t n);
 // For element content and attribute values alike; characters XML cannot carry are
 // dropped (see for_each_char).
 std::string html_escape(std::string_view s);
+// An RFC 4180 field: quoted when it holds a comma, a quote or a line break. Text goes out
+// byte for byte (no apostrophe before = + - @): the CSVs are records.
+std::string csv_field(std::string_view s);
 std::string xml_escape(std::string_view s);
 
 // A CSS string literal for user text in @page margin boxes: every ASCII character other

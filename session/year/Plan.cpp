@@ -109,7 +109,8 @@ bool plan_order(const PlanItem& a, const PlanItem& b) {
   return a.id < b.id;
 }
 
-json plan_item_json(const PlanItem& item, std::string_view status, const std::vector<std::string>& sessions) {
+json plan_item_json(const PlanItem& item, std::string_view status, const std::vector<std::string>& sessions,
+                    const std::vector<std::string>& topics) {
   return json{{"id", item.id},
               {"year", item.year},
               {"topic", item.topic},
@@ -121,7 +122,7 @@ json plan_item_json(const PlanItem& item, std::string_view status, const std::ve
               {"notes", to_json_nonempty(item.notes)},
               {"status", status},
               {"sessions", sessions},
-              {"topics", json::array()}};
+              {"topics", topics}};
 }
 
 namespace {

@@ -38,7 +38,8 @@ std::string_view plan_status(const PlanItem& item, std::span<const Status> linke
 // The order of GET /api/plan: by planned_date (undated last), then as created.
 bool plan_order(const PlanItem& a, const PlanItem& b);
 
-json plan_item_json(const PlanItem& item, std::string_view status, const std::vector<std::string>& sessions);
+json plan_item_json(const PlanItem& item, std::string_view status, const std::vector<std::string>& sessions,
+                    const std::vector<std::string>& topics = {});
 
 // A session as the calendar feed sees it.
 struct CalendarSession {

@@ -4,9 +4,12 @@
 #include <set>
 
 #include "session/EventData.hpp"
+#include "session/minutes/Escape.hpp"
 #include "session/Session.hpp"
 
 namespace yst {
+
+using minutes::csv_field;
 
 StatsRow stats_row(const MinutesInput& in, const std::string& form, const std::string& venue, const std::string& today) {
   StatsRow row;
@@ -74,12 +77,6 @@ constexpr std::pair<const char*, int64_t StatsRow::*> kNumbers[] = {
 
 double rate(int64_t part, int64_t whole) { return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 }  // namespace
 

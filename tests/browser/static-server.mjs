@@ -11,7 +11,7 @@ const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../we
 const CSP_BASE = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src * blob:; frame-src *; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 export const cspFor = (file) => `${CSP_BASE}; frame-ancestors ${file === 'overlay.html' ? '*' : "'none'"}`;
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2' };
-const PAGES = [[/^\/$/, 'index.html'], [/^\/s\/[^/]+$/, 'audience.html'], [/^\/host\/[^/]+$/, 'host.html'], [/^\/p\/[^/]+$/, 'participant.html'], [/^\/clerk\/[^/]+$/, 'clerk.html'], [/^\/overlay\/[^/]+$/, 'overlay.html'], [/^\/(admin|plan|follow|stats)$/, null]];
+const PAGES = [[/^\/$/, 'index.html'], [/^\/s\/[^/]+$/, 'audience.html'], [/^\/host\/[^/]+$/, 'host.html'], [/^\/p\/[^/]+$/, 'participant.html'], [/^\/clerk\/[^/]+$/, 'clerk.html'], [/^\/overlay\/[^/]+$/, 'overlay.html'], [/^\/(admin|plan|follow|stats|topics)$/, null], [/^\/people\/[^/]+$/, 'person.html']];
 
 export function startStatic(port = 0) {
   const server = http.createServer((req, res) => {

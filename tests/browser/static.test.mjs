@@ -105,7 +105,7 @@ test('every page loads under the CSP without a script error', { skip: fs.existsS
   const browser = await launchBrowser();
   try {
     const urls = ['/', '/s/x', '/s/x?lang=en', '/host/x#token=t', '/p/x#token=t', '/clerk/x#token=t', '/overlay/x', '/admin',
-      '/plan', '/plan?lang=en', '/follow', '/stats'];
+      '/plan', '/plan?lang=en', '/follow', '/stats', '/topics', '/topics?lang=en', '/people/x', '/people/x?lang=en'];
     for (const u of urls) {
       const context = await browser.newContext();
       const page = await context.newPage();
