@@ -529,11 +529,11 @@ void SqliteStore::backup_to(const std::string& path) {
 
 namespace yst {
 
-void SqliteStore::create_plan_item(const PlanItem& item) {
-  stmt("INSERT INTO plan_items(id,year,topic,form,venue,planned_date,lead,departments,notes,cancelled,created_ms) "
-       "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(item.id)
-      .bind(int64_t{item.year})
+namespace {
+// The columns an item's edit may change, in the order both statements below name them.
+template <class Statement>
+Statement& bind_plan_fields(Statement& st, const PlanItem& item) {
+  return st.bind(int64_t{item.year})
       .bind(item.topic)
       .bind(item.form)
       .bind(item.venue)
@@ -541,25 +541,22 @@ void SqliteStore::create_plan_item(const PlanItem& item) {
       .bind(item.lead)
       .bind(json(item.departments).dump())
       .bind(item.notes)
-      .bind(int64_t{item.cancelled})
-      .bind(item.created_ms)
-      .run();
+      .bind(int64_t{item.cancelled});
+}
+}  // namespace
+
+void SqliteStore::create_plan_item(const PlanItem& item) {
+  auto& st = stmt(
+      "INSERT INTO plan_items(year,topic,form,venue,planned_date,lead,departments,notes,cancelled,id,created_ms) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  bind_plan_fields(st, item).bind(item.id).bind(item.created_ms).run();
 }
 
 void SqliteStore::update_plan_item(const PlanItem& item) {
-  stmt("UPDATE plan_items SET year=?,topic=?,form=?,venue=?,planned_date=?,lead=?,departments=?,notes=?,cancelled=? "
-       "WHERE id=?")
-      .bind(int64_t{item.year})
-      .bind(item.topic)
-      .bind(item.form)
-      .bind(item.venue)
-      .bind(item.planned_date)
-      .bind(item.lead)
-      .bind(json(item.departments).dump())
-      .bind(item.notes)
-      .bind(int64_t{item.cancelled})
-      .bind(item.id)
-      .run();
+  auto& st = stmt(
+      "UPDATE plan_items SET year=?,topic=?,form=?,venue=?,planned_date=?,lead=?,departments=?,notes=?,cancelled=? "
+      "WHERE id=?");
+  bind_plan_fields(st, item).bind(item.id).run();
   if (sqlite3_changes(db_) == 0) throw std::runtime_error("sqlite: no plan item " + item.id);
 }
 
