@@ -7,14 +7,14 @@ import { t, has, statusLabel, roleLabel, formLabel } from './i18n.js';
 import './i18n-desk.js';
 import './i18n-year.js';
 import { startPage } from './page.js';
-import { api } from './api.js';
+import { api, download } from './api.js';
 import { linkItem } from './links.js';
 import { errorText, statusPill, speaker } from './feed.js';
 import { PAGES } from './vocabulary.js';
 
 startPage();
 document.title = `${t('admin.title')} · ${t('brand')}`;
-for (const [id, path] of [['home-link', '/'], ['plan-nav', '/plan'], ['follow-nav', '/follow'], ['stats-nav', '/stats'], ['plan-public', '/plan']]) {
+for (const [id, path] of [['topics-public', '/topics'], ['home-link', '/'], ['plan-nav', '/plan'], ['follow-nav', '/follow'], ['stats-nav', '/stats'], ['plan-public', '/plan']]) {
   $(`#${id}`).href = withLang(path);
 }
 const KEY = 'yst.admin_token';
@@ -56,7 +56,7 @@ async function checkToken() {
     if (tokenOk === null) fail(err);
   }
   renderToken();
-  if (tokenOk) loadPeople();
+  if (tokenOk) { loadPeople(); loadTopics(); }
 }
 
 $('#token-form').addEventListener('submit', async (e) => {
@@ -145,23 +145,27 @@ $('#create-form').addEventListener('submit', async (e) => {
   } catch (err) { fail(err); }
 });
 
-async function addPerson(id, name, role, affiliation) {
-  const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body: { name, role, affiliation } });
+async function addPerson(id, name, role, affiliation, person) {
+  const body = person ? { person } : { name, role, affiliation };
+  const res = await api(`/api/sessions/${encodeURIComponent(id)}/participants`, { method: 'POST', token, body });
   ok();
-  remember(titleOf(id), name, role, res.link);
+  remember(titleOf(id), res.name || name, res.role || role, res.link);
   return res;
 }
 
 $('#add-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const id = $('#add-session').value;
+  const person = $('#add-person').value;
   const name = $('#add-name').value.trim();
   const role = $('#add-role').value;
   const affiliation = $('#add-aff').value.trim();
-  if (!id || !name) return;
+  if (!id || (!name && !person)) return;
   try {
-    await addPerson(id, name, role, affiliation);
+    await addPerson(id, name, role, affiliation, person);
     if ($('#people-session').value === id) loadPeople();
+    $('#add-person').value = '';
+    pickPerson();
     $('#add-name').value = '';
     $('#add-aff').value = '';
     $('#add-name').focus();
@@ -452,6 +456,125 @@ async function loadPlan() {
 }
 $('#plan-year').addEventListener('change', loadPlan);
 
+// ---- the roster (委员与部门名册) and each person's record (履职档案) ----
+let roster = [];
+const findPerson = (id) => roster.find((p) => p.id === id);
+const personLine = (p) => [p.name, roleLabel(p.kind), p.affiliation, p.sector].filter(Boolean).join(' · ');
+
+// Picking a person from the roster fills (and locks) the manual fields: the server
+// takes name, role and affiliation from the person.
+function pickPerson() {
+  const p = findPerson($('#add-person').value);
+  for (const id of ['add-name', 'add-role', 'add-aff']) $(`#${id}`).disabled = !!p;
+  $('#add-name').required = !p;
+  if (p) {
+    $('#add-name').value = p.name;
+    $('#add-role').value = p.kind;
+    $('#add-aff').value = p.affiliation || '';
+  }
+}
+$('#add-person').addEventListener('change', pickPerson);
+
+function renderRoster() {
+  const q = $('#roster-filter').value.trim().toLowerCase();
+  const shown = roster.filter((p) => !q || [p.name, p.affiliation, p.sector].some((v) => v && v.toLowerCase().includes(q)));
+  const ul = clear($('#roster'));
+  $('#roster-empty').hidden = roster.length > 0;
+  if (roster.length && !shown.length) ul.append(h('li', { class: 'muted', text: t('roster.none') }));
+  for (const p of shown) {
+    ul.append(h('li', { class: 'staff-item roster-item', data: { person: p.id } },
+      h('div', null, speaker(p.name, p.kind),
+        p.affiliation ? h('span', { class: 'muted small aff', text: p.affiliation }) : null,
+        p.sector ? h('span', { class: 'muted small sector', text: p.sector }) : null),
+      h('a', { class: 'btn small ghost record-link', href: withLang(`/people/${encodeURIComponent(p.id)}`), target: '_blank', text: t('roster.record') })));
+  }
+  const sel = $('#add-person');
+  const keep = sel.value;
+  while (sel.options.length > 1) sel.remove(1);
+  for (const p of roster) sel.append(h('option', { value: p.id, text: personLine(p) }));
+  sel.value = findPerson(keep) ? keep : '';
+}
+$('#roster-filter').addEventListener('input', renderRoster);
+
+async function loadRoster() {
+  try { roster = await api('/api/people'); } catch (err) { fail(err); return; }
+  roster.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name, 'zh'));
+  renderRoster();
+}
+
+$('#roster-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const body = { name: $('#r-name').value.trim(), kind: $('#r-kind').value };
+  if (!body.name) { $('#r-name').focus(); return; }
+  const aff = $('#r-aff').value.trim();
+  const sector = $('#r-sector').value.trim();
+  if (aff) body.affiliation = aff;
+  if (sector) body.sector = sector;
+  try {
+    const p = await api('/api/people', { method: 'POST', token, body });
+    ok();
+    toast(t('roster.added', { name: p.name }));
+    $('#roster-form').reset();
+    await loadRoster();
+  } catch (err) { fail(err); }
+});
+
+$('#records-csv').addEventListener('click', async () => {
+  const y = planYear();
+  try {
+    await download(`/api/people/records.csv?year=${y}`, token, `records-${y}.csv`);
+    ok();
+  } catch (err) { fail(err); }
+});
+
+// ---- topics proposed by the public (议题征集): review, publish, reply, adopt ----
+async function setTopic(tp, body) {
+  try {
+    await api(`/api/topics/${encodeURIComponent(tp.id)}`, { method: 'PATCH', token, body });
+    ok();
+    toast(t('atopics.done'));
+    loadTopics();
+  } catch (err) { fail(err); }
+}
+
+async function loadTopics() {
+  if (!token || tokenOk === false) return;
+  let list;
+  let items = [];
+  try {
+    list = await api('/api/topics', { token });
+    items = (await api(`/api/plan?year=${planYear()}`)).filter((it) => it.status !== 'cancelled');
+  } catch (err) { fail(err); return; }
+  const todo = list.filter((tp) => tp.status === 'pending' || tp.status === 'open');
+  const ul = clear($('#atopics'));
+  $('#atopics-empty').hidden = todo.length > 0;
+  for (const tp of todo) {
+    const reply = h('input', { type: 'text', class: 'topic-reply-input', maxLength: 1000, placeholder: t('atopics.reply'), attrs: { 'aria-label': t('atopics.reply') } });
+    const item = h('select', { class: 'topic-item-select', attrs: { 'aria-label': t('atopics.item') } },
+      h('option', { value: '', text: t('atopics.item') }),
+      items.map((it) => h('option', { value: it.id, text: `${it.planned_date || t('plan.undated')} ${it.topic}` })));
+    const word = tp.status === 'open' ? t('topics.open') : t('atopics.pending');
+    ul.append(h('li', { class: 'plan-admin-item topic-admin', data: { id: tp.id, status: tp.status, flagged: String(!!tp.flagged) } },
+      h('div', { class: 'session-main' },
+        h('span', { class: `badge topic-status status-${tp.status}`, text: word }),
+        tp.flagged ? h('span', { class: 'badge danger topic-flag', text: t('atopics.flagged') }) : null,
+        h('b', { class: 'plan-topic', text: tp.title }),
+        h('span', { class: 'muted small topic-support-count', text: t('topics.count', { n: tp.support }) })),
+      h('p', { class: 'small topic-text', text: tp.text }),
+      h('p', { class: 'muted small', text: `${t('topics.by', { name: tp.name })} · ${fmtDateTime(tp.created_at)}` }),
+      h('div', { class: 'row-actions' },
+        tp.status === 'pending' ? h('button', { type: 'button', class: 'btn small primary topic-open', text: t('atopics.open'), on: { click: () => setTopic(tp, { status: 'open' }) } }) : null,
+        tp.status === 'pending' ? confirmButton(t('atopics.reject'), () => setTopic(tp, { status: 'rejected' })) : null),
+      h('div', { class: 'inline-form' }, reply,
+        h('button', { type: 'button', class: 'btn small topic-decline', text: t('atopics.decline'), on: { click: () => { if (!reply.value.trim()) { reply.focus(); return; } setTopic(tp, { status: 'declined', reply: reply.value.trim() }); } } })),
+      h('div', { class: 'inline-form' }, item,
+        h('button', { type: 'button', class: 'btn small gold topic-adopt', text: t('atopics.adopt'), on: { click: () => { if (!item.value) { toast(t('atopics.noItem'), 'error'); item.focus(); return; } setTopic(tp, { status: 'adopted', plan_item: item.value }); } } }))));
+  }
+}
+$('#topics-refresh').addEventListener('click', loadTopics);
+$('#plan-year').addEventListener('change', loadTopics);
+
 renderToken();
 loadSessions().then(() => checkToken());
 loadPlan();
+loadRoster();

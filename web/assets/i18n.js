@@ -26,6 +26,7 @@ const zh = {
   'index.endedAt': '结束于',
   'index.scheduledAt': '预定',
   'nav.home': '首页',
+  'nav.topics': '议题征集',
   'lang.switch': 'English',
 
   'conn.connecting': '正在连接…',
@@ -157,6 +158,7 @@ const en = {
   'index.endedAt': 'Ended',
   'index.scheduledAt': 'Scheduled',
   'nav.home': 'Home',
+  'nav.topics': 'Propose a topic',
   'lang.switch': '中文',
 
   'conn.connecting': 'Connecting…',

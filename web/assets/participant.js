@@ -1,6 +1,6 @@
 // Members and departments (/p/{id}#token=...): speak, answer, propose, vote; a
 // department also commits and reports progress on its commitments, after the end too.
-import { $, h, clear, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
+import { $, h, clear, withLang, sessionIdFromPath, tokenFromHash, renderScheduler } from './dom.js';
 import { t, roleLabel, choiceLabel } from './i18n.js';
 import './i18n-desk.js';
 import { startPage } from './page.js';
@@ -32,6 +32,10 @@ function renderHeader() {
   document.title = `${st.you ? st.you.name : ''} · ${st.title || t('brand')}`;
   $('#title').textContent = st.title || '';
   $('#me').textContent = st.you ? `${st.you.name} · ${roleLabel(st.you.role)}` : '';
+  // Added from the roster: their record of service across sessions (履职档案).
+  const person = st.you && st.you.person;
+  $('#record-link').hidden = !person;
+  if (person) $('#record-link').href = withLang(`/people/${encodeURIComponent(person)}`);
   statusPill(st.status, $('#status'));
   const f = st.floor;
   const fl = clear($('#floor'));

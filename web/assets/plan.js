@@ -13,6 +13,7 @@ import { PAGES } from './vocabulary.js';
 startPage();
 document.title = `${t('plan.title')} · ${t('brand')}`;
 $('#home-link').href = withLang('/');
+$('#topics-link').href = withLang('/topics');
 
 const thisYear = new Date().getFullYear();
 const asked = new URLSearchParams(location.search).get('year');
