@@ -99,6 +99,14 @@ void ServeFlags::describe() {
   text("bind", "ADDR", &Config::bind, "address to listen on (default 127.0.0.1)");
   number("port", &Config::port, 0, 65535, "TCP port, 0 = any free port (default 8080)");
   text("data", "DIR", &Config::data_dir, "directory of the SQLite database and files (default ./data)");
+  add("store", "URL",
+      "postgresql://user@host:port/db: keep everything in PostgreSQL (shared by several nodes) instead of "
+      "SQLite in --data (default: SQLite)",
+      [](Config& c, const std::string& v) {
+        if (v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0)
+          throw std::invalid_argument("--store must be a postgresql:// URL");
+        c.store = v;
+      });
   text("web", "DIR", &Config::web_dir, "directory of the static pages (default ./web)");
   number("threads", &Config::threads, 1, 256, "I/O threads (default: one per core)");
   text("admin-token", "T", &Config::admin_token,

@@ -16,6 +16,7 @@ struct Config {
   std::string bind = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "./data";
+  std::string store;  // a PostgreSQL URL; empty: SQLite in data_dir
   std::string web_dir;  // default: ./web, else the source tree's web/
   int threads = 0;      // 0: one per core
   std::string admin_token;

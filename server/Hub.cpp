@@ -7,7 +7,7 @@
 
 #include "server/Demo.hpp"
 #include "session/Sha256.hpp"
-#include "storage/SqliteStore.hpp"
+#include "storage/OpenStore.hpp"
 
 namespace yst {
 
@@ -52,14 +52,18 @@ Hub::~Hub() {
   if (writer_) writer_->stop();
 }
 
-std::string Hub::database_path() const { return (fs::path(config_.data_dir) / "yishiting.db").string(); }
+std::string Hub::database_path() const {
+  return config_.store.empty() ? (fs::path(config_.data_dir) / "yishiting.db").string() : config_.store;
+}
 
 void Hub::load() {
   // A data directory we create is the owner's only: the generated admin token lives here.
   if (fs::create_directories(config_.data_dir))
     fs::permissions(config_.data_dir, fs::perms::owner_all, fs::perm_options::replace);
-  load(std::make_unique<SqliteStore>(database_path(), config_.durability));
-  spdlog::info("storage: {} ({} sessions), durability {}", database_path(), rooms_.size(),
+  load(open_store(database_path(), config_.durability));
+  // A URL may carry a password: the log names the kind of store and the data directory only.
+  spdlog::info("storage: {} ({} sessions), durability {}",
+               config_.store.empty() ? database_path() : std::string("PostgreSQL (--store)"), rooms_.size(),
                config_.durability == Durability::power ? "power (fsync before ack)" : "process (no fsync before ack)");
 }
 

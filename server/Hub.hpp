@@ -59,6 +59,7 @@ class Hub {
   Metrics& metrics() { return metrics_; }
   Writer& writer() { return *writer_; }
   int64_t now_ms() const { return clock_(); }
+  // Where the store is: the SQLite file in the data directory, or the --store URL.
   std::string database_path() const;
 
   std::shared_ptr<Room> room(const std::string& id) const;

@@ -92,7 +92,7 @@ struct Participant {
   Role role = Role::audience;
   std::string name;
   std::string affiliation;
-  std::string person;  // the roster's person this participant is, or empty
+  std::string person = {};  // the roster's person this participant is, or empty
 };
 
 // A real date written YYYY-MM-DD (no 2026-02-30).

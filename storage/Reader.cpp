@@ -1,10 +1,12 @@
 #include "storage/Reader.hpp"
 
+#include "storage/OpenStore.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace yst {
 
-Reader::Reader(const std::string& path) : db_(std::make_unique<SqliteStore>(path)), thread_([this] { run(); }) {}
+Reader::Reader(const std::string& location) : db_(open_store(location)), thread_([this] { run(); }) {}
 
 Reader::~Reader() { stop(); }
 

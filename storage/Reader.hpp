@@ -22,8 +22,8 @@ class Reader {
  public:
   using Job = std::function<void(Store&)>;
 
-  // Opens the database at `path`; throws when it cannot.
-  explicit Reader(const std::string& path);
+  // Opens the store at `location` (a SQLite path or a PostgreSQL URL); throws when it cannot.
+  explicit Reader(const std::string& location);
   ~Reader();  // stop()
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
