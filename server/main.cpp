@@ -12,6 +12,7 @@
 #include "session/Vocabulary.hpp"
 #include "session/minutes/Minutes.hpp"
 #include "storage/MinutesLoader.hpp"
+#include "storage/OpenStore.hpp"
 #include "storage/SqliteStore.hpp"
 
 namespace {
@@ -20,11 +21,15 @@ const char* kUsage =
     "yishiting — 议事厅: live consultation server for \"有事来协商——委员议事厅\"\n\n"
     "Usage:\n"
     "  yishiting serve [flags]        run the server (yishiting serve --help lists the flags)\n"
-    "  yishiting export --data DIR --session ID [--document minutes|case] --format md|html|json|csv|docx [-o FILE]\n"
+    "  yishiting export (--data DIR | --store URL) --session ID [--document minutes|case] --format md|html|json|csv|docx [-o FILE]\n"
     "                                 write a session's minutes (json and csv: minutes only) or case\n"
     "                                 report (协商案例) without a running server\n"
     "  yishiting backup --data DIR -o FILE\n"
     "                                 consistent copy of the database, safe while the server runs\n"
+    "                                 (a PostgreSQL store is backed up with pg_dump)\n"
+    "  yishiting migrate --from DIR --to URL\n"
+    "                                 copy a SQLite data directory into an empty PostgreSQL database and\n"
+    "                                 verify every session's chain after the copy\n"
     "  yishiting vocabulary           print web/assets/vocabulary.js (event kinds and labels)\n"
     "  yishiting --help | --version\n";
 
@@ -56,7 +61,7 @@ std::string db_path(const std::string& data_dir) {
 }
 
 int run_export(const std::vector<std::string>& args) {
-  auto f = tool_flags(args, {"--data", "--session", "--document", "--format", "-o", "--output"});
+  auto f = tool_flags(args, {"--data", "--store", "--session", "--document", "--format", "-o", "--output"});
   if (!f.count("--session")) throw std::invalid_argument("--session is required");
   const std::string document = f.count("--document") ? f["--document"] : "minutes";
   if (document != "minutes" && document != "case") throw std::invalid_argument("--document must be minutes or case");
@@ -65,7 +70,8 @@ int run_export(const std::vector<std::string>& args) {
   auto case_format = yst::case_format_from_string(format_name);
   if (document == "minutes" && !format) throw std::invalid_argument("--format must be md, html, json, csv or docx");
   if (document == "case" && !case_format) throw std::invalid_argument("--format of a case report must be md, html or docx");
-  yst::SqliteStore db(db_path(f.count("--data") ? f["--data"] : "./data"));
+  auto store = yst::open_store(f.count("--store") ? f["--store"] : db_path(f.count("--data") ? f["--data"] : "./data"));
+  auto& db = *store;
   const auto now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto in = yst::load_minutes(db, f["--session"], now_ms);
@@ -91,6 +97,49 @@ int run_backup(const std::vector<std::string>& args) {
   yst::SqliteStore db(db_path(f.count("--data") ? f["--data"] : "./data"));
   db.backup_to(file);
   std::cerr << "backed up to " << file << "\n";
+  return 0;
+}
+
+// Copies a SQLite data directory into an empty PostgreSQL database: the year's lists,
+// then each session with its participants (token hashes included, so every link keeps
+// working), its record in one transaction, its peak and attendance; then checks every
+// session's chain in the copy.
+int run_migrate(const std::vector<std::string>& args) {
+  auto f = tool_flags(args, {"--from", "--to"});
+  if (!f.count("--from") || !f.count("--to")) throw std::invalid_argument("--from DIR and --to URL are required");
+  if (!yst::is_postgresql_url(f["--to"])) throw std::invalid_argument("--to must be a postgresql:// URL");
+  yst::SqliteStore from(db_path(f["--from"]));
+  auto to = yst::open_store(f["--to"]);
+  if (!to->sessions().empty() || !to->plan_items().empty() || !to->people().empty())
+    throw std::runtime_error("the PostgreSQL database already holds data; migrate into an empty one");
+  for (const char* key : {"admin_token_sha256", "demo_session"})
+    if (auto v = from.meta(key)) to->set_meta(key, *v);
+  for (const auto& item : from.plan_items()) to->create_plan_item(item);
+  for (const auto& person : from.people()) to->create_person(person);
+  for (const auto& topic : from.topics()) {
+    to->create_topic(topic);
+    for (const auto& supporter : topic.supporters) to->add_topic_support(topic.id, supporter);
+  }
+  size_t sessions = 0, events = 0;
+  for (const auto& info : from.sessions()) {
+    std::vector<yst::Store::Job> jobs;
+    const auto stored = from.events(info.id);
+    jobs.push_back([&](yst::Store& s) {
+      s.create_session(info);
+      for (const auto& sp : from.participants(info.id)) s.add_participant(sp.participant, sp.token_hash);
+      s.store(info.id, yst::Changes{stored, from.upvotes(info.id), from.votes(info.id)});
+      s.set_peak_audience(info.id, from.peak_audience(info.id));
+      for (const auto& p : from.attendance(info.id)) s.mark_attended(info.id, p);
+    });
+    if (!to->write_batch(jobs)[0]) throw std::runtime_error("could not copy session " + info.id + " (see the log above)");
+    const auto check = yst::verify_chain(to->events(info.id));
+    if (!check.ok || check.events != static_cast<int64_t>(stored.size()) ||
+        (!stored.empty() && check.head != stored.back().hash))
+      throw std::runtime_error("session " + info.id + ": the copied chain does not verify");
+    ++sessions;
+    events += stored.size();
+  }
+  std::cerr << "copied " << sessions << " sessions (" << events << " events, every chain verified) into PostgreSQL\n";
   return 0;
 }
 
@@ -140,6 +189,7 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return run_serve(args);
     if (cmd == "export") return run_export(args);
     if (cmd == "backup") return run_backup(args);
+    if (cmd == "migrate") return run_migrate(args);
     if (cmd == "vocabulary") {
       std::cout << yst::vocabulary_js();
       return 0;

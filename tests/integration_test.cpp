@@ -484,6 +484,7 @@ TEST(Spine, OriginAllowListRefusesOtherSitesWebSockets) {
 }
 
 TEST(Spine, BackupTakesAConsistentCopyWhileTheServerRuns) {
+  if (ServerProcess::on_postgresql()) GTEST_SKIP() << "a PostgreSQL store is backed up with pg_dump";
   ServerProcess srv;
   auto s = create_session(srv);
   WsClient host(srv.port());

@@ -15,7 +15,7 @@
 #include <set>
 #include <thread>
 
-#include "storage/SqliteStore.hpp"
+#include "storage/OpenStore.hpp"
 #include "tests/support/Helpers.hpp"
 
 using namespace yst::test;
@@ -204,7 +204,9 @@ TEST_P(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
     // else touches it).
     auto [events, upvotes, votes] = snapshot();
     {
-      yst::SqliteStore db(data + "/yishiting.db");
+      // SQLite's file, or the PostgreSQL database this data directory names.
+      auto store = yst::open_store(ServerProcess::postgresql_store(data).value_or(data + "/yishiting.db"));
+      auto& db = *store;
       auto stored = db.events(s.id);
       std::map<int64_t, std::string> text_at;
       for (size_t i = 0; i < stored.size(); ++i) {
@@ -292,6 +294,7 @@ TEST_P(Crash, AckedWritesSurviveSigkillAtRandomMoments) {
   EXPECT_GE(survived, 10);
   EXPECT_GT(events.size(), 100u) << "too few acked writes to mean much";
   srv.reset();
+  if (ServerProcess::on_postgresql()) ServerProcess::drop_postgresql_store(data);
   std::filesystem::remove_all(root);
 }
 

@@ -1,5 +1,7 @@
 #include "tests/support/ServerProcess.hpp"
 
+#include <optional>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -45,6 +47,10 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string da
   } else {
     admin_token_.clear();
   }
+  if (auto url = postgresql_store(data_dir_)) {
+    args.push_back("--store");
+    args.push_back(*url);
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -80,11 +86,53 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string da
   throw std::runtime_error("server did not write its port file in time:\n" + log());
 }
 
+std::string ServerProcess::store_flag() const {
+  if (auto url = postgresql_store(data_dir_)) return "--store " + *url;
+  return "--data " + data_dir_;
+}
+
+bool ServerProcess::on_postgresql() {
+  const char* store = std::getenv("YST_TEST_STORE");
+  return store && std::string(store) == "postgresql";
+}
+
+// On PostgreSQL each data directory names a database of its own (in DIR/.pg-store), made
+// on first use, so that a restart on the same directory finds the same data.
+std::optional<std::string> ServerProcess::postgresql_store(const std::string& data_dir) {
+  if (!on_postgresql()) return std::nullopt;
+  const char* admin = std::getenv("YST_TEST_PG_URL");
+  if (!admin || !*admin) throw std::runtime_error("YST_TEST_STORE=postgresql needs YST_TEST_PG_URL");
+  const std::string marker = data_dir + "/.pg-store";
+  if (std::ifstream in(marker); in) {
+    std::string url;
+    std::getline(in, url);
+    return url;
+  }
+  std::string name = "yst_srv_" + std::to_string(getpid()) + "_" + std::to_string(std::hash<std::string>{}(data_dir) % 1000000007);
+  const std::string admin_url(admin);
+  if (std::system(("psql -qX '" + admin_url + "' -c 'CREATE DATABASE " + name + "' >/dev/null").c_str()) != 0)
+    throw std::runtime_error("could not create the test database " + name);
+  fs::create_directories(data_dir);
+  std::ofstream(marker) << admin_url.substr(0, admin_url.rfind('/') + 1) + name << "\n";
+  return admin_url.substr(0, admin_url.rfind('/') + 1) + name;
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill9();
   std::error_code ec;
+  if (owns_data_ && on_postgresql()) drop_postgresql_store(data_dir_);
   if (owns_data_) fs::remove_all(data_dir_, ec);
   fs::remove_all(work_dir_, ec);
+}
+
+void ServerProcess::drop_postgresql_store(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/.pg-store");
+  std::string url;
+  if (!in || !std::getline(in, url)) return;
+  const char* admin = std::getenv("YST_TEST_PG_URL");
+  if (!admin) return;
+  const std::string name = url.substr(url.rfind('/') + 1);
+  std::system(("psql -qX '" + std::string(admin) + "' -c 'DROP DATABASE IF EXISTS " + name + " WITH (FORCE)' >/dev/null 2>&1").c_str());
 }
 
 std::string ServerProcess::log() const {

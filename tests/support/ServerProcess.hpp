@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,15 @@ class ServerProcess {
   void keep_data() { owns_data_ = false; }
 
   static std::string make_temp_dir();
+  // YST_TEST_STORE=postgresql (with YST_TEST_PG_URL): every server of the suite keeps its
+  // data in a PostgreSQL database of its own instead of SQLite. A test that reads the
+  // SQLite file itself skips then.
+  static bool on_postgresql();
+  // "--data DIR", or on PostgreSQL "--store URL": where `yishiting export` finds this server's data.
+  std::string store_flag() const;
+  static std::optional<std::string> postgresql_store(const std::string& data_dir);
+  // Drops the database a data directory named (for tests that own their directories).
+  static void drop_postgresql_store(const std::string& data_dir);
 
  private:
   pid_t pid_ = -1;
