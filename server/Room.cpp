@@ -198,7 +198,7 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
     return;
   }
   if (storage_failed_) {
-    send(peer, make_frame(error_frame(id, ErrorCode::internal, "storage failed; the session is read-only")));
+    send(peer, make_frame(error_frame(id, ErrorCode::internal, "storage failed; try again in a moment")));
     return;
   }
   auto filter = hub_.word_filter();
@@ -234,6 +234,7 @@ void Room::queue_changes(Changes changes, std::optional<Reply> reply) {
 void Room::submit_writes() {
   Unsubmitted batch = std::exchange(unsubmitted_, Unsubmitted{});
   if (batch.changes.empty()) return;
+  ++batches_in_flight_;
   auto changes = std::make_shared<const std::vector<Changes>>(std::move(batch.changes));
   auto replies = std::make_shared<std::vector<Reply>>(std::move(batch.replies));
   hub_.writer().submit_changes(id_, changes, batch.peak_audience,
@@ -245,13 +246,22 @@ void Room::submit_writes() {
 }
 
 void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies) {
+  --batches_in_flight_;
   if (!ok) {
-    // The decided state is now ahead of storage and cannot be rewound safely (later
-    // decisions chain on it), so the session stops taking writes rather than risk a gap.
+    // The decided state is now ahead of storage. Batches already on their way were decided
+    // on top of this one: the store refuses them too (it never stores a gap), and until
+    // the last of them is back nothing new is decided. Then the decided state is rewound
+    // to what is durable and the session takes writes again: if the store is still gone,
+    // the next commit fails the same way, and no client is ever acked for what was lost.
+    if (!storage_failed_) spdlog::critical("session {}: storage failed; refusing writes until it recovers", id_);
     storage_failed_ = true;
-    spdlog::critical("session {}: storage failed; refusing further writes", id_);
     for (auto& w : replies)
       if (w.peer) send(w.peer, make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
+    if (batches_in_flight_ == 0 && unsubmitted_.changes.empty()) {
+      decided_ = committed_;
+      storage_failed_ = false;
+      spdlog::warn("session {}: decisions rewound to seq {}; taking writes again", id_, committed_.last_seq());
+    }
     return;
   }
   bool any_events = false;

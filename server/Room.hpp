@@ -137,7 +137,8 @@ class Room : public std::enable_shared_from_this<Room> {
 
   Session decided_;    // ahead of storage: decides requests
   Session committed_;  // what is durable: snapshots and broadcasts come from here
-  bool storage_failed_ = false;
+  bool storage_failed_ = false;  // a commit failed: nothing is decided until the batches in flight are back
+  int batches_in_flight_ = 0;     // submitted to the writer, not yet back
   Unsubmitted unsubmitted_;  // going to the writer at the next submit_writes
   std::vector<HistoryEntry> history_;
   MemberList<Caller> members_;

@@ -142,20 +142,33 @@ void PgStore::run(const char* sql, std::initializer_list<std::string> params) { 
 PgStore::Result PgStore::rows(const char* sql, std::initializer_list<std::string> params, bool want_rows) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p.c_str());
-  Result r(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-  const auto status = r.status();
-  if (status == PGRES_COMMAND_OK || (want_rows && status == PGRES_TUPLES_OK)) return r;
-  throw std::runtime_error("postgresql: " + r.error());
+  for (int attempt = 0;; ++attempt) {
+    Result r(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+    const auto status = r.status();
+    if (status == PGRES_COMMAND_OK || (want_rows && status == PGRES_TUPLES_OK)) return r;
+    // A statement on its own (a read of the minutes, say) survives a database that went
+    // away and came back: reconnect and run it once more. Inside a transaction the caller
+    // must start over, so the failure stands.
+    if (attempt == 0 && !in_transaction_ && PQstatus(conn_) == CONNECTION_BAD) {
+      reconnect_if_lost();
+      continue;
+    }
+    throw std::runtime_error("postgresql: " + r.error());
+  }
 }
 
 template <class Body>
 void PgStore::in_transaction(Body&& body) {
-  if (in_batch_) return body();
+  if (in_transaction_) return body();
+  if (PQstatus(conn_) == CONNECTION_BAD) reconnect_if_lost();
   exec("BEGIN");
+  in_transaction_ = true;
   try {
     body();
+    in_transaction_ = false;
     exec("COMMIT");
   } catch (...) {
+    in_transaction_ = false;
     try {
       exec("ROLLBACK");
     } catch (...) {  // the connection is gone; nothing to roll back
@@ -287,7 +300,7 @@ std::vector<bool> PgStore::write_batch(std::span<const Job> jobs) {
   try {
     reconnect_if_lost();
     exec("BEGIN");
-    in_batch_ = true;
+    in_transaction_ = true;
     for (size_t i = 0; i < jobs.size(); ++i) {
       // A savepoint per job: one bad job fails alone, the rest of the batch commits.
       exec("SAVEPOINT job");
@@ -301,10 +314,10 @@ std::vector<bool> PgStore::write_batch(std::span<const Job> jobs) {
         exec("RELEASE SAVEPOINT job");
       }
     }
-    in_batch_ = false;
+    in_transaction_ = false;
     exec("COMMIT");
   } catch (const std::exception& e) {
-    in_batch_ = false;
+    in_transaction_ = false;
     spdlog::error("storage commit failed: {}", e.what());
     ok.assign(jobs.size(), false);
     try {

@@ -61,7 +61,7 @@ class PgStore final : public Store {
   void run(const char* sql, std::initializer_list<std::string> params = {});
   Result rows(const char* sql, std::initializer_list<std::string> params = {}, bool want_rows = true);
   void exec(const char* sql);
-  // Runs `body` in a transaction of its own, or inside write_batch's when one is open.
+  // Runs `body` in a transaction of its own, or inside the one already open (write_batch's).
   template <class Body>
   void in_transaction(Body&& body);
   void migrate();
@@ -70,7 +70,7 @@ class PgStore final : public Store {
   std::string url_;
   Durability durability_;
   pg_conn* conn_ = nullptr;
-  bool in_batch_ = false;
+  bool in_transaction_ = false;  // write_batch's or in_transaction's: statements join it
 };
 
 }  // namespace yst

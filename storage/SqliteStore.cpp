@@ -342,6 +342,17 @@ void SqliteStore::update_participant(const Participant& p) {
 
 void SqliteStore::store(const std::string& session_id, const Changes& changes) {
   Transaction transaction(*this);
+  if (!changes.events.empty()) {
+    // Gap-free as well as unique: a batch decided after one that failed to commit is
+    // refused too, so the stored record never skips a seq.
+    auto& last = stmt("SELECT COALESCE(MAX(seq),0) FROM events WHERE session_id=?").bind(session_id);
+    int64_t expected = (last.step() ? last.integer(0) : 0) + 1;
+    last.reset();
+    for (const auto& e : changes.events)
+      if (e.seq != expected++)
+        throw std::runtime_error("sqlite: session " + session_id + " expects seq " + std::to_string(expected - 1) +
+                                 "; refusing seq " + std::to_string(e.seq));
+  }
   for (const auto& e : changes.events) insert_event(session_id, e);
   for (const auto& u : changes.upvotes) insert_upvote(session_id, u);
   for (const auto& v : changes.votes) upsert_vote(session_id, v);
