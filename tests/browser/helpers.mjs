@@ -133,6 +133,9 @@ export function watch(page, name) {
     const why = r.failure() ? r.failure().errorText : '';
     // A download saved through a blob URL reports ERR_ABORTED for the blob: navigation.
     if (r.url().startsWith('blob:')) return;
+    // The icon is fetched by page.js after load; a test that reloads or navigates at once
+    // cancels it (ERR_ABORTED), which no person would see.
+    if (why === 'net::ERR_ABORTED' && r.url().endsWith('/assets/favicon.svg')) return;
     problems.push(`${name} requestfailed: ${r.url()} ${why}`);
   });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`${name} HTTP ${r.status()}: ${r.url()}`); });
