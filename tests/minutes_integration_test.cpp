@@ -48,7 +48,7 @@ void expect_in_order(const std::string& hay, const std::vector<std::string>& nee
 }
 
 // The scripted session's docx printed by LibreOffice in the official layout: the 纪要 on
-// three pages, the attachment (the full record of 31 events) on three more (measured with
+// three pages, the attachment (the full record of 27 events) on three more (measured with
 // Debian's LibreOffice 7.4 and fonts-noto-cjk).
 constexpr int kMaxMinutesPages = 6;
 constexpr int kMaxNarrativePages = 3;
