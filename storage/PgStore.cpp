@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "session/Event.hpp"
+#include "storage/GroupCommit.hpp"
 
 namespace yst {
 
@@ -296,36 +297,15 @@ void PgStore::set_meta(const std::string& key, const std::string& value) {
 }
 
 std::vector<bool> PgStore::write_batch(std::span<const Job> jobs) {
-  std::vector<bool> ok(jobs.size(), false);
   try {
     reconnect_if_lost();
-    exec("BEGIN");
-    in_transaction_ = true;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      // A savepoint per job: one bad job fails alone, the rest of the batch commits.
-      exec("SAVEPOINT job");
-      try {
-        if (jobs[i]) jobs[i](*this);
-        exec("RELEASE SAVEPOINT job");
-        ok[i] = true;
-      } catch (const std::exception& e) {
-        spdlog::error("storage job failed: {}", e.what());
-        exec("ROLLBACK TO SAVEPOINT job");
-        exec("RELEASE SAVEPOINT job");
-      }
-    }
-    in_transaction_ = false;
-    exec("COMMIT");
   } catch (const std::exception& e) {
-    in_transaction_ = false;
     spdlog::error("storage commit failed: {}", e.what());
-    ok.assign(jobs.size(), false);
-    try {
-      exec("ROLLBACK");
-    } catch (...) {  // no transaction (or no connection) left to roll back
-    }
+    return std::vector<bool>(jobs.size(), false);
   }
-  return ok;
+  static constexpr GroupCommitSql kSql{"BEGIN", "SAVEPOINT job", "RELEASE SAVEPOINT job",
+                                       "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"};
+  return group_commit(jobs, *this, kSql, [this](const char* sql) { exec(sql); }, in_transaction_);
 }
 
 std::optional<std::string> PgStore::meta(const std::string& key) {

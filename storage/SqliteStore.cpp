@@ -1,5 +1,7 @@
 #include "storage/SqliteStore.hpp"
 
+#include "storage/GroupCommit.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -257,34 +259,9 @@ void SqliteStore::migrate() {
 }
 
 std::vector<bool> SqliteStore::write_batch(std::span<const Job> jobs) {
-  std::vector<bool> ok(jobs.size(), false);
-  try {
-    exec("BEGIN IMMEDIATE");
-    in_batch_ = true;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      // A savepoint per job: one bad job fails alone, the rest of the batch commits.
-      exec("SAVEPOINT job");
-      try {
-        if (jobs[i]) jobs[i](*this);
-        exec("RELEASE job");
-        ok[i] = true;
-      } catch (const std::exception& e) {
-        spdlog::error("storage job failed: {}", e.what());
-        exec("ROLLBACK TO job; RELEASE job");
-      }
-    }
-    in_batch_ = false;
-    exec("COMMIT");
-  } catch (const std::exception& e) {
-    in_batch_ = false;
-    spdlog::error("storage commit failed: {}", e.what());
-    ok.assign(jobs.size(), false);
-    try {
-      exec("ROLLBACK");
-    } catch (...) {  // no transaction left to roll back
-    }
-  }
-  return ok;
+  // IMMEDIATE: the write lock is taken at the start, never midway (where it could fail).
+  static constexpr GroupCommitSql kSql{"BEGIN IMMEDIATE", "SAVEPOINT job", "RELEASE job", "ROLLBACK TO job; RELEASE job"};
+  return group_commit(jobs, *this, kSql, [this](const char* sql) { exec(sql); }, in_batch_);
 }
 
 void SqliteStore::create_session(const SessionInfo& s) {
