@@ -276,8 +276,12 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     for (const auto& u : c.upvotes) figures_.question_changed(u.question);
     for (const auto& v : c.votes) figures_.point_changed(v.point);
   }
-  // Whoever is connected when the programme starts attends it.
-  if (any_events && committed_.status() == Status::live)
+  // Whoever is connected when the programme starts attends it (later joins are marked as
+  // they come): once, at the start, not on every batch of a live programme.
+  const bool started = std::any_of(changes.begin(), changes.end(), [](const Changes& c) {
+    return std::any_of(c.events.begin(), c.events.end(), [](const Event& e) { return e.kind == "session.started"; });
+  });
+  if (started)
     for (const auto& participant : figures_.staff_online()) mark_attended(participant);
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
