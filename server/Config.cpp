@@ -107,6 +107,16 @@ void ServeFlags::describe() {
           throw std::invalid_argument("--store must be a postgresql:// URL");
         c.store = v;
       });
+  add("cluster", "URL",
+      "redis://HOST:PORT: run as one node of a cluster whose nodes share --store (PostgreSQL) and pass "
+      "events through this Redis (default: a single node)",
+      [](Config& c, const std::string& v) {
+        if (v.rfind("redis://", 0) != 0) throw std::invalid_argument("--cluster must be a redis:// URL");
+        c.cluster = v;
+      });
+  text("node-id", "NAME", &Config::node_id, "this node's name in the cluster (default HOST:PORT)");
+  number("lease-ms", &Config::lease_ms, 1000, 600000,
+         "cluster: how long a session's owner holds it without renewing (default 10000)");
   text("web", "DIR", &Config::web_dir, "directory of the static pages (default ./web)");
   number("threads", &Config::threads, 1, 256, "I/O threads (default: one per core)");
   text("admin-token", "T", &Config::admin_token,

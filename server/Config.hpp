@@ -29,6 +29,12 @@ struct Config {
   std::string tls_key;
   std::string log_level = "info";
   Durability durability = Durability::power;
+  // Several nodes: the Redis that carries events between them (redis://HOST:PORT; empty:
+  // a single node), this node's name (default HOST:PORT) and how long an owner's lease
+  // on a session lasts without renewal (a dead owner's sessions move after it).
+  std::string cluster;
+  std::string node_id;
+  int lease_ms = 10000;
 
   // Limits (uWebSockets-style defaults, all configurable).
   size_t max_frame_bytes = 16 * 1024;

@@ -49,6 +49,7 @@ net::io_context& Hub::home_context(const std::string& session_id) const {
 }
 
 Hub::~Hub() {
+  if (cluster_) cluster_->stop();
   if (writer_) writer_->stop();
 }
 
@@ -69,16 +70,18 @@ void Hub::load() {
 
 void Hub::load(std::unique_ptr<Store> store) {
   store_ = std::move(store);
-  admin_ = AdminToken::settle(config_, *store_);
-  for (const auto& info : store_->sessions()) {
-    auto room = std::make_shared<Room>(*this, home_context(info.id), info);
-    auto participants = store_->participants(info.id);
-    room->load(participants, store_->events(info.id), store_->upvotes(info.id), store_->votes(info.id),
-               store_->peak_audience(info.id));
-    for (const auto& sp : participants)
-      if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{info.id, sp.participant};
-    rooms_[info.id] = std::move(room);
+  if (!config_.cluster.empty()) {
+    auto redis = cluster::RedisAddress::parse(config_.cluster);
+    if (!redis) throw std::runtime_error("--cluster must be redis://HOST:PORT");
+    if (config_.store.empty())
+      throw std::runtime_error("--cluster needs --store postgresql://…: every node must see the same data");
+    cluster_ = std::make_unique<Cluster>(*this, Cluster::Options{*redis, config_.node_id, "",
+                                                                 std::chrono::milliseconds(config_.lease_ms)});
   }
+  admin_ = AdminToken::settle(config_, *store_);
+  for (const auto& info : store_->sessions())
+    add_room(info, store_->participants(info.id), store_->events(info.id), store_->upvotes(info.id),
+             store_->votes(info.id), store_->peak_audience(info.id));
   plan_.load(store_->plan_items());
   people_.load(store_->people());
   topics_.load(store_->topics());
@@ -87,6 +90,76 @@ void Hub::load(std::unique_ptr<Store> store) {
     if (!reload_word_filter(message)) throw std::runtime_error(message);
   }
   writer_ = std::make_unique<Writer>(*store_);
+}
+
+void Hub::add_room(const SessionInfo& info, const std::vector<StoredParticipant>& participants,
+                   const std::vector<Event>& events, const std::vector<Upvote>& upvotes, const std::vector<Vote>& votes,
+                   int peak_audience) {
+  auto room = std::make_shared<Room>(*this, home_context(info.id), info);
+  room->load(participants, events, upvotes, votes, peak_audience);
+  std::lock_guard lock(mutex_);
+  if (rooms_.count(info.id)) return;  // another node's announcement raced this node's own load
+  for (const auto& sp : participants)
+    if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{info.id, sp.participant};
+  rooms_[info.id] = std::move(room);
+}
+
+void Hub::start_cluster(const std::string& url) {
+  if (!cluster_) return;
+  cluster_->start(config_.node_id.empty() ? url.substr(url.find("://") + 3) : config_.node_id, url);
+}
+
+void Hub::refresh(const std::string& what, const std::string& session_id) {
+  if (what == "plan") return writer_->submit([this](Store& s) { plan_.load(s.plan_items()); }, nullptr);
+  if (what == "people") return writer_->submit([this](Store& s) { people_.load(s.people()); }, nullptr);
+  if (what == "topics") return writer_->submit([this](Store& s) { topics_.load(s.topics()); }, nullptr);
+  if (what != "session" || session_id.empty()) return;
+  struct Read {
+    std::optional<SessionInfo> info;
+    std::vector<StoredParticipant> participants;
+    std::vector<Event> events;
+    std::vector<Upvote> upvotes;
+    std::vector<Vote> votes;
+    int peak = 0;
+  };
+  auto got = std::make_shared<Read>();
+  const bool known = room(session_id) != nullptr;
+  writer_->submit(
+      [got, session_id, known](Store& s) {
+        for (auto& info : s.sessions())
+          if (info.id == session_id) got->info = info;
+        if (!got->info) return;
+        got->participants = s.participants(session_id);
+        if (known) return;
+        got->events = s.events(session_id);
+        got->upvotes = s.upvotes(session_id);
+        got->votes = s.votes(session_id);
+        got->peak = s.peak_audience(session_id);
+      },
+      [this, got, session_id](bool ok) {
+        if (!ok || !got->info) return;
+        auto existing = room(session_id);
+        if (!existing) return add_room(*got->info, got->participants, got->events, got->upvotes, got->votes, got->peak);
+        existing->set_info(*got->info);
+        std::set<std::string> replaced;
+        {
+          std::lock_guard lock(mutex_);
+          std::map<std::string, std::string> before;  // participant → token hash
+          for (const auto& [hash, owner] : tokens_)
+            if (owner.session_id == session_id) before[owner.participant.id] = hash;
+          std::erase_if(tokens_, [&](const auto& kv) { return kv.second.session_id == session_id; });
+          for (const auto& sp : got->participants) {
+            if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{session_id, sp.participant};
+            if (auto it = before.find(sp.participant.id); it != before.end() && it->second != sp.token_hash)
+              replaced.insert(sp.participant.id);
+          }
+        }
+        for (const auto& sp : got->participants) {
+          existing->add_participant(sp.participant);
+          existing->update_participant(sp.participant);
+        }
+        for (const auto& id : replaced) existing->evict(id);
+      });
 }
 
 std::shared_ptr<Room> Hub::room(const std::string& id) const {
@@ -158,6 +231,7 @@ void Hub::create_session(SessionInfo info, std::string host_name, CreatedSession
           rooms_[info.id] = room;
         }
         register_token(hash, info.id, host);
+        announce("session", info.id);
         done(std::nullopt, info.id, token);
       });
 }
@@ -174,6 +248,7 @@ void Hub::add_participant(const std::string& session_id, Participant p, CreatedP
                     if (!ok) return done(Error{ErrorCode::internal, "could not store the participant"}, {});
                     room->add_participant(p);
                     register_token(hash, p.session_id, p);
+                    announce("session", p.session_id);
                     done(std::nullopt, CreatedParticipant{p, token});
                   });
 }
@@ -199,6 +274,7 @@ void Hub::replace_token(const std::string& session_id, const std::string& partic
                         if (!hash.empty()) tokens_[hash] = TokenOwner{p.session_id, p};
                       }
                       room->evict(p.id);
+                      announce("session", p.session_id);
                       done(std::nullopt, CreatedParticipant{p, token});
                     });
   });
@@ -209,24 +285,24 @@ void Hub::create_plan_item(PlanItem item, StoredList<PlanItem>::Done done) {
   item.created_ms = now_ms();
   plan_.create(
       *writer_, std::move(item), [](Store& s, const PlanItem& i) { s.create_plan_item(i); }, "plan item",
-      std::move(done));
+      announcing<PlanItem>("plan", std::move(done)));
 }
 
 void Hub::edit_plan_item(const std::string& id, StoredList<PlanItem>::Edit edit, StoredList<PlanItem>::Done done) {
   plan_.edit(
       *writer_, id, std::move(edit), [](Store& s, const PlanItem& i) { s.update_plan_item(i); }, "plan item",
-      std::move(done));
+      announcing<PlanItem>("plan", std::move(done)));
 }
 
 void Hub::create_person(Person p, StoredList<Person>::Done done) {
   p.id = "pe_" + random_id(8);
   p.created_ms = now_ms();
-  people_.create(*writer_, std::move(p), [](Store& s, const Person& x) { s.create_person(x); }, "person", std::move(done));
+  people_.create(*writer_, std::move(p), [](Store& s, const Person& x) { s.create_person(x); }, "person", announcing<Person>("people", std::move(done)));
 }
 
 void Hub::edit_person(const std::string& id, StoredList<Person>::Edit edit, StoredList<Person>::Done done) {
   people_.edit(*writer_, id, std::move(edit), [](Store& s, const Person& x) { s.update_person(x); }, "person",
-               std::move(done));
+               announcing<Person>("people", std::move(done)));
 }
 
 void Hub::propose_topic(Topic t, const std::string& client_id, StoredList<Topic>::Done done, int64_t& retry_after_s) {
@@ -248,12 +324,12 @@ void Hub::propose_topic(Topic t, const std::string& client_id, StoredList<Topic>
   t.status = "pending";
   const auto filter = word_filter();
   t.flagged = filter && (filter->matches(t.title) || filter->matches(t.text) || filter->matches(t.name));
-  topics_.create(*writer_, std::move(t), [](Store& s, const Topic& x) { s.create_topic(x); }, "topic", std::move(done));
+  topics_.create(*writer_, std::move(t), [](Store& s, const Topic& x) { s.create_topic(x); }, "topic", announcing<Topic>("topics", std::move(done)));
 }
 
 void Hub::moderate_topic(const std::string& id, StoredList<Topic>::Edit edit, StoredList<Topic>::Done done) {
   topics_.edit(*writer_, id, std::move(edit), [](Store& s, const Topic& x) { s.update_topic(x); }, "topic",
-               std::move(done));
+               announcing<Topic>("topics", std::move(done)));
 }
 
 void Hub::support_topic(const std::string& id, const std::string& client_id,
@@ -272,8 +348,9 @@ void Hub::support_topic(const std::string& id, const std::string& client_id,
   const int support = std::get<Topic>(result).support();
   if (!added) return done(std::nullopt, support);  // again: the same count
   writer_->submit([id, supporter](Store& s) { s.add_topic_support(id, supporter); },
-                  [support, done = std::move(done)](bool ok) {
+                  [this, support, done = std::move(done)](bool ok) {
                     if (!ok) return done(Error{ErrorCode::internal, "could not store the support"}, 0);
+                    announce("topics");
                     done(std::nullopt, support);
                   });
 }
@@ -286,9 +363,10 @@ void Hub::edit_session(const std::string& session_id, SessionEdit edit,
     SessionInfo info = r.committed().info();
     if (auto refused = edit(info, r.committed().status())) return done(*refused, {});
     writer_->submit([info](Store& store) { store.update_session(info); },
-                    [room, info, done = std::move(done)](bool ok) {
+                    [this, room, info, done = std::move(done)](bool ok) {
                       if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, {});
                       room->set_info(info);
+                      announce("session", info.id);
                       done(std::nullopt, info);
                     });
   });
@@ -314,6 +392,7 @@ void Hub::edit_participant(const std::string& session_id, const std::string& par
                           if (owner.participant.id == p.id) owner.participant = p;
                       }
                       room->update_participant(p);
+                      announce("session", p.session_id);
                       done(std::nullopt, p);
                     });
   });
@@ -322,6 +401,7 @@ void Hub::edit_participant(const std::string& session_id, const std::string& par
 std::vector<std::string> Hub::ensure_demo(const std::string& base_url) { return yst::ensure_demo(*this, base_url); }
 
 void Hub::shutdown() {
+  if (cluster_) cluster_->stop();
   for (auto& r : rooms()) r->shutdown();
 }
 

@@ -21,6 +21,7 @@
 #include "server/Metrics.hpp"
 #include "server/Net.hpp"
 #include "server/Room.hpp"
+#include "server/cluster/Cluster.hpp"
 #include "session/WordFilter.hpp"
 #include "storage/Store.hpp"
 #include "storage/Writer.hpp"
@@ -57,6 +58,14 @@ class Hub {
   // The index of the io_context an executor belongs to (0 if none of them).
   size_t thread_index_of(const net::any_io_executor& executor) const;
   Metrics& metrics() { return metrics_; }
+  // This node's part in a cluster, or null for a single node.
+  Cluster* cluster() const { return cluster_.get(); }
+  // Once listening (the node's default name is its address): joins the cluster when
+  // --cluster says so.
+  void start_cluster(const std::string& url);
+  // Another node changed something an admin edits: re-read it from the store.
+  // `what` is "session" (with its id), "plan", "people" or "topics".
+  void refresh(const std::string& what, const std::string& session_id);
   Writer& writer() { return *writer_; }
   int64_t now_ms() const { return clock_(); }
   // Where the store is: the SQLite file in the data directory, or the --store URL.
@@ -119,6 +128,19 @@ class Hub {
   void forget_connections();
 
  private:
+  void add_room(const SessionInfo& info, const std::vector<StoredParticipant>& participants,
+                const std::vector<Event>& events, const std::vector<Upvote>& upvotes, const std::vector<Vote>& votes,
+                int peak_audience);
+  void announce(const std::string& what, const std::string& session_id = {}) {
+    if (cluster_) cluster_->announce(what, session_id);
+  }
+  template <class T>
+  typename StoredList<T>::Done announcing(const char* what, typename StoredList<T>::Done done) {
+    return [this, what, done = std::move(done)](std::optional<Error> e, T item) {
+      if (!e) announce(what);
+      done(std::move(e), std::move(item));
+    };
+  }
   void register_token(const std::string& token_hash, const std::string& session_id, const Participant& p);
 
   net::io_context& home_context(const std::string& session_id) const;
@@ -129,6 +151,7 @@ class Hub {
   Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Cluster> cluster_;
 
   StoredList<PlanItem> plan_;
   StoredList<Person> people_;

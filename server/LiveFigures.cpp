@@ -17,9 +17,9 @@ Frame tally_frame(const std::string& point_id, const Point& p, const Settings& s
 }  // namespace
 
 void LiveFigures::joined(Role role, const std::string& participant) {
-  const int now = ++online_[static_cast<int>(role)];
+  ++online_[static_cast<int>(role)];
   if (is_staff(role) && !participant.empty()) ++staff_connections_[participant];
-  if (role == Role::audience && now > peak_audience_) peak_audience_ = now;
+  if (role == Role::audience && online(role) > peak_audience_) peak_audience_ = online(role);
   presence_dirty_ = true;
 }
 
@@ -36,10 +36,25 @@ json LiveFigures::online_json() const {
   return o;
 }
 
-std::vector<std::string> LiveFigures::staff_online() const {
+void LiveFigures::set_remote(const std::array<int, kRoleCount>& online, const std::vector<std::string>& staff) {
+  std::set<std::string> staff_set(staff.begin(), staff.end());
+  if (online == remote_online_ && staff_set == remote_staff_) return;
+  remote_online_ = online;
+  remote_staff_ = std::move(staff_set);
+  peak_audience_ = std::max(peak_audience_, this->online(Role::audience));
+  presence_dirty_ = true;
+}
+
+std::vector<std::string> LiveFigures::local_staff() const {
   std::vector<std::string> ids;
   for (const auto& [participant, connections] : staff_connections_) ids.push_back(participant);
   return ids;
+}
+
+std::vector<std::string> LiveFigures::staff_online() const {
+  std::set<std::string> ids(remote_staff_);
+  for (const auto& [participant, connections] : staff_connections_) ids.insert(participant);
+  return {ids.begin(), ids.end()};
 }
 
 json LiveFigures::staff_online_json() const { return json(staff_online()); }

@@ -29,7 +29,12 @@ class LiveFigures {
   void question_changed(const std::string& question_id) { questions_for_staff_.insert(question_id); }
   void point_changed(const std::string& point_id) { points_for_staff_.insert(point_id); }
 
-  int online(Role role) const { return online_[static_cast<int>(role)]; }
+  // In a cluster, the connections to other nodes: counted in online() and
+  // staff_online() like this node's own.
+  void set_remote(const std::array<int, kRoleCount>& online, const std::vector<std::string>& staff);
+  int online(Role role) const { return online_[static_cast<int>(role)] + remote_online_[static_cast<int>(role)]; }
+  int local_online(Role role) const { return online_[static_cast<int>(role)]; }
+  std::vector<std::string> local_staff() const;
   json online_json() const;
   // The staff participants with at least one connection, by id (extension of presence).
   json staff_online_json() const;
@@ -57,6 +62,8 @@ class LiveFigures {
   int ticks_ = 0;
   std::array<int, kRoleCount> online_{};
   std::map<std::string, int> staff_connections_;  // participant id → open connections
+  std::array<int, kRoleCount> remote_online_{};
+  std::set<std::string> remote_staff_;
   bool presence_dirty_ = false;
   int peak_audience_ = 0;
   int peak_audience_stored_ = 0;

@@ -7,6 +7,7 @@
 
 #include "server/Hub.hpp"
 #include "server/Wire.hpp"
+#include "session/ChangesJson.hpp"
 
 namespace yst {
 
@@ -17,7 +18,10 @@ Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
       ticker_(strand_),
       floor_timer_(strand_),
       decided_(info),
-      committed_(info) {
+      committed_(info),
+      cluster_(hub.cluster()),
+      mode_(cluster_ ? Mode::replica : Mode::owner),
+      forward_timer_(strand_) {
   for (net::io_context* ioc : hub_.contexts()) shards_.push_back(std::make_shared<RoomShard>(*ioc));
   update_summary();
 }
@@ -43,6 +47,7 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
     committed_.apply(v);
   }
   figures_.restore_peak_audience(peak_audience);
+  last_seq_applied_.store(committed_.last_seq(), std::memory_order_release);
   update_summary();
 }
 
@@ -80,9 +85,10 @@ void Room::join(std::shared_ptr<Peer> peer, Caller caller, std::optional<int64_t
                       id = std::move(id)] { self->on_join(peer, caller, after, id); });
 }
 
-void Room::request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id) {
+void Room::request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text) {
   net::post(strand_, [self = shared_from_this(), peer = std::move(peer), request = std::move(request),
-                      caller = std::move(caller), id = std::move(id)] { self->on_request(peer, request, caller, id); });
+                      caller = std::move(caller), id = std::move(id),
+                      text = std::move(text)] { self->on_request(peer, request, caller, id, text); });
 }
 
 void Room::leave(std::shared_ptr<Peer> peer) {
@@ -123,12 +129,20 @@ void Room::shutdown() {
     for (const auto& m : self->members_) m.peer->close(1001, "server shutting down");
     self->ticker_.cancel();
     self->floor_timer_.cancel();
+    self->forward_timer_.cancel();
   });
 }
 
 void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after,
                    const json& id) {
   const int64_t last = committed_.last_seq();
+  if (cluster_ && after && *after > last) {
+    // The phone saw more on another node than this one has applied yet: it waits for
+    // the store, so that it gets neither a gap nor an event twice.
+    parked_joins_.push_back(ParkedJoin{peer, caller, after, id});
+    catch_up();
+    return;
+  }
   if (after && last - *after > kMaxResume) {
     send(peer, make_frame(error_frame(id, ErrorCode::resume_too_far,
                                       "more than " + std::to_string(kMaxResume) + " events missed; join without after")));
@@ -146,6 +160,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   members_.add(peer, caller);
   if (caller.role == Role::audience) audience_by_participant_[caller.participant].push_back(peer);
   figures_.joined(caller.role, caller.participant);
+  publish_local_presence();
   if (is_staff(caller.role) && committed_.status() == Status::live) mark_attended(caller.participant);
   hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_add(1, std::memory_order_relaxed);
   tick_while_pending();
@@ -188,34 +203,55 @@ void Room::on_leave(const std::shared_ptr<Peer>& peer) {
     if (it->second.empty()) audience_by_participant_.erase(it);
   }
   figures_.left(caller.role, caller.participant);
+  publish_local_presence();
   hub_.metrics().connections_by_role[static_cast<int>(caller.role)].fetch_sub(1, std::memory_order_relaxed);
   tick_while_pending();
 }
 
-void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id) {
+void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id,
+                      const std::string& text) {
   if (!members_.contains(peer.get())) {
     send(peer, make_frame(error_frame(id, ErrorCode::not_joined, "join first")));
     return;
   }
-  if (storage_failed_) {
-    send(peer, make_frame(error_frame(id, ErrorCode::internal, "storage failed; try again in a moment")));
+  if (cluster_ && mode_ == Mode::replica) {
+    const uint64_t number = ++next_forward_;
+    forwarded_[number] = Forwarded{peer, id, hub_.now_ms() + Cluster::kForwardTimeout.count(), 0, {}};
+    cluster_->forward(id_, number, caller, text);
+    expire_forwarded();
+    return;
+  }
+  decide(r, caller, Reply{peer, id, json::object(), std::nullopt});
+}
+
+void Room::decide(const Request& r, const Caller& caller, Reply to) {
+  if (storage_failed_ || mode_ == Mode::taking_over) {
+    answer(to, error_frame(to.id, ErrorCode::internal,
+                           storage_failed_ ? "storage failed; try again in a moment"
+                                           : "the session is moving to another server; try again in a moment"));
     return;
   }
   auto filter = hub_.word_filter();
   Outcome o = decided_.handle(r, caller, hub_.now_ms(), filter.get());
   if (o.error) {
     hub_.metrics().request_errors.fetch_add(1, std::memory_order_relaxed);
-    send(peer, make_frame(error_frame(id, o.error->code, o.error->message, o.ack)));
+    answer(to, error_frame(to.id, o.error->code, o.error->message, o.ack));
     return;
   }
   if (o.changes.empty()) {
-    send(peer, make_frame(ack_frame(id, o.ack)));
+    answer(to, ack_frame(to.id, o.ack));
     return;
   }
   // The peak audience is otherwise stored on the presence tick; at the end it goes with
   // the session.ended event, so the minutes never miss the last second.
   if (r.type == RequestType::end) unsubmitted_.peak_audience = figures_.take_peak_audience_for_end();
-  queue_changes(std::move(o.changes), Reply{peer, id, std::move(o.ack)});
+  to.ack = std::move(o.ack);
+  queue_changes(std::move(o.changes), std::move(to));
+}
+
+void Room::answer(const Reply& to, std::string frame) {
+  if (to.peer) send(to.peer, make_frame(std::move(frame)));
+  else if (to.remote && cluster_) cluster_->reply(*to.remote, id_, std::move(frame));
 }
 
 // Decided changes wait here for the next submit to the writer; `reply` is null for what
@@ -237,12 +273,12 @@ void Room::submit_writes() {
   ++batches_in_flight_;
   auto changes = std::make_shared<const std::vector<Changes>>(std::move(batch.changes));
   auto replies = std::make_shared<std::vector<Reply>>(std::move(batch.replies));
-  hub_.writer().submit_changes(id_, changes, batch.peak_audience,
-                               [self = shared_from_this(), changes, replies](bool ok) {
-                                 net::post(self->strand_, [self, changes, replies, ok] {
-                                   self->on_committed(ok, *changes, *replies);
-                                 });
-                               });
+  hub_.writer().submit_changes(
+      id_, changes, batch.peak_audience,
+      [self = shared_from_this(), changes, replies](bool ok) {
+        net::post(self->strand_, [self, changes, replies, ok] { self->on_committed(ok, *changes, *replies); });
+      },
+      cluster_ ? std::optional<int64_t>(owner_epoch_) : std::nullopt);
 }
 
 void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies) {
@@ -255,8 +291,15 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     // the next commit fails the same way, and no client is ever acked for what was lost.
     if (!storage_failed_) spdlog::critical("session {}: storage failed; refusing writes until it recovers", id_);
     storage_failed_ = true;
-    for (auto& w : replies)
-      if (w.peer) send(w.peer, make_frame(error_frame(w.id, ErrorCode::internal, "storage failed")));
+    for (auto& w : replies) answer(w, error_frame(w.id, ErrorCode::internal, "storage failed"));
+    if (cluster_ && mode_ == Mode::owner) {
+      // The store is down, or another node took the session over (the epoch moved):
+      // either way this node stops deciding, and whichever node holds the lease next
+      // starts from what the store has.
+      mode_ = Mode::replica;
+      cluster_->release(id_);
+      floor_timer_.cancel();
+    }
     if (batches_in_flight_ == 0 && unsubmitted_.changes.empty()) {
       decided_ = committed_;
       storage_failed_ = false;
@@ -267,14 +310,19 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
   bool any_events = false;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Changes& c = changes[i];
-    committed_.apply(c);
-    for (const auto& e : c.events) announce(e);
+    apply_committed(c);
     if (!c.events.empty()) {
       replies[i].ack["seq"] = c.events.back().seq;
       any_events = true;
     }
-    for (const auto& u : c.upvotes) figures_.question_changed(u.question);
-    for (const auto& v : c.votes) figures_.point_changed(v.point);
+  }
+  if (cluster_ && mode_ == Mode::owner) {
+    // The other nodes get exactly what was committed, in commit order.
+    std::string entry = any_events ? std::to_string(committed_.last_seq()) + "-0"
+                                   : std::to_string(committed_.last_seq()) + "-" + std::to_string(next_minor_++);
+    if (any_events) next_minor_ = 1;
+    cluster_->append(id_, owner_epoch_, std::move(entry), changes_to_json(changes).dump(), false,
+                     [self = shared_from_this()] { self->step_down(); });
   }
   // Whoever is connected when the programme starts attends it (later joins are marked as
   // they come): once, at the start, not on every batch of a live programme.
@@ -286,10 +334,17 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();
-  for (auto& w : replies)
-    if (w.peer) send(w.peer, make_frame(ack_frame(w.id, w.ack)));
-  if (any_events) watch_floor_budget();
+  for (auto& w : replies) answer(w, ack_frame(w.id, w.ack));
+  if (any_events && deciding()) watch_floor_budget();
   tick_while_pending();
+}
+
+void Room::apply_committed(const Changes& c) {
+  committed_.apply(c);
+  for (const auto& e : c.events) announce(e);
+  for (const auto& u : c.upvotes) figures_.question_changed(u.question);
+  for (const auto& v : c.votes) figures_.point_changed(v.point);
+  last_seq_applied_.store(committed_.last_seq(), std::memory_order_release);
 }
 
 void Room::announce(const Event& e) {
@@ -321,7 +376,7 @@ void Room::watch_floor_budget() {
   const int64_t wait_ms = std::max<int64_t>(*floor->until_ms - hub_.now_ms(), kRecheckMs);
   floor_timer_.expires_after(std::chrono::milliseconds(wait_ms));
   floor_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec || self->storage_failed_) return;
+    if (ec || self->storage_failed_ || !self->deciding()) return;
     Changes overrun = self->decided_.expire_floor(self->hub_.now_ms());
     if (!overrun.empty()) self->queue_changes(std::move(overrun), std::nullopt);
     else self->watch_floor_budget();  // the clock was a little behind the timer
@@ -348,8 +403,261 @@ void Room::tick_while_pending() {
 
 void Room::on_tick() {
   auto peak = figures_.tick(committed_, [this](const Frame& frame, Audience to) { broadcast(frame, to); });
-  if (peak) hub_.writer().submit_peak_audience(id_, *peak);
+  if (peak && deciding()) hub_.writer().submit_peak_audience(id_, *peak);
   tick_while_pending();
+}
+
+}  // namespace yst
+
+// ---- cluster ----
+
+namespace yst {
+
+NodePresence Room::local_presence() const {
+  std::lock_guard lock(local_presence_mutex_);
+  return local_presence_;
+}
+
+void Room::publish_local_presence() {
+  if (!cluster_) return;
+  NodePresence p;
+  for (Role r : kAllRoles) p.online[static_cast<int>(r)] = figures_.local_online(r);
+  p.staff = figures_.local_staff();
+  std::lock_guard lock(local_presence_mutex_);
+  local_presence_ = std::move(p);
+}
+
+void Room::set_remote_presence(NodePresence presence) {
+  net::post(strand_, [self = shared_from_this(), presence = std::move(presence)] {
+    if (presence == self->remote_presence_) return;
+    self->remote_presence_ = presence;
+    self->figures_.set_remote(presence.online, presence.staff);
+    self->tick_while_pending();
+  });
+}
+
+void Room::take_over() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (self->mode_ != Mode::replica) return;
+    self->mode_ = Mode::taking_over;
+    auto got = std::make_shared<CaughtUp>();
+    // Moving the epoch on waits for any commit the previous owner has under way, so the
+    // reads after it see everything that owner stored, and it can store nothing more.
+    self->hub_.writer().submit(
+        [sid = self->id_, after = self->committed_.last_seq(), got](Store& store) {
+          got->epoch = store.take_ownership(sid);
+          got->events = store.events(sid, after);
+          got->upvotes = store.upvotes(sid);
+          got->votes = store.votes(sid);
+        },
+        [self, got](bool ok) { net::post(self->strand_, [self, got, ok] { self->on_taken_over(ok, *got); }); });
+  });
+}
+
+void Room::on_taken_over(bool ok, CaughtUp& got) {
+  if (mode_ != Mode::taking_over) return;
+  if (!ok || !got.epoch) {
+    spdlog::error("session {}: could not take it over from the store; leaving it to another node", id_);
+    mode_ = Mode::replica;
+    cluster_->release(id_);
+    return;
+  }
+  apply_store_state(got);
+  decided_ = committed_;
+  owner_epoch_ = *got.epoch;
+  mode_ = Mode::owner;
+  // Entries without events are numbered after the clock, so they sort above whatever the
+  // previous owner appended at the same seq.
+  next_minor_ = hub_.now_ms();
+  std::vector<std::pair<int64_t, std::string>> recent;
+  const size_t from = history_.size() > static_cast<size_t>(Cluster::kStreamLength)
+                          ? history_.size() - static_cast<size_t>(Cluster::kStreamLength)
+                          : 0;
+  for (size_t i = from; i < history_.size(); ++i) {
+    Changes one;
+    one.events.push_back(history_[i].event);
+    recent.emplace_back(history_[i].event.seq, changes_to_json({one}).dump());
+  }
+  cluster_->claim(id_, owner_epoch_, std::move(recent),
+                  std::to_string(committed_.last_seq()) + "-" + std::to_string(next_minor_++),
+                  [self = shared_from_this()] { self->step_down(); });
+  spdlog::info("session {}: owned by this node from seq {} (epoch {})", id_, committed_.last_seq(), owner_epoch_);
+  update_summary();
+  watch_floor_budget();
+  for (auto& j : std::exchange(parked_joins_, {})) on_join(j.peer, j.caller, j.after, j.id);
+}
+
+void Room::step_down() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (self->mode_ == Mode::replica) return;
+    self->mode_ = Mode::replica;
+    self->floor_timer_.cancel();
+    // Decided but not stored: those requests get an error (their phones try again and
+    // reach the new owner); what is on its way to the store is answered when it is back.
+    for (auto& w : self->unsubmitted_.replies)
+      self->answer(w, error_frame(w.id, ErrorCode::internal, "the session moved to another server; try again"));
+    self->unsubmitted_ = Unsubmitted{};
+    if (self->batches_in_flight_ == 0) self->decided_ = self->committed_;
+    self->cluster_->release(self->id_);
+  });
+}
+
+void Room::apply_remote(int64_t seq, std::string batch_json, bool resync) {
+  net::post(strand_, [self = shared_from_this(), seq, batch_json = std::move(batch_json), resync]() mutable {
+    if (self->mode_ != Mode::replica) return;
+    if (self->catching_up_) {
+      self->during_catch_up_.emplace_back(seq, std::move(batch_json), resync);
+      return;
+    }
+    std::vector<Changes> batch;
+    try {
+      batch = changes_from_json(json::parse(batch_json));
+    } catch (const std::exception& e) {
+      spdlog::error("session {}: unreadable stream entry {}: {}", self->id_, seq, e.what());
+      return self->catch_up();
+    }
+    bool any_events = false;
+    for (Changes& c : batch) {
+      std::erase_if(c.events, [&](const Event& e) { return e.seq <= self->committed_.last_seq(); });
+      if (!c.events.empty() && c.events.front().seq != self->committed_.last_seq() + 1) {
+        // Entries went missing (trimmed, or a Redis that lost them): the store has them.
+        self->during_catch_up_.emplace_back(seq, std::move(batch_json), resync);
+        return self->catch_up();
+      }
+      any_events = any_events || !c.events.empty();
+      self->apply_committed(c);
+    }
+    if (any_events) {
+      self->decided_ = self->committed_;
+      self->update_summary();
+    }
+    self->release_parked_replies();
+    self->tick_while_pending();
+    if (resync) self->catch_up();
+  });
+}
+
+void Room::catch_up() {
+  if (catching_up_) return;
+  catching_up_ = true;
+  auto got = std::make_shared<CaughtUp>();
+  hub_.writer().submit(
+      [sid = id_, after = committed_.last_seq(), got](Store& store) {
+        got->events = store.events(sid, after);
+        got->upvotes = store.upvotes(sid);
+        got->votes = store.votes(sid);
+      },
+      [self = shared_from_this(), got](bool ok) {
+        net::post(self->strand_, [self, got, ok] { self->on_caught_up(ok, *got); });
+      });
+}
+
+void Room::on_caught_up(bool ok, CaughtUp& got) {
+  catching_up_ = false;
+  if (!ok) spdlog::error("session {}: could not catch up from the store", id_);
+  else apply_store_state(got);
+  if (mode_ == Mode::replica) {
+    for (auto& [seq, batch, resync] : std::exchange(during_catch_up_, {})) apply_remote(seq, std::move(batch), resync);
+  } else {
+    during_catch_up_.clear();
+  }
+  for (auto& j : std::exchange(parked_joins_, {})) on_join(j.peer, j.caller, j.after, j.id);
+}
+
+void Room::apply_store_state(CaughtUp& got) {
+  bool any_events = false;
+  for (const Event& e : got.events) {
+    if (e.seq != committed_.last_seq() + 1) continue;
+    Changes one;
+    one.events.push_back(e);
+    apply_committed(one);
+    any_events = true;
+  }
+  // The store's upvotes and votes are the latest: applying them again changes only what
+  // this node missed.
+  Changes figures;
+  figures.upvotes = std::move(got.upvotes);
+  figures.votes = std::move(got.votes);
+  apply_committed(figures);
+  if (mode_ == Mode::replica) decided_ = committed_;
+  if (any_events) update_summary();
+  release_parked_replies();
+  tick_while_pending();
+}
+
+void Room::forwarded(RemoteOrigin origin, std::string text, Caller caller) {
+  net::post(strand_, [self = shared_from_this(), origin = std::move(origin), text = std::move(text),
+                      caller = std::move(caller)] {
+    ParsedRequest parsed = parse_request(text);
+    Reply to{nullptr, parsed.id, json::object(), origin};
+    if (self->mode_ != Mode::owner) {
+      self->answer(to, error_frame(parsed.id, ErrorCode::internal, "the session is moving to another server; try again"));
+      return;
+    }
+    if (parsed.error || !parsed.request) {
+      ErrorCode code = parsed.error ? parsed.error->code : ErrorCode::bad_request;
+      self->answer(to, error_frame(parsed.id, code, parsed.error ? parsed.error->message : "bad request"));
+      return;
+    }
+    self->decide(*parsed.request, caller, std::move(to));
+  });
+}
+
+void Room::forwarded_reply(uint64_t number, std::string frame) {
+  net::post(strand_, [self = shared_from_this(), number, frame = std::move(frame)]() mutable {
+    auto it = self->forwarded_.find(number);
+    spdlog::debug("session {}: answer to forwarded request {} ({})", self->id_, number,
+                  it == self->forwarded_.end() ? "no longer waited for" : "delivered");
+    if (it == self->forwarded_.end()) return;  // answered already (timed out)
+    // An ack names the seq of its event; the phone gets the event first.
+    json reply = json::parse(frame, nullptr, false);
+    const int64_t seq = reply.is_object() ? reply.value("seq", int64_t{0}) : 0;
+    if (seq > self->committed_.last_seq()) {
+      it->second.waits_for_seq = seq;
+      it->second.frame = std::move(frame);
+      return;
+    }
+    self->send(it->second.peer, make_frame(std::move(frame)));
+    self->forwarded_.erase(it);
+  });
+}
+
+void Room::release_parked_replies() {
+  for (auto it = forwarded_.begin(); it != forwarded_.end();) {
+    if (it->second.waits_for_seq && it->second.waits_for_seq <= committed_.last_seq()) {
+      send(it->second.peer, make_frame(std::move(it->second.frame)));
+      it = forwarded_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Forwarded requests whose answer did not come in time (the owner died, or Redis is
+// away): the phone is told to try again. Runs while any are waiting.
+void Room::expire_forwarded() {
+  if (forward_timer_set_ || forwarded_.empty()) return;
+  forward_timer_set_ = true;
+  forward_timer_.expires_after(std::chrono::milliseconds(500));
+  forward_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    self->forward_timer_set_ = false;
+    if (ec) return;
+    const int64_t now = self->hub_.now_ms();
+    for (auto it = self->forwarded_.begin(); it != self->forwarded_.end();) {
+      if (it->second.deadline_ms <= now && !it->second.waits_for_seq) {
+        self->send(it->second.peer, make_frame(error_frame(it->second.id, ErrorCode::internal,
+                                                           "the server holding the session did not answer; try again")));
+        it = self->forwarded_.erase(it);
+      } else if (it->second.deadline_ms <= now) {
+        // Acked but its event has not arrived: the store has it.
+        self->catch_up();
+        ++it;
+      } else {
+        ++it;
+      }
+    }
+    self->expire_forwarded();
+  });
 }
 
 }  // namespace yst

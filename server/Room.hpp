@@ -4,7 +4,10 @@
 // runs on the room's strand, the only place the state below is touched. The public
 // entry points only post onto it, so they may be called from any thread.
 #include <memory>
+#include <atomic>
+#include <map>
 #include <mutex>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "server/Net.hpp"
 #include "server/Peer.hpp"
 #include "server/RoomShard.hpp"
+#include "server/cluster/Cluster.hpp"
 #include "session/Session.hpp"
 #include "storage/Store.hpp"
 
@@ -57,7 +61,8 @@ class Room : public std::enable_shared_from_this<Room> {
             const std::vector<Upvote>& upvotes, const std::vector<Vote>& votes, int peak_audience);
 
   void join(std::shared_ptr<Peer> peer, Caller caller, std::optional<int64_t> after, json id);
-  void request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id);
+  // `text` is the request as the phone sent it: in a cluster it travels to the owner.
+  void request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text = {});
   void leave(std::shared_ptr<Peer> peer);
   void add_participant(Participant p);
   // A revoked or replaced link: the participant's open connections are closed (1008); a
@@ -74,6 +79,24 @@ class Room : public std::enable_shared_from_this<Room> {
     audience_by_participant_.clear();
     for (auto& s : shards_) s->forget_members();
   }
+
+  // In a cluster (server/cluster/Cluster.hpp). This node got the session's lease: it
+  // moves the owner epoch on in the store, catches up from it, then decides.
+  void take_over();
+  // Another node owns the session now: this one follows its stream.
+  void step_down();
+  // An entry of the session's stream (`seq` is its id's first number): what the owner
+  // committed. `resync`: the owner changed; upvotes and votes are re-read from the store.
+  void apply_remote(int64_t seq, std::string batch_json, bool resync);
+  // A request from a phone on another node (the owner decides it), and the answer to one
+  // this node forwarded.
+  void forwarded(RemoteOrigin origin, std::string text, Caller caller);
+  void forwarded_reply(uint64_t number, std::string frame);
+  // The other nodes' connections to this session, summed.
+  void set_remote_presence(NodePresence presence);
+  // This node's connections (any thread).
+  NodePresence local_presence() const;
+  int64_t last_seq_applied() const { return last_seq_applied_.load(std::memory_order_acquire); }
 
   template <class F>
   void inspect(F&& f) {
@@ -98,13 +121,18 @@ class Room : public std::enable_shared_from_this<Room> {
   // Stores, once, that a staff participant was connected while the session was live.
   void mark_attended(const std::string& participant);
   void send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after);
-  void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id);
-  // Who waits for the answer to a request whose changes are on their way to storage.
+  void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id,
+                  const std::string& text);
+  // Who waits for the answer to a request whose changes are on their way to storage: a
+  // connection of this node, or one of another node (a forwarded request).
   struct Reply {
     std::shared_ptr<Peer> peer;
     json id;
     json ack;
+    std::optional<RemoteOrigin> remote;
   };
+  void answer(const Reply& to, std::string frame);
+  void decide(const Request& r, const Caller& caller, Reply to);
   // Requests decided but not yet handed to the writer: their changes and replies, in order.
   struct Unsubmitted {
     std::vector<Changes> changes;
@@ -126,6 +154,22 @@ class Room : public std::enable_shared_from_this<Room> {
   void tick_while_pending();
   void on_tick();
   void update_summary();
+  // Cluster.
+  bool deciding() const { return !cluster_ || mode_ == Mode::owner; }
+  void apply_committed(const Changes& c);
+  struct CaughtUp {
+    std::optional<int64_t> epoch;  // a takeover's
+    std::vector<Event> events;
+    std::vector<Upvote> upvotes;
+    std::vector<Vote> votes;
+  };
+  void catch_up();
+  void on_caught_up(bool ok, CaughtUp& got);
+  void on_taken_over(bool ok, CaughtUp& got);
+  void apply_store_state(CaughtUp& got);
+  void release_parked_replies();
+  void expire_forwarded();
+  void publish_local_presence();
 
   Hub& hub_;
   const std::string id_;
@@ -150,6 +194,37 @@ class Room : public std::enable_shared_from_this<Room> {
   mutable std::mutex summary_mutex_;
   RoomSummary summary_;
   std::set<std::string> attended_;  // staff whose attendance was stored (this run)
+
+  // Cluster (null: a single node, which always decides).
+  Cluster* cluster_ = nullptr;
+  enum class Mode { owner, replica, taking_over };
+  Mode mode_ = Mode::owner;
+  int64_t owner_epoch_ = 0;
+  int64_t next_minor_ = 1;  // the second number of stream ids of entries without events
+  std::atomic<int64_t> last_seq_applied_{0};
+  struct Forwarded {
+    std::shared_ptr<Peer> peer;
+    json id;
+    int64_t deadline_ms = 0;
+    int64_t waits_for_seq = 0;  // the answer came before the event it acks
+    std::string frame;
+  };
+  uint64_t next_forward_ = 0;
+  std::map<uint64_t, Forwarded> forwarded_;
+  net::steady_timer forward_timer_;
+  bool forward_timer_set_ = false;
+  bool catching_up_ = false;
+  std::vector<std::tuple<int64_t, std::string, bool>> during_catch_up_;  // stream entries, in order
+  struct ParkedJoin {
+    std::shared_ptr<Peer> peer;
+    Caller caller;
+    std::optional<int64_t> after;
+    json id;
+  };
+  std::vector<ParkedJoin> parked_joins_;  // resuming past what this node has seen
+  NodePresence remote_presence_;
+  mutable std::mutex local_presence_mutex_;
+  NodePresence local_presence_;
 };
 
 }  // namespace yst

@@ -93,8 +93,10 @@ void Server::run() {
   wait_reload();
 
   std::string host = config_.bind.find(':') != std::string::npos ? "[" + config_.bind + "]" : config_.bind;
+  const std::string url = (config_.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port_);
+  hub_->start_cluster(url);
   write_port_file();
-  spdlog::info("listening on {}://{}:{}", config_.tls_cert.empty() ? "http" : "https", host, port_);
+  spdlog::info("listening on {}", url);
 
   // The other threads' contexts may have nothing to do for a while (no connections yet).
   std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;

@@ -152,7 +152,7 @@ void WebSocketConnection::handle_text(std::string_view text) {
   const Request& r = *parsed.request;
   if (r.type == RequestType::join) return handle_join(r, parsed.id);
   if (r.type == RequestType::ping) return reply(json{{"type", "pong"}, {"id", parsed.id}}.dump());
-  room_->request(shared_from_this(), r, caller_, parsed.id);
+  room_->request(shared_from_this(), r, caller_, parsed.id, std::string(text));
 }
 
 void WebSocketConnection::handle_join(const Request& r, const json& id) {

@@ -193,6 +193,10 @@ void PgStore::migrate() {
       exec(kSchema);
       set_meta("schema_version", "1");
     }
+    if (v < 2) {
+      exec("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0");
+      set_meta("schema_version", "2");
+    }
   });
 }
 
@@ -290,6 +294,21 @@ void PgStore::store(const std::string& session_id, const Changes& changes) {
 
 void PgStore::set_peak_audience(const std::string& session_id, int peak) {
   run("UPDATE sessions SET peak_audience=GREATEST(peak_audience,$1) WHERE id=$2", {num(peak), session_id});
+}
+
+int64_t PgStore::take_ownership(const std::string& session_id) {
+  // Waits for any commit of the previous owner that holds the epoch (expect_owner's lock).
+  auto r = rows("UPDATE sessions SET owner_epoch=owner_epoch+1 WHERE id=$1 RETURNING owner_epoch", {session_id});
+  if (r.rows() == 0) throw std::runtime_error("postgresql: no session " + session_id);
+  return r.integer(0, 0);
+}
+
+void PgStore::expect_owner(const std::string& session_id, int64_t epoch) {
+  auto r = rows("SELECT owner_epoch FROM sessions WHERE id=$1 FOR SHARE", {session_id});
+  if (r.rows() == 0) throw std::runtime_error("postgresql: no session " + session_id);
+  if (r.integer(0, 0) != epoch)
+    throw std::runtime_error("postgresql: session " + session_id + " was taken over (owner epoch " +
+                             num(r.integer(0, 0)) + ", this node's " + num(epoch) + ")");
 }
 
 void PgStore::set_meta(const std::string& key, const std::string& value) {

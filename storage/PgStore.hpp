@@ -21,7 +21,8 @@ class PgStore final : public Store {
   PgStore(const PgStore&) = delete;
   PgStore& operator=(const PgStore&) = delete;
 
-  static constexpr int kSchemaVersion = 1;  // PostgreSQL's own: it starts with everything SQLite has at 4
+  // PostgreSQL's own: 1 has everything SQLite has at 4; 2 adds the cluster's owner epoch.
+  static constexpr int kSchemaVersion = 2;
 
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;
@@ -38,6 +39,8 @@ class PgStore final : public Store {
   void add_topic_support(const std::string& topic_id, const std::string& supporter) override;
   void store(const std::string& session_id, const Changes& changes) override;
   void set_peak_audience(const std::string& session_id, int peak) override;
+  int64_t take_ownership(const std::string& session_id) override;
+  void expect_owner(const std::string& session_id, int64_t epoch) override;
   void set_meta(const std::string& key, const std::string& value) override;
   std::vector<bool> write_batch(std::span<const Job> jobs) override;
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,18 @@ class Store {
   // Never lowers what is stored.
   virtual void set_peak_audience(const std::string& session_id, int peak) = 0;
   virtual void set_meta(const std::string& key, const std::string& value) = 0;
+
+  // A cluster's fencing token (PostgreSQL; a single node never calls these). A node that
+  // takes a session over moves its owner epoch on and gets the new value; every commit of
+  // the owner then checks that the epoch is still its own, and holds it there until the
+  // commit, so a paused old owner that wakes up can store nothing more.
+  virtual int64_t take_ownership(const std::string& session_id) {
+    throw std::logic_error("session " + session_id + ": a cluster needs PostgreSQL as its store");
+  }
+  virtual void expect_owner(const std::string& session_id, int64_t epoch) {
+    (void)epoch;
+    throw std::logic_error("session " + session_id + ": a cluster needs PostgreSQL as its store");
+  }
 
   // Group commit: runs the jobs in order in one transaction; a job that throws is undone
   // alone and the others still commit. Says for each job whether it is now durable (none

@@ -110,6 +110,22 @@ void SessionsApi::add_routes(ApiRouter& router) {
     if (auto refused = may_create_session(viewer_for(hub_, req.http, ""))) return reply(error_response(req.http, *refused));
     reply(json_response(req.http, http::status::ok, json{{"admin", true}}));
   });
+  // The nodes of a cluster and which owns each session (a single node: itself alone).
+  router.add({http::verb::get}, "/api/cluster", [this](auto& req, auto reply) {
+    if (auto refused = may_create_session(viewer_for(hub_, req.http, ""))) return reply(error_response(req.http, *refused));
+    if (hub_.cluster()) return reply(json_response(req.http, http::status::ok, hub_.cluster()->status()));
+    int64_t connections = 0;
+    for (const auto& c : hub_.metrics().connections_by_role) connections += c.load(std::memory_order_relaxed);
+    json owners = json::object();
+    for (const auto& room : hub_.rooms()) owners[room->id()] = "local";
+    reply(json_response(req.http, http::status::ok,
+                        json{{"nodes", json::array({json{{"id", "local"},
+                                                         {"url", nullptr},
+                                                         {"connections", connections},
+                                                         {"sessions_owned", owners.size()},
+                                                         {"last_seen", format_time_ms(hub_.now_ms())}}})},
+                             {"owners", owners}}));
+  });
   router.add({http::verb::post}, "/api/sessions", [this](auto& req, auto reply) { create(req, std::move(reply)); });
   auto snapshot = [this](auto& req, auto reply) { this->snapshot(req, std::move(reply)); };
   router.add({http::verb::get}, "/api/sessions/{id}", snapshot);
