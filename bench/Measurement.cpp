@@ -7,8 +7,15 @@
 namespace ystbench {
 
 ServerSample sample_server(const Options& o) {
-  if (!o.server_pid) return {};
-  return {process_cpu_seconds(o.server_pid), process_rss_kib(o.server_pid)};
+  if (o.server_pids.empty()) return {};
+  ServerSample sum{0.0, 0L};
+  for (pid_t pid : o.server_pids) {
+    ServerSample one{process_cpu_seconds(pid), process_rss_kib(pid)};
+    if (!one.cpu_s || !one.rss_kib) return {};
+    *sum.cpu_s += *one.cpu_s;
+    *sum.rss_kib += *one.rss_kib;
+  }
+  return sum;
 }
 
 void Measurement::start() {

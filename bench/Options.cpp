@@ -17,7 +17,9 @@ const char* kUsage = R"(usage: yishiting-bench --scenario fanout|raw|join|storm|
   --window W           rate 0: frames in flight without an ack (64)
   --lag L              rate 0: most frames the sender may run ahead of the average receiver (256)
   --threads K          io threads of this tool (2)
-  --server-pid PID     server process, for CPU seconds and RSS from /proc
+  --server-pid PID[,PID...]  server process(es), for CPU seconds and RSS from /proc
+  --ports P1,P2,...    the audience connects to these ports in turn (a cluster's nodes);
+                       latency is also reported per port. Default: --port
   --connect-window C   connection attempts in flight while connecting (256; join: N)
   --path P             WebSocket path (/ws; raw: /)
   --size B             raw: bytes per frame (200)
@@ -50,6 +52,16 @@ size_t parse_count(const std::string& flag, const std::string& v, double lo, dou
   return static_cast<size_t>(parse_number(flag, v, lo, hi));
 }
 
+std::vector<std::string> split_commas(const std::string& v) {
+  std::vector<std::string> out;
+  for (size_t from = 0;;) {
+    const size_t comma = v.find(',', from);
+    out.push_back(v.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+    if (comma == std::string::npos) return out;
+    from = comma + 1;
+  }
+}
+
 // One flag that takes a value; false when the flag is unknown.
 bool parse_valued_flag(Options& o, const std::string& a, const std::string& v, bool& connect_window_set) {
   if (a == "--scenario") o.scenario = v;
@@ -62,7 +74,11 @@ bool parse_valued_flag(Options& o, const std::string& a, const std::string& v, b
   else if (a == "--window") o.window = parse_count(a, v, 1, 1e6);
   else if (a == "--lag") o.lag = parse_count(a, v, 1, 1e6);
   else if (a == "--threads") o.threads = static_cast<int>(parse_number(a, v, 1, 64));
-  else if (a == "--server-pid") o.server_pid = static_cast<pid_t>(parse_number(a, v, 1, 1e9));
+  else if (a == "--server-pid") {
+    for (const auto& one : split_commas(v)) o.server_pids.push_back(static_cast<pid_t>(parse_number(a, one, 1, 1e9)));
+  } else if (a == "--ports") {
+    for (const auto& one : split_commas(v)) o.ports.push_back(static_cast<int>(parse_number(a, one, 1, 65535)));
+  }
   else if (a == "--connect-window") {
     o.connect_window = parse_count(a, v, 1, 1e6);
     connect_window_set = true;
@@ -82,6 +98,7 @@ void complete(Options& o, bool connect_window_set) {
   static const std::set<std::string> scenarios{"fanout", "raw", "join", "storm", "resume"};
   if (!scenarios.count(o.scenario)) usage_error("unknown scenario " + o.scenario);
   if (o.port == 0) usage_error("--port is required");
+  if (o.ports.empty()) o.ports.push_back(o.port);
   if (o.scenario != "raw" && o.admin_token.empty()) usage_error("--admin-token is required for " + o.scenario);
   if (o.scenario == "resume" && o.restart_cmd.empty()) usage_error("resume needs --restart-cmd");
   if (o.batch && o.scenario != "fanout" && o.scenario != "join" && o.scenario != "storm")

@@ -4,12 +4,16 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace ystbench {
 
 struct Options {
   std::string scenario = "fanout";
   int port = 0;
+  // Where the audience connects, in turn (--ports; default: --port alone): the nodes of a
+  // cluster. The session is set up and the staff connect through --port.
+  std::vector<int> ports;
   std::string path;  // default: /ws for yishiting, / for raw
   std::string admin_token;
   std::string label;
@@ -19,7 +23,7 @@ struct Options {
   size_t window = 64;    // saturate: says (frames) in flight without an ack (echo)
   size_t lag = 256;      // saturate: how far the sender may run ahead of the average receiver
   int threads = 2;
-  pid_t server_pid = 0;
+  std::vector<pid_t> server_pids;  // their CPU and RSS are summed
   size_t connect_window = 256;  // connection attempts in flight while setting up
   size_t raw_size = 200;        // raw: bytes per frame (padded)
   double spread = 2;            // storm: seconds over which the audience's requests are spread

@@ -19,8 +19,8 @@ Runner::~Runner() {
 }
 
 std::shared_ptr<Conn> Runner::start(size_t index, Conn::OpenHandler on_open, Conn::MessageHandler on_message,
-                                    Conn::CloseHandler on_close) {
-  auto c = std::make_shared<Conn>(*contexts_[index % contexts_.size()], index, static_cast<uint16_t>(o_.port),
+                                    Conn::CloseHandler on_close, int port) {
+  auto c = std::make_shared<Conn>(*contexts_[index % contexts_.size()], index, static_cast<uint16_t>(port ? port : o_.port),
                                   o_.path);
   live_.fetch_add(1);
   c->start(std::move(on_open), std::move(on_message),

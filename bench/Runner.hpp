@@ -38,8 +38,9 @@ class Runner {
   net::io_context& ioc() { return *contexts_.front(); }
 
   // Starts a connection; `live` counts it until its close handler has run.
+  // `port` 0: --port.
   std::shared_ptr<Conn> start(size_t index, Conn::OpenHandler on_open, Conn::MessageHandler on_message,
-                              Conn::CloseHandler on_close);
+                              Conn::CloseHandler on_close, int port = 0);
 
   // Resets every connection and waits (bounded) until their handlers have all finished,
   // so that scenario state captured by the handlers can be destroyed afterwards.

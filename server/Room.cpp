@@ -216,8 +216,9 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
   }
   if (cluster_ && mode_ == Mode::replica) {
     const uint64_t number = ++next_forward_;
-    forwarded_[number] = Forwarded{peer, id, hub_.now_ms() + Cluster::kForwardTimeout.count(), 0, {}};
-    cluster_->forward(id_, number, caller, text);
+    const int64_t now = hub_.now_ms();
+    forwarded_[number] = Forwarded{peer, id, caller, text, now, now + Cluster::kForwardTimeout.count(), 0, {}};
+    cluster_->forward(id_, number, caller, text, now);
     expire_forwarded();
     return;
   }
@@ -257,6 +258,7 @@ void Room::answer(const Reply& to, std::string frame) {
 // Decided changes wait here for the next submit to the writer; `reply` is null for what
 // the session decides by itself (the floor's overrun).
 void Room::queue_changes(Changes changes, std::optional<Reply> reply) {
+  if (reply && reply->remote && !reply->remote->request.empty()) receipts_pending_.insert(reply->remote->request);
   unsubmitted_.changes.push_back(std::move(changes));
   unsubmitted_.replies.push_back(reply ? std::move(*reply) : Reply{});
   if (!unsubmitted_.submit_posted) {
@@ -271,6 +273,16 @@ void Room::submit_writes() {
   Unsubmitted batch = std::exchange(unsubmitted_, Unsubmitted{});
   if (batch.changes.empty()) return;
   ++batches_in_flight_;
+  // The ack a forwarded request gets (its event's seq added, as on_committed adds it) is
+  // stored with its changes, so that whichever node owns the session later can give it
+  // again to a forwarding node that did not hear it.
+  std::vector<Receipt> receipts;
+  for (size_t i = 0; i < batch.replies.size(); ++i) {
+    Reply& r = batch.replies[i];
+    if (!r.remote || r.remote->request.empty()) continue;
+    if (!batch.changes[i].events.empty()) r.ack["seq"] = batch.changes[i].events.back().seq;
+    receipts.push_back(Receipt{r.remote->request, r.ack.dump(), hub_.now_ms()});
+  }
   auto changes = std::make_shared<const std::vector<Changes>>(std::move(batch.changes));
   auto replies = std::make_shared<std::vector<Reply>>(std::move(batch.replies));
   hub_.writer().submit_changes(
@@ -278,7 +290,19 @@ void Room::submit_writes() {
       [self = shared_from_this(), changes, replies](bool ok) {
         net::post(self->strand_, [self, changes, replies, ok] { self->on_committed(ok, *changes, *replies); });
       },
-      cluster_ ? std::optional<int64_t>(owner_epoch_) : std::nullopt);
+      cluster_ ? std::optional<int64_t>(owner_epoch_) : std::nullopt, std::move(receipts));
+}
+
+void Room::remember_receipt(const std::string& request, json ack, int64_t at_ms) {
+  receipts_pending_.erase(request);
+  if (!receipts_.emplace(request, std::move(ack)).second) return;
+  receipts_by_age_.emplace_back(at_ms, request);
+  // Kept twice as long as a forwarding node keeps asking.
+  const int64_t keep_ms = 2 * cluster_->give_up().count();
+  while (!receipts_by_age_.empty() && receipts_by_age_.front().first < at_ms - keep_ms) {
+    receipts_.erase(receipts_by_age_.front().second);
+    receipts_by_age_.pop_front();
+  }
 }
 
 void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies) {
@@ -291,7 +315,10 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     // the next commit fails the same way, and no client is ever acked for what was lost.
     if (!storage_failed_) spdlog::critical("session {}: storage failed; refusing writes until it recovers", id_);
     storage_failed_ = true;
-    for (auto& w : replies) answer(w, error_frame(w.id, ErrorCode::internal, "storage failed"));
+    for (auto& w : replies) {
+      if (w.remote) receipts_pending_.erase(w.remote->request);
+      answer(w, error_frame(w.id, ErrorCode::internal, "storage failed"));
+    }
     if (cluster_ && mode_ == Mode::owner) {
       // The store is down, or another node took the session over (the epoch moved):
       // either way this node stops deciding, and whichever node holds the lease next
@@ -334,7 +361,10 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
   // The summary (status for HTTP access checks, lists) before any ack: a client that has
   // its `end` acked must find the session ended over HTTP.
   if (any_events) update_summary();
-  for (auto& w : replies) answer(w, ack_frame(w.id, w.ack));
+  for (auto& w : replies) {
+    if (w.remote && !w.remote->request.empty()) remember_receipt(w.remote->request, w.ack, hub_.now_ms());
+    answer(w, ack_frame(w.id, w.ack));
+  }
   if (any_events && deciding()) watch_floor_budget();
   tick_while_pending();
 }
@@ -444,11 +474,14 @@ void Room::take_over() {
     // Moving the epoch on waits for any commit the previous owner has under way, so the
     // reads after it see everything that owner stored, and it can store nothing more.
     self->hub_.writer().submit(
-        [sid = self->id_, after = self->committed_.last_seq(), got](Store& store) {
+        [sid = self->id_, after = self->committed_.last_seq(), got,
+         since = self->hub_.now_ms() - 2 * self->cluster_->give_up().count()](Store& store) {
           got->epoch = store.take_ownership(sid);
           got->events = store.events(sid, after);
           got->upvotes = store.upvotes(sid);
           got->votes = store.votes(sid);
+          got->receipts = store.receipts(sid, since);
+          store.forget_receipts(since - 3600 * 1000);
         },
         [self, got](bool ok) { net::post(self->strand_, [self, got, ok] { self->on_taken_over(ok, *got); }); });
   });
@@ -465,6 +498,7 @@ void Room::on_taken_over(bool ok, CaughtUp& got) {
   apply_store_state(got);
   decided_ = committed_;
   owner_epoch_ = *got.epoch;
+  for (auto& r : got.receipts) remember_receipt(r.request, json::parse(r.ack, nullptr, false), r.at_ms);
   mode_ = Mode::owner;
   // Entries without events are numbered after the clock, so they sort above whatever the
   // previous owner appended at the same seq.
@@ -590,10 +624,15 @@ void Room::forwarded(RemoteOrigin origin, std::string text, Caller caller) {
                       caller = std::move(caller)] {
     ParsedRequest parsed = parse_request(text);
     Reply to{nullptr, parsed.id, json::object(), origin};
-    if (self->mode_ != Mode::owner) {
-      self->answer(to, error_frame(parsed.id, ErrorCode::internal, "the session is moving to another server; try again"));
+    // Not (yet) the owner: no answer, so the forwarding node asks again and the owner
+    // answers, from its receipt if an earlier owner applied it.
+    if (self->mode_ != Mode::owner) return;
+    // Asked again (the answer was lost, perhaps with the previous owner): the same answer.
+    if (auto done = self->receipts_.find(to.remote->request); done != self->receipts_.end()) {
+      self->answer(to, ack_frame(parsed.id, done->second));
       return;
     }
+    if (self->receipts_pending_.count(to.remote->request)) return;  // answered once it is stored
     if (parsed.error || !parsed.request) {
       ErrorCode code = parsed.error ? parsed.error->code : ErrorCode::bad_request;
       self->answer(to, error_frame(parsed.id, code, parsed.error ? parsed.error->message : "bad request"));
@@ -609,8 +648,16 @@ void Room::forwarded_reply(uint64_t number, std::string frame) {
     spdlog::debug("session {}: answer to forwarded request {} ({})", self->id_, number,
                   it == self->forwarded_.end() ? "no longer waited for" : "delivered");
     if (it == self->forwarded_.end()) return;  // answered already (timed out)
-    // An ack names the seq of its event; the phone gets the event first.
     json reply = json::parse(frame, nullptr, false);
+    // "Try again" from an owner that could not store it (its store failed, or it was
+    // fenced): the node that owns the session next may have stored it or may store it, so
+    // the phone hears nothing until one of them says so or this node gives up.
+    if (reply.is_object() && reply.value("type", "") == "error" && reply.value("code", "") == "internal") {
+      it->second.deadline_ms = self->hub_.now_ms();
+      self->expire_forwarded();
+      return;
+    }
+    // An ack names the seq of its event; the phone gets the event first.
     const int64_t seq = reply.is_object() ? reply.value("seq", int64_t{0}) : 0;
     if (seq > self->committed_.last_seq()) {
       it->second.waits_for_seq = seq;
@@ -644,9 +691,15 @@ void Room::expire_forwarded() {
     if (ec) return;
     const int64_t now = self->hub_.now_ms();
     for (auto it = self->forwarded_.begin(); it != self->forwarded_.end();) {
-      if (it->second.deadline_ms <= now && !it->second.waits_for_seq) {
-        self->send(it->second.peer, make_frame(error_frame(it->second.id, ErrorCode::internal,
-                                                           "the server holding the session did not answer; try again")));
+      Forwarded& f = it->second;
+      if (f.deadline_ms <= now && !f.waits_for_seq && now - f.first_ms < self->cluster_->give_up().count()) {
+        // The owner may have stored it and died: the next one answers from its receipt.
+        f.deadline_ms = now + Cluster::kForwardTimeout.count();
+        self->cluster_->forward(self->id_, it->first, f.caller, f.text, f.first_ms);
+        ++it;
+      } else if (f.deadline_ms <= now && !f.waits_for_seq) {
+        self->send(f.peer, make_frame(error_frame(f.id, ErrorCode::internal,
+                                                  "the server holding the session did not answer; try again")));
         it = self->forwarded_.erase(it);
       } else if (it->second.deadline_ms <= now) {
         // Acked but its event has not arrived: the store has it.

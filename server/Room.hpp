@@ -3,7 +3,10 @@
 // Concurrency: every member function named on_* and every callback given to inspect()
 // runs on the room's strand, the only place the state below is touched. The public
 // entry points only post onto it, so they may be called from any thread.
+#include <deque>
 #include <memory>
+#include <set>
+#include <unordered_map>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -162,6 +165,7 @@ class Room : public std::enable_shared_from_this<Room> {
     std::vector<Event> events;
     std::vector<Upvote> upvotes;
     std::vector<Vote> votes;
+    std::vector<Receipt> receipts;  // a takeover's
   };
   void catch_up();
   void on_caught_up(bool ok, CaughtUp& got);
@@ -205,10 +209,20 @@ class Room : public std::enable_shared_from_this<Room> {
   struct Forwarded {
     std::shared_ptr<Peer> peer;
     json id;
-    int64_t deadline_ms = 0;
+    Caller caller;
+    std::string text;
+    int64_t first_ms = 0;       // first forwarded (wall clock)
+    int64_t deadline_ms = 0;    // of this attempt
     int64_t waits_for_seq = 0;  // the answer came before the event it acks
     std::string frame;
   };
+  // The owner's receipts of forwarded requests it applied (or its predecessor did), by
+  // request name, kept while their forwarding node may still ask again; and those on their
+  // way to the store, whose repeats are left unanswered until they are stored.
+  void remember_receipt(const std::string& request, json ack, int64_t at_ms);
+  std::unordered_map<std::string, json> receipts_;
+  std::deque<std::pair<int64_t, std::string>> receipts_by_age_;
+  std::set<std::string> receipts_pending_;
   uint64_t next_forward_ = 0;
   std::map<uint64_t, Forwarded> forwarded_;
   net::steady_timer forward_timer_;

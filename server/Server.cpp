@@ -1,5 +1,6 @@
 #include "server/Server.hpp"
 
+#include <boost/asio/ip/host_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -94,7 +95,13 @@ void Server::run() {
 
   std::string host = config_.bind.find(':') != std::string::npos ? "[" + config_.bind + "]" : config_.bind;
   const std::string url = (config_.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port_);
-  hub_->start_cluster(url);
+  // A wildcard address names no machine, and every node of a cluster would share it: the
+  // others and the operators reach this one by its host name.
+  if (config_.bind == "0.0.0.0" || config_.bind == "::")
+    hub_->start_cluster((config_.tls_cert.empty() ? "http://" : "https://") + net::ip::host_name() + ":" +
+                        std::to_string(port_));
+  else
+    hub_->start_cluster(url);
   write_port_file();
   spdlog::info("listening on {}", url);
 

@@ -197,6 +197,12 @@ void PgStore::migrate() {
       exec("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0");
       set_meta("schema_version", "2");
     }
+    if (v < 3) {
+      exec("CREATE TABLE IF NOT EXISTS receipts (session_id TEXT NOT NULL REFERENCES sessions(id), "
+           "request TEXT NOT NULL, ack TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (session_id, request))");
+      exec("CREATE INDEX IF NOT EXISTS receipts_at ON receipts(at_ms)");
+      set_meta("schema_version", "3");
+    }
   });
 }
 
@@ -309,6 +315,23 @@ void PgStore::expect_owner(const std::string& session_id, int64_t epoch) {
   if (r.integer(0, 0) != epoch)
     throw std::runtime_error("postgresql: session " + session_id + " was taken over (owner epoch " +
                              num(r.integer(0, 0)) + ", this node's " + num(epoch) + ")");
+}
+
+void PgStore::store_receipt(const std::string& session_id, const Receipt& receipt) {
+  run("INSERT INTO receipts(session_id,request,ack,at_ms) VALUES($1,$2,$3,$4)",
+      {session_id, receipt.request, receipt.ack, num(receipt.at_ms)});
+}
+
+std::vector<Receipt> PgStore::receipts(const std::string& session_id, int64_t since_ms) {
+  auto r = rows("SELECT request,ack,at_ms FROM receipts WHERE session_id=$1 AND at_ms>=$2 ORDER BY at_ms",
+                {session_id, num(since_ms)});
+  std::vector<Receipt> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(Receipt{r.text(i, 0), r.text(i, 1), r.integer(i, 2)});
+  return out;
+}
+
+void PgStore::forget_receipts(int64_t before_ms) {
+  run("DELETE FROM receipts WHERE at_ms<$1", {num(before_ms)});
 }
 
 void PgStore::set_meta(const std::string& key, const std::string& value) {

@@ -22,7 +22,7 @@ class PgStore final : public Store {
   PgStore& operator=(const PgStore&) = delete;
 
   // PostgreSQL's own: 1 has everything SQLite has at 4; 2 adds the cluster's owner epoch.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   void create_session(const SessionInfo& info) override;
   void add_participant(const Participant& p, const std::string& token_hash) override;
@@ -41,6 +41,9 @@ class PgStore final : public Store {
   void set_peak_audience(const std::string& session_id, int peak) override;
   int64_t take_ownership(const std::string& session_id) override;
   void expect_owner(const std::string& session_id, int64_t epoch) override;
+  void store_receipt(const std::string& session_id, const Receipt& receipt) override;
+  std::vector<Receipt> receipts(const std::string& session_id, int64_t since_ms) override;
+  void forget_receipts(int64_t before_ms) override;
   void set_meta(const std::string& key, const std::string& value) override;
   std::vector<bool> write_batch(std::span<const Job> jobs) override;
 

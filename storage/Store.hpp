@@ -30,6 +30,15 @@ namespace yst {
 // power cut or a kernel crash. docs/deploy.md argues the default.
 enum class Durability { power, process };
 
+// A forwarded request the owner applied, by the key its forwarding node gave it, with the
+// ack it got (without the request's id): a node that asks again, because the answer was
+// lost with an owner that died, gets the same ack instead of the request applied twice.
+struct Receipt {
+  std::string request;
+  std::string ack;  // JSON
+  int64_t at_ms = 0;
+};
+
 struct StoredParticipant {
   Participant participant;
   std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored
@@ -86,6 +95,19 @@ class Store {
     (void)epoch;
     throw std::logic_error("session " + session_id + ": a cluster needs PostgreSQL as its store");
   }
+
+  // Receipts of forwarded requests (a cluster's, so PostgreSQL's too), stored in the
+  // transaction of the changes they acked; those at or after `since_ms`, and older ones
+  // forgotten.
+  virtual void store_receipt(const std::string& session_id, const Receipt& receipt) {
+    (void)receipt;
+    throw std::logic_error("session " + session_id + ": a cluster needs PostgreSQL as its store");
+  }
+  virtual std::vector<Receipt> receipts(const std::string& session_id, int64_t since_ms) {
+    (void)since_ms;
+    throw std::logic_error("session " + session_id + ": a cluster needs PostgreSQL as its store");
+  }
+  virtual void forget_receipts(int64_t before_ms) { (void)before_ms; }
 
   // Group commit: runs the jobs in order in one transaction; a job that throws is undone
   // alone and the others still commit. Says for each job whether it is now durable (none

@@ -20,12 +20,15 @@ void Writer::submit(Work work, Done done) {
 }
 
 void Writer::submit_changes(std::string session_id, std::shared_ptr<const std::vector<Changes>> changes,
-                            std::optional<int> peak_audience, Done done, std::optional<int64_t> owner_epoch) {
+                            std::optional<int> peak_audience, Done done, std::optional<int64_t> owner_epoch,
+                            std::vector<Receipt> receipts) {
   submit(
-      [session_id = std::move(session_id), changes = std::move(changes), peak_audience, owner_epoch](Store& store) {
+      [session_id = std::move(session_id), changes = std::move(changes), peak_audience, owner_epoch,
+       receipts = std::move(receipts)](Store& store) {
         if (owner_epoch) store.expect_owner(session_id, *owner_epoch);
         if (peak_audience) store.set_peak_audience(session_id, *peak_audience);
         for (const Changes& c : *changes) store.store(session_id, c);
+        for (const Receipt& r : receipts) store.store_receipt(session_id, r);
       },
       std::move(done));
 }

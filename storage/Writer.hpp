@@ -43,9 +43,11 @@ class Writer {
   // What a room commits in one go: the Changes of its requests in order, and the peak
   // audience when it goes with them (the end of a session).
   // In a cluster `owner_epoch` is the node's fencing token: the job stores nothing once
-  // another node has taken the session over.
+  // another node has taken the session over, and `receipts` are the acks of the forwarded
+  // requests among the changes, stored with them.
   void submit_changes(std::string session_id, std::shared_ptr<const std::vector<Changes>> changes,
-                      std::optional<int> peak_audience, Done done, std::optional<int64_t> owner_epoch = std::nullopt);
+                      std::optional<int> peak_audience, Done done, std::optional<int64_t> owner_epoch = std::nullopt,
+                      std::vector<Receipt> receipts = {});
   void submit_peak_audience(std::string session_id, int peak_audience);
   // Blocks until every job submitted before the call is committed.
   void flush();

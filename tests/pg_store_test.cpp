@@ -112,3 +112,32 @@ TEST(PgStore, BackupSaysToUsePgDump) {
     EXPECT_NE(std::string(e.what()).find("pg_dump"), std::string::npos);
   }
 }
+
+// A forwarded request's receipt is stored in the transaction of the event it acked: a new
+// owner finds it (and answers a repeat from it) exactly when the event is there too.
+TEST(PgStore, AReceiptIsStoredWithItsEventOrNotAtAll) {
+  auto place = make_pg_place();
+  if (!place) GTEST_SKIP() << "set YST_TEST_PG_URL";
+  auto store = place->open();
+  store->create_session(info("s1"));
+  const Event first = chained(1, "", "甲");
+  const std::vector<Store::Job> kept{[&](Store& s) {
+    s.store("s1", Changes{{first}, {}, {}});
+    s.store_receipt("s1", Receipt{"node-b/1/7", R"({"seq":1})", 5000});
+  }};
+  EXPECT_EQ(store->write_batch(kept), std::vector<bool>{true});
+  // The same request twice, or its event's seq taken: the job is undone whole.
+  const std::vector<Store::Job> refused{[&](Store& s) {
+    s.store("s1", Changes{{chained(2, first.hash, "乙")}, {}, {}});
+    s.store_receipt("s1", Receipt{"node-b/1/7", R"({"seq":2})", 6000});
+  }};
+  EXPECT_EQ(store->write_batch(refused), std::vector<bool>{false});
+  EXPECT_EQ(store->events("s1").size(), 1u);
+  auto receipts = store->receipts("s1", 0);
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts[0].request, "node-b/1/7");
+  EXPECT_EQ(receipts[0].ack, R"({"seq":1})");
+  EXPECT_TRUE(store->receipts("s1", 5001).empty()) << "only those since the time asked for";
+  store->forget_receipts(5001);
+  EXPECT_TRUE(store->receipts("s1", 0).empty());
+}

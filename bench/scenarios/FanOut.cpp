@@ -79,6 +79,7 @@ class FanOut {
   void connect_sender();
   SendPhase send_and_drain(Measurement& m);
   void send_until_end(int64_t t0);
+  json by_port_summary() const;
   json report(const SendPhase& p, const Measurement& m, double connect_s, const ServerSample& after_conn);
   void teardown();
 
@@ -92,6 +93,7 @@ class FanOut {
   std::vector<int64_t> send_ns_;
 
   Histogram latency_, ack_latency_;
+  std::vector<std::unique_ptr<Histogram>> latency_by_port_;  // by the receiver's port, as in --ports
   std::atomic<uint64_t> received_{0}, dups_{0}, gaps_{0}, bytes_{0}, frames_{0}, disconnects_{0};
   std::atomic<uint64_t> joined_{0}, join_failed_{0};
   std::atomic<uint64_t> sent_{0}, acked_{0}, errors_{0};
@@ -120,10 +122,13 @@ FanOut::FanOut(const Options& o, bool raw)
       saturate_(o.rate == 0),
       cap_(saturate_ ? 4'000'000 : static_cast<size_t>(std::ceil(o.rate * o.duration)) + 16),
       send_ns_(cap_, 0),
+      latency_by_port_(o.ports.size()),
       next_n_(n_, 0),
       runner_(o),
       sender_(std::make_shared<Staff>()),
-      conns_(n_) {}
+      conns_(n_) {
+  for (auto& h : latency_by_port_) h = std::make_unique<Histogram>();
+}
 
 void FanOut::note(Tally& m, const std::string& what) {
   std::lock_guard lock(note_mutex_);
@@ -144,8 +149,10 @@ void FanOut::on_receiver_message(Conn& c, std::string_view msg, int64_t now) {
   bytes_.fetch_add(msg.size(), std::memory_order_relaxed);
   int64_t& expect = next_n_[c.index()];
   // A batched frame (--batch) holds several statements: every stamp in it counts.
+  Histogram& on_port = *latency_by_port_[c.index() % latency_by_port_.size()];
   for (std::string_view rest = msg; st;) {
     latency_.record_ns(now - st->t);
+    if (latency_by_port_.size() > 1) on_port.record_ns(now - st->t);
     if (st->n < expect) dups_.fetch_add(1, std::memory_order_relaxed);
     else if (st->n > expect) gaps_.fetch_add(static_cast<uint64_t>(st->n - expect), std::memory_order_relaxed);
     expect = std::max(expect, st->n + 1);
@@ -243,7 +250,8 @@ double FanOut::connect_receivers() {
               else c.send(audience_join(sess_, i, std::nullopt, o_.batch));
             },
             [this](Conn& c, std::string_view msg, int64_t now) { on_receiver_message(c, msg, now); },
-            [this](Conn& c, const beast::error_code& ec, bool opened) { on_receiver_close(c, ec, opened); });
+            [this](Conn& c, const beast::error_code& ec, bool opened) { on_receiver_close(c, ec, opened); },
+            o_.ports[i % o_.ports.size()]);
       },
       [this] { return static_cast<size_t>(joined_.load()); },
       [this] { return static_cast<size_t>(join_failed_.load()); });
@@ -318,6 +326,14 @@ void FanOut::send_until_end(int64_t t0) {
   }
 }
 
+json FanOut::by_port_summary() const {
+  json out = json::object();
+  if (latency_by_port_.size() > 1)
+    for (size_t i = 0; i < latency_by_port_.size(); ++i)
+      out[std::to_string(o_.ports[i])] = latency_by_port_[i]->summary();
+  return out;
+}
+
 json FanOut::report(const SendPhase& p, const Measurement& m, double connect_s, const ServerSample& after_conn) {
   const int64_t t_last = std::max(last_rx_ns_.load(), p.t_send_end);
   const double elapsed = static_cast<double>(t_last - p.t0) / 1e9;
@@ -349,6 +365,7 @@ json FanOut::report(const SendPhase& p, const Measurement& m, double connect_s, 
            {"batch", o_.batch},
            {"latency_ms", latency_.summary()},
            {"ack_ms", ack_latency_.summary()},
+           {"latency_by_port_ms", by_port_summary()},
            {"client_threads", o_.threads}};
   if (auto cpu = m.server_cpu_s()) {
     out["server_cpu_share"] = round3(*cpu / elapsed);  // cores busy on average
@@ -404,7 +421,10 @@ void print_fanout(const json& r) {
             << r["dups"] << ", disconnects " << r["disconnects"] << "), " << fmt(r, "deliveries_per_s")
             << " deliveries/s, " << r["frame_bytes"] << " B/frame, " << fmt(r, "messages_per_frame")
             << " messages/frame\n"
-            << "  latency " << lat(r["latency_ms"]) << "\n"
+            << "  latency " << lat(r["latency_ms"]) << "\n";
+  for (const auto& [port, l] : r.value("latency_by_port_ms", json::object()).items())
+    std::cout << "    phones on port " << port << ": " << lat(l) << "\n";
+  std::cout
             << "  sender ack " << lat(r["ack_ms"]) << "\n"
             << "  server CPU " << fmt(r, "server_cpu_s") << " s (" << fmt(r, "server_cpu_share") << " cores), "
             << fmt(r, "server_cpu_us_per_delivery") << " µs/delivery; RSS " << fmt(r, "server_rss_per_conn_kib")

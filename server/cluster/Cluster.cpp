@@ -61,7 +61,8 @@ std::map<std::string, std::string> fields_of(const Reply& entry) {
 }
 }  // namespace
 
-Cluster::Cluster(Hub& hub, Options options) : hub_(hub), options_(std::move(options)) {}
+Cluster::Cluster(Hub& hub, Options options)
+    : hub_(hub), options_(std::move(options)), incarnation_(std::to_string(wall_ms())) {}
 
 Cluster::~Cluster() { stop(); }
 
@@ -149,10 +150,13 @@ void Cluster::claim(const std::string& session, int64_t epoch, std::vector<std::
   append(session, epoch, std::move(resync_id), "[]", true, fenced);
 }
 
-void Cluster::forward(const std::string& session, uint64_t number, const Caller& caller, const std::string& request_text) {
+void Cluster::forward(const std::string& session, uint64_t number, const Caller& caller, const std::string& request_text,
+                      int64_t first_ms) {
   spdlog::debug("cluster: session {}: forwarding request {}", session, number);
   json r{{"node", options_.node_id},
          {"n", number},
+         {"k", options_.node_id + "/" + incarnation_ + "/" + std::to_string(number)},
+         {"until", first_ms + (give_up() - kApplyMargin).count()},
          {"participant", caller.participant},
          {"role", to_string(caller.role)},
          {"name", caller.name},
@@ -431,11 +435,12 @@ void Cluster::read_once(Redis& redis) {
           json req = json::parse(fields["r"], nullptr, false);
           if (req.is_discarded()) continue;
           spdlog::debug("cluster: session {}: request {} from {}", s, id, req.value("node", ""));
-          if (wall_ms() - req.value("at", int64_t{0}) > kApplyWithin.count()) continue;  // its phone was told to retry
+          RemoteOrigin origin{req.value("node", ""), req.value("n", uint64_t{0}), req.value("k", ""),
+                              req.value("until", int64_t{0})};
+          if (wall_ms() > origin.until_ms) continue;  // its phone is told to try again
           Caller caller{req.value("participant", ""),
                         role_from_string(req.value("role", "")).value_or(Role::audience), req.value("name", "")};
-          room->second->forwarded(RemoteOrigin{req.value("node", ""), req.value("n", uint64_t{0})},
-                                  req.value("text", ""), std::move(caller));
+          room->second->forwarded(std::move(origin), req.value("text", ""), std::move(caller));
         } else {
           {
             std::lock_guard lock(mutex_);

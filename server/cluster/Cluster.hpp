@@ -40,10 +40,14 @@ class Hub;
 struct Caller;
 
 // Where the answer to a forwarded request goes: the node that holds the phone, and its
-// number for the request there.
+// number for the request there. `request` names the request across every attempt to
+// forward it (node, process, number), so the owner applies it once however often it comes;
+// after `until_ms` (wall clock) no owner applies it, since its phone is told to try again.
 struct RemoteOrigin {
   std::string node;
   uint64_t number = 0;
+  std::string request;
+  int64_t until_ms = 0;
 };
 
 // One node's connections to a session, by role, and the staff among them.
@@ -66,11 +70,15 @@ class Cluster {
   // alive without saying so: a dead node's phones leave the totals within about a second.
   static constexpr std::chrono::milliseconds kBeat{200};
   static constexpr std::chrono::milliseconds kAliveFor{750};
-  // A request forwarded to the owner is answered within this, or the phone is told to
-  // try again; the owner does not apply one older than kApplyWithin, so a phone that was
-  // told to try again never finds its first attempt applied as well.
+  // A request forwarded to the owner and not answered within kForwardTimeout is forwarded
+  // again, under the same name: the owner may have died after storing it, and the node
+  // that takes over answers from the stored receipt. The forwarding node keeps asking for
+  // give_up() (long enough for a new owner to take the lease over), then tells the phone
+  // to try again; no owner applies the request after kApplyMargin before that, so a phone
+  // that was told to try again never finds its first attempt applied as well.
   static constexpr std::chrono::milliseconds kForwardTimeout{5000};
-  static constexpr std::chrono::milliseconds kApplyWithin{4000};
+  static constexpr std::chrono::milliseconds kApplyMargin{3000};
+  std::chrono::milliseconds give_up() const { return options_.lease + kForwardTimeout + std::chrono::milliseconds(2000); }
   // The stream keeps a little more than the 10 000 events a phone may resume over.
   static constexpr int kStreamLength = 12000;
 
@@ -97,7 +105,9 @@ class Cluster {
   void release(const std::string& session);
   bool owns(const std::string& session) const;
 
-  void forward(const std::string& session, uint64_t number, const Caller& caller, const std::string& request_text);
+  // `first_ms` (wall clock): when the request was first forwarded.
+  void forward(const std::string& session, uint64_t number, const Caller& caller, const std::string& request_text,
+               int64_t first_ms);
   void reply(const RemoteOrigin& to, const std::string& session, std::string frame);
   // Another node must re-read something an admin changed: "session" (with its id),
   // "plan", "people" or "topics".
@@ -124,6 +134,7 @@ class Cluster {
 
   Hub& hub_;
   Options options_;
+  const std::string incarnation_;  // tells this process's request numbers from an earlier one's
   std::atomic<bool> stopping_{false};
   std::mutex stop_mutex_;
   std::condition_variable stop_wake_;

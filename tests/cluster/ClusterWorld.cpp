@@ -265,13 +265,19 @@ void Speaker::run() {
         continue;
       }
     }
+    // A host whose statement was refused with "try again" (internal) says it again, as
+    // the host page lets them: the server must not store it twice. A lost connection is
+    // not retried (the contract has no request ids: nobody can know whether it was stored).
     const std::string text = "发言" + std::to_string(n++);
-    json r = ws->request({{"type", "say"}, {"text", text}}, 8s);
-    if (r.value("type", "") == "ack") {
-      std::lock_guard lock(mutex_);
-      acked_.insert(text);
-    } else {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      json r = ws->request({{"type", "say"}, {"text", text}}, 30s);
+      if (r.value("type", "") == "ack") {
+        std::lock_guard lock(mutex_);
+        acked_.insert(text);
+        break;
+      }
       ++refused_;
+      if (r.value("code", "") != "internal" || !ws->is_open()) break;
     }
     while (ws->recv(0ms)) {
     }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "server/cluster/Redis.hpp"
 #include "tests/cluster/ClusterWorld.hpp"
 
 using namespace yst;
@@ -74,6 +75,17 @@ struct Programme {
     } while (std::chrono::steady_clock::now() < until);
   }
 
+  // Waits (bounded) for a node other than `old_owner` to own the session; -1 if none did.
+  int new_owner_within(int old_owner, std::chrono::milliseconds limit, bool follow) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pump_for(100ms, follow);
+      const int next = world.owner_of(sid);
+      if (next >= 0 && next != old_owner) return next;
+    }
+    return -1;
+  }
+
   void storm() {
     for (auto& p : phones) p.upvote_wanted = true;
   }
@@ -115,6 +127,7 @@ struct Programme {
     for (const auto& e : events)
       if (e.kind == "statement") stored.insert(e.data.value("text", ""));
     for (const auto& text : speaker->acked()) EXPECT_EQ(stored.count(text), 1u) << text;
+    for (const auto& text : stored) EXPECT_EQ(stored.count(text), 1u) << text << " was stored twice";
     // Exact upvotes: one per phone, the same in the store and in what every node says.
     size_t upvotes = 0;
     for (const auto& u : store->upvotes(sid))
@@ -164,15 +177,9 @@ TEST_F(Cluster, TheOwnerDiesAndAnotherNodeTakesOverWithinTheLease) {
   p.speaker = std::make_unique<Speaker>(*world, p.sid, p.host_token, (owner + 1) % ClusterWorld::kNodes, 100);
   p.pump_for(1s);
   p.storm();
-  const auto killed_at = std::chrono::steady_clock::now();
   world->node(owner).kill9();
-  int next = -1;
-  while (std::chrono::steady_clock::now() < killed_at + std::chrono::milliseconds(ClusterWorld::kLeaseMs) + 2s) {
-    p.pump_for(100ms);
-    next = world->owner_of(p.sid);
-    if (next >= 0 && next != owner) break;
-  }
-  ASSERT_TRUE(next >= 0 && next != owner) << "no node took the session over within the lease + 2 s";
+  const int next = p.new_owner_within(owner, std::chrono::milliseconds(ClusterWorld::kLeaseMs) + 2s, true);
+  ASSERT_GE(next, 0) << "no node took the session over within the lease + 2 s";
   p.pump_for(2s);
   p.settle();
   p.check();
@@ -187,14 +194,8 @@ TEST_F(Cluster, AnOwnerPausedPastItsLeaseIsFencedAndStepsDown) {
   p.pump_for(1s);
   world->pause(owner);
   p.storm();
-  int next = -1;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ClusterWorld::kLeaseMs) + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    p.pump_for(100ms, false);  // the paused node's phones wait for it
-    next = world->owner_of(p.sid);
-    if (next >= 0 && next != owner) break;
-  }
-  ASSERT_TRUE(next >= 0 && next != owner);
+  // The paused node's phones wait for it meanwhile.
+  ASSERT_GE(p.new_owner_within(owner, std::chrono::milliseconds(ClusterWorld::kLeaseMs) + 5s, false), 0);
   p.pump_for(1s, false);
   world->resume(owner);
   p.pump_for(3s);
@@ -265,3 +266,77 @@ TEST_F(Cluster, AKilledNodesPhonesLeaveThePresenceTotalWithinTwoSeconds) {
 }
 
 }  // namespace
+
+// A node forwards a request again when the answer does not come (the owner may have died
+// after storing it). Played here by the test itself on Redis, as a node would: the same
+// request three times under one name, the third after the owner was killed. The owner
+// answers every time with the same seq, from its receipt (the new owner's read from the
+// store), and the statement is stored once.
+TEST_F(Cluster, ARequestForwardedAgainIsAppliedOnceEvenByTheNextOwner) {
+  Programme p(*world);
+  const int owner = world->wait_for_owner(p.sid);
+  ASSERT_GE(owner, 0);
+  WsClient host(world->port(owner));
+  const json welcome = staff_join(host, p.sid, p.host_token);
+  ASSERT_EQ(welcome["type"], "welcome");
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  const std::string host_id = welcome["you"].value("participant", "");
+
+  cluster::Redis redis(*cluster::RedisAddress::parse(world->redis.url()), 2s);
+  const auto wall_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const json request{{"node", "test-node"},
+                     {"n", 1},
+                     {"k", "test-node/1/1"},
+                     {"until", wall_ms() + 60000},
+                     {"participant", host_id},
+                     {"role", "host"},
+                     {"name", "主持人"},
+                     {"text", json{{"type", "say"}, {"id", 7}, {"text", "只说一次"}}.dump()},
+                     {"at", wall_ms()}};
+  std::string cursor = "0-0";
+  // Forwards the request (again every second, as a node does until it is answered) and
+  // returns the answer's frame.
+  auto forward_until_answered = [&](std::chrono::milliseconds limit) -> json {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      redis.command({"XADD", "yst:in:{" + p.sid + "}", "*", "r", request.dump()});
+      auto got = redis.blocking_command({"XREAD", "BLOCK", "1000", "STREAMS", "yst:rep:test-node", cursor}, 1000ms);
+      if (got.type != cluster::Reply::Type::array || got.elements.empty()) continue;
+      const auto& entries = got.elements[0].elements[1].elements;
+      for (const auto& entry : entries) {
+        cursor = entry.elements[0].str;
+        const auto& fields = entry.elements[1].elements;
+        for (size_t i = 0; i + 1 < fields.size(); i += 2)
+          if (fields[i].str == "r") {
+            json r = json::parse(fields[i + 1].str);
+            EXPECT_EQ(r.value("n", 0), 1);
+            return json::parse(r.value("f", "{}"));
+          }
+      }
+    }
+    return json();
+  };
+
+  const json first = forward_until_answered(10s);
+  ASSERT_EQ(first.value("type", ""), "ack") << first.dump();
+  EXPECT_EQ(first["id"], 7);
+  const int64_t seq = first.value("seq", int64_t{0});
+  ASSERT_GT(seq, 0);
+  const json again = forward_until_answered(10s);
+  EXPECT_EQ(again.value("type", ""), "ack") << again.dump();
+  EXPECT_EQ(again.value("seq", int64_t{0}), seq) << "the owner applied it twice";
+
+  world->node(owner).kill9();
+  ASSERT_GE(p.new_owner_within(owner, std::chrono::milliseconds(ClusterWorld::kLeaseMs) + 2s, false), 0);
+  const json after_takeover = forward_until_answered(15s);
+  EXPECT_EQ(after_takeover.value("type", ""), "ack") << after_takeover.dump();
+  EXPECT_EQ(after_takeover.value("seq", int64_t{0}), seq) << "the new owner applied it again";
+
+  int stored = 0;
+  for (const auto& e : world->store()->events(p.sid))
+    if (e.kind == "statement" && e.data.value("text", "") == "只说一次") ++stored;
+  EXPECT_EQ(stored, 1);
+}
