@@ -60,7 +60,13 @@ void HttpApi::handle(const HttpRequest& req, HttpReply reply) {
   std::string query = qpos == std::string::npos ? std::string() : target.substr(qpos + 1);
   if (!is_safe_path(path)) return reply(error_response(req, ErrorCode::bad_request, "bad path"));
 
-  if (path == "/healthz") return reply(json_response(req, http::status::ok, json{{"status", "ok"}}));
+  if (path == "/healthz") {
+    // A load balancer or a monitor asks this: 503 while nothing can be stored.
+    if (std::string why = hub_.writer().failure(); !why.empty())
+      return reply(json_response(req, http::status::service_unavailable,
+                                 json{{"status", "unavailable"}, {"reason", "storage: " + why}}));
+    return reply(json_response(req, http::status::ok, json{{"status", "ok"}}));
+  }
   if (path == "/metrics") {
     return reply(make_response(req, http::status::ok, hub_.metrics().render(hub_.writer()),
                                "text/plain; version=0.0.4; charset=utf-8"));

@@ -223,7 +223,7 @@ void Hub::create_session(SessionInfo info, std::string host_name, CreatedSession
         store.add_participant(host, hash);
       },
       [this, info, host, hash, token, done = std::move(done)](bool ok) {
-        if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, "", "");
+        if (!ok) return done(Error{ErrorCode::unavailable, "could not store the session"}, "", "");
         auto room = std::make_shared<Room>(*this, home_context(info.id), info);
         room->load({StoredParticipant{host, hash}}, {}, {}, {}, 0);
         {
@@ -245,7 +245,7 @@ void Hub::add_participant(const std::string& session_id, Participant p, CreatedP
   std::string hash = sha256_hex(token);
   writer_->submit([p, hash](Store& store) { store.add_participant(p, hash); },
                   [this, room, p, hash, token, done = std::move(done)](bool ok) {
-                    if (!ok) return done(Error{ErrorCode::internal, "could not store the participant"}, {});
+                    if (!ok) return done(Error{ErrorCode::unavailable, "could not store the participant"}, {});
                     room->add_participant(p);
                     register_token(hash, p.session_id, p);
                     announce("session", p.session_id);
@@ -267,7 +267,7 @@ void Hub::replace_token(const std::string& session_id, const std::string& partic
     std::string hash = reissue ? sha256_hex(token) : std::string();
     writer_->submit([participant_id, hash](Store& store) { store.set_token_hash(participant_id, hash); },
                     [this, room, p, hash, token, done = std::move(done)](bool ok) {
-                      if (!ok) return done(Error{ErrorCode::internal, "could not store the new link"}, {});
+                      if (!ok) return done(Error{ErrorCode::unavailable, "could not store the new link"}, {});
                       {
                         std::lock_guard lock(mutex_);
                         std::erase_if(tokens_, [&](const auto& kv) { return kv.second.participant.id == p.id; });
@@ -349,7 +349,7 @@ void Hub::support_topic(const std::string& id, const std::string& client_id,
   if (!added) return done(std::nullopt, support);  // again: the same count
   writer_->submit([id, supporter](Store& s) { s.add_topic_support(id, supporter); },
                   [this, support, done = std::move(done)](bool ok) {
-                    if (!ok) return done(Error{ErrorCode::internal, "could not store the support"}, 0);
+                    if (!ok) return done(Error{ErrorCode::unavailable, "could not store the support"}, 0);
                     announce("topics");
                     done(std::nullopt, support);
                   });
@@ -364,7 +364,7 @@ void Hub::edit_session(const std::string& session_id, SessionEdit edit,
     if (auto refused = edit(info, r.committed().status())) return done(*refused, {});
     writer_->submit([info](Store& store) { store.update_session(info); },
                     [this, room, info, done = std::move(done)](bool ok) {
-                      if (!ok) return done(Error{ErrorCode::internal, "could not store the session"}, {});
+                      if (!ok) return done(Error{ErrorCode::unavailable, "could not store the session"}, {});
                       room->set_info(info);
                       announce("session", info.id);
                       done(std::nullopt, info);
@@ -384,7 +384,7 @@ void Hub::edit_participant(const std::string& session_id, const std::string& par
     edit(p);
     writer_->submit([p](Store& store) { store.update_participant(p); },
                     [this, room, p, done = std::move(done)](bool ok) {
-                      if (!ok) return done(Error{ErrorCode::internal, "could not store the participant"}, {});
+                      if (!ok) return done(Error{ErrorCode::unavailable, "could not store the participant"}, {});
                       {
                         // The next join with their token takes the new name.
                         std::lock_guard lock(mutex_);

@@ -227,7 +227,7 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
 
 void Room::decide(const Request& r, const Caller& caller, Reply to) {
   if (storage_failed_ || mode_ == Mode::taking_over) {
-    answer(to, error_frame(to.id, ErrorCode::internal,
+    answer(to, error_frame(to.id, ErrorCode::unavailable,
                            storage_failed_ ? "storage failed; try again in a moment"
                                            : "the session is moving to another server; try again in a moment"));
     return;
@@ -317,7 +317,7 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     storage_failed_ = true;
     for (auto& w : replies) {
       if (w.remote) receipts_pending_.erase(w.remote->request);
-      answer(w, error_frame(w.id, ErrorCode::internal, "storage failed"));
+      answer(w, error_frame(w.id, ErrorCode::unavailable, "storage failed; try again in a moment"));
     }
     if (cluster_ && mode_ == Mode::owner) {
       // The store is down, or another node took the session over (the epoch moved):
@@ -528,8 +528,10 @@ void Room::step_down() {
     self->floor_timer_.cancel();
     // Decided but not stored: those requests get an error (their phones try again and
     // reach the new owner); what is on its way to the store is answered when it is back.
-    for (auto& w : self->unsubmitted_.replies)
-      self->answer(w, error_frame(w.id, ErrorCode::internal, "the session moved to another server; try again"));
+    for (auto& w : self->unsubmitted_.replies) {
+      if (w.remote) self->receipts_pending_.erase(w.remote->request);
+      self->answer(w, error_frame(w.id, ErrorCode::unavailable, "the session moved to another server; try again"));
+    }
     self->unsubmitted_ = Unsubmitted{};
     if (self->batches_in_flight_ == 0) self->decided_ = self->committed_;
     self->cluster_->release(self->id_);
@@ -652,7 +654,7 @@ void Room::forwarded_reply(uint64_t number, std::string frame) {
     // "Try again" from an owner that could not store it (its store failed, or it was
     // fenced): the node that owns the session next may have stored it or may store it, so
     // the phone hears nothing until one of them says so or this node gives up.
-    if (reply.is_object() && reply.value("type", "") == "error" && reply.value("code", "") == "internal") {
+    if (reply.is_object() && reply.value("type", "") == "error" && reply.value("code", "") == "unavailable") {
       it->second.deadline_ms = self->hub_.now_ms();
       self->expire_forwarded();
       return;
@@ -698,7 +700,7 @@ void Room::expire_forwarded() {
         self->cluster_->forward(self->id_, it->first, f.caller, f.text, f.first_ms);
         ++it;
       } else if (f.deadline_ms <= now && !f.waits_for_seq) {
-        self->send(f.peer, make_frame(error_frame(f.id, ErrorCode::internal,
+        self->send(f.peer, make_frame(error_frame(f.id, ErrorCode::unavailable,
                                                   "the server holding the session did not answer; try again")));
         it = self->forwarded_.erase(it);
       } else if (it->second.deadline_ms <= now) {

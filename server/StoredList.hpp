@@ -55,7 +55,7 @@ class StoredList {
   void create(Writer& writer, T item, Write write, const char* what, Done done) {
     writer.submit([item, write](Store& store) { write(store, item); },
                   [this, item, what, done = std::move(done)](bool ok) {
-                    if (!ok) return done(Error{ErrorCode::internal, std::string("could not store the ") + what}, {});
+                    if (!ok) return done(Error{ErrorCode::unavailable, std::string("could not store the ") + what}, {});
                     {
                       std::lock_guard lock(mutex_);
                       items_.push_back(item);
@@ -70,7 +70,7 @@ class StoredList {
     if (auto refused = edit(changed)) return done(*refused, {});
     writer.submit([changed, write](Store& store) { write(store, changed); },
                   [this, changed, what, done = std::move(done)](bool ok) {
-                    if (!ok) return done(Error{ErrorCode::internal, std::string("could not store the ") + what}, {});
+                    if (!ok) return done(Error{ErrorCode::unavailable, std::string("could not store the ") + what}, {});
                     {
                       std::lock_guard lock(mutex_);
                       for (auto& i : items_)

@@ -36,6 +36,7 @@ std::string_view to_string(ErrorCode c) {
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::resume_too_far: return "resume_too_far";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::unavailable: return "unavailable";
   }
   return "internal";
 }
@@ -53,6 +54,7 @@ int http_status(ErrorCode c) {
     case ErrorCode::not_joined: return 401;
     case ErrorCode::resume_too_far: return 409;
     case ErrorCode::internal: return 500;
+    case ErrorCode::unavailable: return 503;
   }
   return 500;
 }

@@ -36,6 +36,9 @@ enum class ErrorCode {
   rate_limited,
   resume_too_far,
   internal,
+  // Extension: the server could not store the request (its disk is full or failing, its
+  // database is away) or cannot decide it right now; nothing was stored; try again.
+  unavailable,
 };
 std::string_view to_string(ErrorCode c);
 int http_status(ErrorCode c);

@@ -41,9 +41,11 @@ std::vector<bool> group_commit(std::span<const Store::Job> jobs, Store& store, c
     }
     in_transaction = false;
     exec("COMMIT");
+    store.set_commit_failure({});
   } catch (const std::exception& e) {
     in_transaction = false;
     spdlog::error("storage commit failed: {}", e.what());
+    store.set_commit_failure(e.what());
     ok.assign(jobs.size(), false);
     try {
       exec("ROLLBACK");

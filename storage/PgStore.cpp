@@ -343,6 +343,7 @@ std::vector<bool> PgStore::write_batch(std::span<const Job> jobs) {
     reconnect_if_lost();
   } catch (const std::exception& e) {
     spdlog::error("storage commit failed: {}", e.what());
+    set_commit_failure(e.what());
     return std::vector<bool>(jobs.size(), false);
   }
   static constexpr GroupCommitSql kSql{"BEGIN", "SAVEPOINT job", "RELEASE SAVEPOINT job",

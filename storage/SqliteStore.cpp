@@ -1,10 +1,12 @@
 #include "storage/SqliteStore.hpp"
 
+#include "storage/FaultVfs.hpp"
 #include "storage/GroupCommit.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace yst {
@@ -90,6 +92,7 @@ class SqliteStore::Transaction {
 };
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability) {
+  install_fault_vfs_if_asked();
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -98,6 +101,7 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability) {
     throw std::runtime_error("sqlite: open " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
+  refuse_unless_ours(path);
   exec("PRAGMA journal_mode=WAL");
   // FULL: a commit is on disk before anything is acked, so even a power cut loses
   // nothing acked; group commit keeps the fsyncs few. NORMAL (in WAL mode): a commit is in
@@ -128,6 +132,48 @@ SqliteStore::Statement& SqliteStore::stmt(const char* sql) {
     if (key == sql) return s->reset();
   cache_.emplace_back(sql, std::make_unique<Statement>(db_, sql));
   return cache_.back().second->reset();
+}
+
+// A damaged file, another program's database or one a newer release wrote is refused
+// before anything is written to it, so the operator gets it back exactly as it was.
+void SqliteStore::refuse_unless_ours(const std::string& path) {
+  const auto refuse = [&](const std::string& why) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error(path + ": " + why + "; the file was left as it is");
+  };
+  // The first column of the first row, or "" when there is none.
+  const auto first_text = [&](const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    std::string out;
+    int rc = sqlite3_prepare_v2(db_, sql, -1, &s, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(s, 0);
+      out = text ? reinterpret_cast<const char*>(text) : "";
+    } else if (rc != SQLITE_DONE) {
+      std::string msg = sqlite3_errmsg(db_);
+      sqlite3_finalize(s);
+      throw std::runtime_error(msg);
+    }
+    sqlite3_finalize(s);
+    return out;
+  };
+  std::string check;
+  try {
+    check = first_text("PRAGMA quick_check");
+  } catch (const std::exception& e) {
+    refuse(std::string("not a Yishiting database, or damaged (") + e.what() + "); restore it from a backup");
+  }
+  if (check != "ok") refuse("the database is damaged (" + check + "); restore it from a backup");
+  const bool has_tables = first_text("SELECT count(*) FROM sqlite_master WHERE type='table'") != "0";
+  const bool has_meta = first_text("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'") != "0";
+  if (has_tables && !has_meta) refuse("not a Yishiting database (it holds tables but no schema version)");
+  if (!has_meta) return;
+  const std::string version = first_text("SELECT value FROM meta WHERE key='schema_version'");
+  if (!version.empty() && std::atoi(version.c_str()) > kSchemaVersion)
+    refuse("written by a newer release of Yishiting (schema " + version + "; this one reads up to " +
+           std::to_string(kSchemaVersion) + "); run that release or a newer one");
 }
 
 void SqliteStore::migrate() {

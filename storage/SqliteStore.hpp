@@ -59,6 +59,9 @@ class SqliteStore final : public Store {
   class Transaction;
   void exec(const char* sql);
   void migrate();
+  // Throws (closing the database) unless the file is empty or a healthy database of this
+  // release or an earlier one; before anything is written to it.
+  void refuse_unless_ours(const std::string& path);
   Statement& stmt(const char* sql);
   void insert_event(const std::string& session_id, const Event& e);
   void insert_upvote(const std::string& session_id, const Upvote& u);

@@ -12,6 +12,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "session/Event.hpp"
@@ -113,6 +114,11 @@ class Store {
   // alone and the others still commit. Says for each job whether it is now durable (none
   // is when the commit itself fails).
   virtual std::vector<bool> write_batch(std::span<const Job> jobs) = 0;
+  // Why the last write_batch could not commit at all (a full or failing disk, a database
+  // that went away), or empty once one committed: what /healthz reports. Jobs that failed
+  // alone (a refused request) do not count.
+  const std::string& commit_failure() const { return commit_failure_; }
+  void set_commit_failure(std::string why) { commit_failure_ = std::move(why); }
 
   // Reads. Sessions come in the order they were created, participants and events in the
   // order they were stored.
@@ -134,6 +140,9 @@ class Store {
 
   // A consistent copy of everything stored, even while another connection writes.
   virtual void backup_to(const std::string& path) = 0;
+
+ protected:
+  std::string commit_failure_;  // set by write_batch
 };
 
 }  // namespace yst

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <future>
 
+#include <spdlog/spdlog.h>
+
 namespace yst {
 
 Writer::Writer(Store& store, size_t max_batch)
@@ -93,20 +95,42 @@ void Writer::record(size_t jobs, double ms) {
   stats_.latency_us_sum.fetch_add(static_cast<uint64_t>(ms * 1000), std::memory_order_relaxed);
 }
 
+std::string Writer::failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
+}
+
 void Writer::run() {
   std::vector<Work> work;
   std::vector<Done> done;
+  bool failing = false;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queued_work_.empty(); });
-      if (queued_work_.empty()) return;  // stopping, and everything is written
-      take_front(queued_work_, work, max_batch_);
-      take_front(queued_done_, done, max_batch_);
+      const auto ready = [&] { return stopping_ || !queued_work_.empty(); };
+      if (!failing) wake_.wait(lock, ready);
+      else if (!wake_.wait_for(lock, std::chrono::seconds(1), ready)) {
+        // Nothing to write while the store fails: a probe finds out when it works again.
+        work.push_back([](Store& s) { s.set_meta("storage_probe", "ok"); });
+        done.push_back(nullptr);
+      }
+      if (work.empty()) {
+        if (queued_work_.empty()) return;  // stopping, and everything is written
+        take_front(queued_work_, work, max_batch_);
+        take_front(queued_done_, done, max_batch_);
+      }
     }
     auto t0 = std::chrono::steady_clock::now();
     const std::vector<bool> ok = store_.write_batch(work);
     record(work.size(), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (failing != !store_.commit_failure().empty()) {
+      failing = !failing;
+      if (failing) spdlog::critical("storage: commits fail ({}); writes are refused until it works again",
+                                    store_.commit_failure());
+      else spdlog::warn("storage: commits work again");
+      std::lock_guard lock(failure_mutex_);
+      failure_ = store_.commit_failure();
+    }
     for (size_t i = 0; i < done.size(); ++i) {
       if (!ok[i]) stats_.failed_jobs.fetch_add(1, std::memory_order_relaxed);
       if (done[i]) done[i](ok[i]);

@@ -54,6 +54,10 @@ class Writer {
   void stop();
 
   const Stats& stats() const { return stats_; }
+  // Empty while the store commits; otherwise why it cannot, for /healthz (any thread).
+  // While it cannot, the writer tries a small write every second, so the health comes
+  // back with the store even when no request comes to try it.
+  std::string failure() const;
 
  private:
   void run();
@@ -68,6 +72,8 @@ class Writer {
   std::vector<Done> queued_done_;
   bool stopping_ = false;
   Stats stats_;
+  mutable std::mutex failure_mutex_;
+  std::string failure_;
   std::thread thread_;
 };
 

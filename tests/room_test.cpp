@@ -279,7 +279,7 @@ TEST_F(RoomTest, AfterAStorageFailureNothingIsAnnouncedAndTheSessionRecoversWith
   room_->request(host, make_request(RequestType::say, "丢失"), host_, 1);
   ASSERT_TRUE(run_until([&] { return !host->of_type("error").empty(); }));
   EXPECT_EQ(host->of_type("error")[0]["id"], 1);
-  EXPECT_EQ(host->of_type("error")[0]["code"], "internal");
+  EXPECT_EQ(host->of_type("error")[0]["code"], "unavailable");
   // Still broken: refused again, never acked.
   room_->request(host, make_request(RequestType::say, "仍然丢失"), host_, 2);
   ASSERT_TRUE(run_until([&] { return host->of_type("error").size() == 2; }));

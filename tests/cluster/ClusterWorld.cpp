@@ -265,7 +265,7 @@ void Speaker::run() {
         continue;
       }
     }
-    // A host whose statement was refused with "try again" (internal) says it again, as
+    // A host whose statement was refused with "try again" (unavailable) says it again, as
     // the host page lets them: the server must not store it twice. A lost connection is
     // not retried (the contract has no request ids: nobody can know whether it was stored).
     const std::string text = "发言" + std::to_string(n++);
@@ -277,7 +277,7 @@ void Speaker::run() {
         break;
       }
       ++refused_;
-      if (r.value("code", "") != "internal" || !ws->is_open()) break;
+      if (r.value("code", "") != "unavailable" || !ws->is_open()) break;
     }
     while (ws->recv(0ms)) {
     }

@@ -37,7 +37,7 @@ TEST(Outage, WhenPostgresqlGoesAwayNothingUnstoredIsAckedAndWritesResumeWhenItRe
     if (r["type"] == "ack") {
       acked.insert(text);
     } else {
-      EXPECT_EQ(r["code"], "internal") << r.dump();
+      EXPECT_EQ(r["code"], "unavailable") << r.dump();
       ++refused;
     }
     return r["type"] == "ack";
@@ -47,7 +47,10 @@ TEST(Outage, WhenPostgresqlGoesAwayNothingUnstoredIsAckedAndWritesResumeWhenItRe
   ASSERT_EQ(pg_throwaway("kill"), 0);
   for (int i = 0; i < 10; ++i) say("断开" + std::to_string(i));
   EXPECT_GE(refused, 10) << "nothing is acked while the database is gone";
-  EXPECT_EQ(http(srv.port(), "GET", "/healthz").status, 200) << "the server stays up";
+  // The server stays up, and says why it takes no writes.
+  auto health = http(srv.port(), "GET", "/healthz");
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_EQ(health.json_body().value("status", ""), "unavailable") << health.body;
 
   ASSERT_EQ(pg_throwaway("restart"), 0);
   // The first write after the return may meet the dead connection and reconnect.
@@ -58,6 +61,7 @@ TEST(Outage, WhenPostgresqlGoesAwayNothingUnstoredIsAckedAndWritesResumeWhenItRe
   }
   ASSERT_TRUE(resumed) << "writes resume once PostgreSQL is back; the server said:\n" << srv.log();
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(say("之后" + std::to_string(i)));
+  EXPECT_EQ(http(srv.port(), "GET", "/healthz").status, 200);
 
   // The record: gap-free, chained, and every acked statement in it, none of the refused.
   auto verify = http(srv.port(), "GET", "/api/sessions/" + s.id + "/verify").json_body();
