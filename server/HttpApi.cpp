@@ -93,12 +93,7 @@ void HttpApi::page(const HttpRequest& req, const std::string& path, HttpReply re
   auto file = files_.lookup(path);
   if (!file) return reply(error_response(req, ErrorCode::not_found, "not found"));
   HttpResponse res{http::status::ok, req.version()};
-  res.set(http::field::server, "yishiting");
   res.set(http::field::content_type, file->content_type);
-  res.set("X-Content-Type-Options", "nosniff");
-  // The token lives in the fragment, which browsers never send; the origin alone is
-  // enough for stream players that check where they are embedded.
-  res.set("Referrer-Policy", "strict-origin-when-cross-origin");
   res.set(http::field::etag, file->etag);
   res.set(http::field::cache_control, "no-cache");
   res.set(http::field::vary, "Accept-Encoding");

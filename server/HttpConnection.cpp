@@ -103,6 +103,7 @@ void HttpConnection::on_read(beast::error_code ec, size_t) {
 }
 
 void HttpConnection::write(HttpResponse res, bool close_after) {
+  stamp_common_headers(res);
   if (close_after) res.keep_alive(false);
   const bool close = !res.keep_alive();
   response_ = std::make_shared<HttpResponse>(std::move(res));

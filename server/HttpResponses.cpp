@@ -5,9 +5,7 @@ namespace yst {
 HttpResponse make_response(const HttpRequest& req, http::status status, std::string body,
                            const std::string& content_type) {
   HttpResponse res{status, req.version()};
-  res.set(http::field::server, "yishiting");
   res.set(http::field::content_type, content_type);
-  res.set("X-Content-Type-Options", "nosniff");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
@@ -23,6 +21,16 @@ HttpResponse json_response(const HttpRequest& req, http::status status, const js
 HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::string& message, http::status status) {
   if (status == http::status::unknown) status = static_cast<http::status>(http_status(code));
   return json_response(req, status, json{{"error", {{"code", to_string(code)}, {"message", message}}}});
+}
+
+void stamp_common_headers(http::response<http::string_body>& res) {
+  res.set(http::field::server, "yishiting");
+  res.set("X-Content-Type-Options", "nosniff");
+  // Join links carry their token in the fragment, which is never sent, but a page's
+  // address still says which session and role someone has open: no other site learns it.
+  res.set("Referrer-Policy", "no-referrer");
+  if (res[http::field::content_type].starts_with("text/html") && res.find("Content-Security-Policy") == res.end())
+    res.set("Content-Security-Policy", "frame-ancestors 'none'");
 }
 
 }  // namespace yst

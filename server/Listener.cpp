@@ -20,8 +20,10 @@ const std::string& too_many_connections_response() {
     HttpRequest unread;  // the request is never read
     unread.keep_alive(false);
     std::ostringstream out;
-    out << HttpApi::error_response(unread, ErrorCode::rate_limited, "too many connections",
-                                   http::status::service_unavailable);
+    auto res = HttpApi::error_response(unread, ErrorCode::rate_limited, "too many connections",
+                                       http::status::service_unavailable);
+    stamp_common_headers(res);
+    out << res;
     return out.str();
   }();
   return text;

@@ -3,6 +3,7 @@
 // WebSocketPlain.cpp and WebSocketTls.cpp, so that each kind is compiled once, apart.
 #include <spdlog/spdlog.h>
 
+#include "server/HttpResponses.hpp"
 #include "server/WebSocketConnection.hpp"
 
 namespace yst {
@@ -22,8 +23,8 @@ class WebSocketStream final : public WebSocketConnection {
     ws_.read_message_max(0);
     ws_.auto_fragment(false);
     ws_.text(true);  // every frame the server sends is text
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
+    // Also Beast's own refusals of a bad handshake (400, 426) pass through here.
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { stamp_common_headers(res); }));
     ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketStream::on_accept, self()));
   }
   void read_some() override {

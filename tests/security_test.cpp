@@ -1,0 +1,117 @@
+// Issue 17, security details, against the real server binary: the headers on every
+// response, and which pages may be framed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "tests/support/Helpers.hpp"
+
+using namespace yst::test;
+
+namespace {
+
+const std::string kWebSocketUpgrade =
+    "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+// A header of a raw HTTP response, by its name in any case ("" when absent).
+std::string header_of(const std::string& raw, std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string head = raw.substr(0, raw.find("\r\n\r\n"));
+  for (size_t start = head.find("\r\n"); start != std::string::npos;) {
+    start += 2;
+    size_t end = head.find("\r\n", start);
+    std::string line = head.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.rfind(name + ":", 0) == 0) {
+      std::string value = line.substr(name.size() + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      return value;
+    }
+    start = end;
+  }
+  return "";
+}
+
+int status_of(const std::string& raw) { return raw.size() > 12 ? std::atoi(raw.substr(9, 3).c_str()) : 0; }
+
+}  // namespace
+
+TEST(Security, EveryResponseCarriesNosniffAndNoReferrer) {
+  ServerProcess srv({"--max-body-bytes", "1024"});
+  auto s = create_session(srv);
+  auto expect_common = [](const std::string& raw, const std::string& what) {
+    EXPECT_EQ(header_of(raw, "X-Content-Type-Options"), "nosniff") << what << "\n" << raw.substr(0, 400);
+    EXPECT_EQ(header_of(raw, "Referrer-Policy"), "no-referrer") << what << "\n" << raw.substr(0, 400);
+  };
+  auto get = [&](const std::string& target, const std::string& extra = "") {
+    return raw_http(srv.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra + "\r\n");
+  };
+  // An upgrade says Connection: Upgrade, not close; the server closes after refusing it.
+  auto upgrade = [&](const std::string& target, const std::string& headers, std::chrono::milliseconds wait = 5s) {
+    return raw_http(srv.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n", wait);
+  };
+  struct Case {
+    std::string what;
+    std::string raw;
+    int status;
+  };
+  auto page = get("/host/" + s.id);
+  const std::string etag = header_of(page, "ETag");
+  const std::vector<Case> cases = {
+      {"a page", page, 200},
+      {"a page not modified", get("/host/" + s.id, "If-None-Match: " + etag + "\r\n"), 304},
+      {"a static asset", get("/assets/style.css"), 200},
+      {"an API answer", get("/api/sessions/" + s.id), 200},
+      {"an API error", get("/api/sessions/" + s.id + "/participants"), 401},
+      {"a 404", get("/nope.html"), 404},
+      {"/healthz", get("/healthz"), 200},
+      {"a malformed request", raw_http(srv.port(), "GARBAGE\r\n\r\n"), 400},
+      {"a body over the limit",
+       raw_http(srv.port(), "POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"), 413},
+      {"a WebSocket upgrade on the wrong path", upgrade("/wsx", kWebSocketUpgrade), 404},
+      {"a WebSocket handshake Beast refuses",
+       upgrade("/ws", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"), 400},
+      {"a WebSocket handshake accepted", upgrade("/ws", kWebSocketUpgrade, 500ms), 101},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(status_of(c.raw), c.status) << c.what << "\n" << c.raw.substr(0, 400);
+    expect_common(c.raw, c.what);
+  }
+}
+
+TEST(Security, TheRefusalOverTheConnectionLimitCarriesThemToo) {
+  ServerProcess srv({"--max-connections", "1"});
+  WsClient hold(srv.port());
+  auto refused = raw_http(srv.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_of(refused), 503) << refused;
+  EXPECT_EQ(header_of(refused, "X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(header_of(refused, "Referrer-Policy"), "no-referrer");
+}
+
+TEST(Security, NoPageButTheOverlayCanBeFramed) {
+  ServerProcess srv;
+  auto s = create_session(srv);
+  for (const std::string& path : std::vector<std::string>{"/", "/admin", "/host/" + s.id, "/clerk/" + s.id, "/p/" + s.id, "/s/" + s.id}) {
+    auto r = http(srv.port(), "GET", path);
+    ASSERT_EQ(r.status, 200) << path;
+    const std::string csp = r.headers["content-security-policy"];
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path << ": " << csp;
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << path << ": " << csp;
+    EXPECT_EQ(r.headers["x-frame-options"], "DENY") << path;
+  }
+  // The broadcast mixer embeds the overlay, from wherever it runs.
+  auto overlay = http(srv.port(), "GET", "/overlay/" + s.id);
+  ASSERT_EQ(overlay.status, 200);
+  const std::string csp = overlay.headers["content-security-policy"];
+  EXPECT_NE(csp.find("frame-ancestors *"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(overlay.headers.count("x-frame-options"), 0u);
+  EXPECT_EQ(overlay.headers["referrer-policy"], "no-referrer");
+  // The minutes' printable page sets its policy in a meta tag, which cannot forbid framing.
+  auto minutes = http(srv.port(), "GET", "/api/sessions/" + s.id + "/minutes?format=html", "", bearer(srv.admin_token()));
+  ASSERT_EQ(minutes.status, 200) << minutes.body;
+  EXPECT_EQ(minutes.headers["content-security-policy"], "frame-ancestors 'none'");
+}
