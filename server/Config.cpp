@@ -84,6 +84,17 @@ class ServeFlags {
       c.*field = static_cast<Field>(parse_number(name, v, lo, hi));
     });
   }
+  // A setting that may be given many times, each value a comma-separated list: every
+  // item of every value (of the source that wins) is passed to `add_one`.
+  void list(const char* name, const char* value_name, const char* help, Setter add_one) {
+    options_.add_options()(name,
+                           po::value<Occurrences>()->value_name(value_name)->notifier(
+                               [&config = config_, add_one = std::move(add_one)](const Occurrences& values) {
+                                 for (const auto& value : values)
+                                   for (const auto& item : split_list(value)) add_one(config, item);
+                               }),
+                           help);
+  }
   // A switch: `--name` alone means true; `--name=false` (or a false value from the
   // environment) turns off what a config file turned on.
   void flag(const char* name, bool Config::*field, const char* help) {
@@ -129,6 +140,11 @@ void ServeFlags::describe() {
       [](Config& c, const std::string& v) { c.public_url = v.substr(0, v.find_last_not_of('/') + 1); });
   add("allowed-origins", "A,B", "comma-separated Origins allowed to open WebSockets (default: any)",
       [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); });
+  list("trusted-proxy", "CIDR",
+       "a reverse proxy in front of the server (an IPv4 or IPv6 address or CIDR block; repeat it or give A,B): "
+       "from it, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, for limits "
+       "and logs (default: none; X-Forwarded-For is ignored)",
+       [](Config& c, const std::string& v) { c.trusted_proxies.add(v); });
   text("tls-cert", "F", &Config::tls_cert, "PEM certificate chain: serve HTTPS and WSS");
   text("tls-key", "F", &Config::tls_key, "PEM private key for --tls-cert");
   add("durability", "D",

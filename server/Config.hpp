@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "server/TrustedProxies.hpp"
 #include "storage/Store.hpp"
 
 namespace yst {
@@ -25,6 +26,8 @@ struct Config {
   std::string blocked_words;
   std::string public_url;  // base of printed join links; default http://BIND:PORT
   std::vector<std::string> allowed_origins;  // empty: any Origin (and none)
+  // Reverse proxies whose X-Forwarded-For names the client (empty: the TCP peer is the client).
+  TrustedProxies trusted_proxies;
   std::string tls_cert;
   std::string tls_key;
   std::string log_level = "info";

@@ -1,5 +1,5 @@
-// Issue 17, security details, against the real server binary: the headers on every
-// response, and which pages may be framed.
+// Issue 17, security details, against the real server binary: per-address limits behind a
+// trusted proxy, the headers on every response, and which pages may be framed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +14,8 @@ namespace {
 const std::string kWebSocketUpgrade =
     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+std::map<std::string, std::string> forwarded_for(const std::string& chain) { return {{"X-Forwarded-For", chain}}; }
 
 // A header of a raw HTTP response, by its name in any case ("" when absent).
 std::string header_of(const std::string& raw, std::string name) {
@@ -38,6 +40,22 @@ std::string header_of(const std::string& raw, std::string name) {
 int status_of(const std::string& raw) { return raw.size() > 12 ? std::atoi(raw.substr(9, 3).c_str()) : 0; }
 
 }  // namespace
+
+TEST(Security, BehindATrustedProxyTheConnectionLimitPerAddressCountsEachClient) {
+  ServerProcess srv({"--trusted-proxy", "127.0.0.1", "--max-connections-per-address", "1"});
+  auto s = create_session(srv);
+  WsClient first(srv.port(), forwarded_for("203.0.113.7"));
+  ASSERT_EQ(audience_join(first, s.id, "听众甲", "client-proxy-limit-1")["type"], "welcome");
+  // The same client again, through the proxy: its one connection is taken.
+  auto second = raw_http(srv.port(), "GET /ws HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\n" +
+                                         kWebSocketUpgrade + "\r\n");
+  EXPECT_EQ(status_of(second), 503) << second;
+  EXPECT_NE(second.find("too many connections"), std::string::npos);
+  // Other clients behind the same proxy (all from 127.0.0.1) are not held to that one.
+  WsClient other(srv.port(), forwarded_for("203.0.113.8"));
+  EXPECT_EQ(audience_join(other, s.id, "听众乙", "client-proxy-limit-2")["type"], "welcome");
+  EXPECT_EQ(http(srv.port(), "GET", "/healthz", "", forwarded_for("203.0.113.9")).status, 200);
+}
 
 TEST(Security, EveryResponseCarriesNosniffAndNoReferrer) {
   ServerProcess srv({"--max-body-bytes", "1024"});
