@@ -62,6 +62,9 @@ class ServeFlags {
  public:
   explicit ServeFlags(Config& config) : config_(config) { describe(); }
   const po::options_description& options() const { return options_; }
+  // For tests only: accepted on the command line, not listed by --help, not read from
+  // the environment or a config file.
+  const po::options_description& testing_options() const { return testing_; }
 
  private:
   using Setter = std::function<void(Config&, const std::string&)>;
@@ -104,6 +107,7 @@ class ServeFlags {
 
   Config& config_;
   po::options_description options_{"Flags", 120};
+  po::options_description testing_;
 };
 
 void ServeFlags::describe() {
@@ -184,6 +188,13 @@ void ServeFlags::describe() {
          "seconds of WebSocket silence before a ping; no pong, closed (default 60)");
   number("shutdown-grace-ms", &Config::shutdown_grace_ms, 0, 60000,
          "how long shutdown waits for WebSockets to close (default 2000)");
+
+  // A test of the wrong-token lockout must not wait a minute for it to end.
+  testing_.add_options()("token-lockout-window-ms", value("N", [](Config& c, const std::string& v) {
+                           c.token_lockout_window_ms =
+                               static_cast<int>(parse_number("token-lockout-window-ms", v, 100, 3'600'000));
+                         }),
+                         "");
 }
 
 // The settings and what only the command line has: --config and --help.
@@ -199,9 +210,9 @@ po::options_description command_line_options(const ServeFlags& settings) {
 constexpr const char* kStrayArguments = "stray-arguments";
 
 void store_command_line(const std::vector<std::string>& args, const po::options_description& visible,
-                        po::variables_map& vm) {
+                        const po::options_description& testing, po::variables_map& vm) {
   po::options_description all;
-  all.add(visible).add_options()(kStrayArguments, po::value<Occurrences>());
+  all.add(visible).add(testing).add_options()(kStrayArguments, po::value<Occurrences>());
   po::positional_options_description stray;
   stray.add(kStrayArguments, -1);
   // No guessing: --por is a typo, not --port.
@@ -272,7 +283,7 @@ ParsedArgs parse_serve_args(const std::vector<std::string>& args) {
   // program_options keeps the first value stored for a setting, so the sources are
   // stored in order of precedence: flags, then the environment, then the file.
   po::variables_map vm;
-  store_command_line(args, visible, vm);
+  store_command_line(args, visible, settings.testing_options(), vm);
   if (vm.count("help")) {
     out.help = true;
     return out;

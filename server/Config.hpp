@@ -53,6 +53,9 @@ struct Config {
   int handshake_timeout_s = 10;
   int idle_timeout_s = 60;  // WebSocket: a ping after half of it, closed if no pong
   int shutdown_grace_ms = 2000;
+  // How long wrong tokens are counted over, and an address locked out after too many.
+  // Not an operator's setting: tests shorten it with a flag that --help does not list.
+  int token_lockout_window_ms = 60'000;
 };
 
 struct ParsedArgs {

@@ -113,11 +113,11 @@ void HttpConnection::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
     lowest().expires_never();
     std::visit([&](auto& s) {
-      make_websocket_connection(std::move(s), hub_, std::move(slot_))->run(std::move(req));
+      make_websocket_connection(std::move(s), hub_, std::move(slot_), client)->run(std::move(req));
     }, stream_);
     return;
   }
-  api_.handle(req, [self = shared_from_this()](HttpResponse res) {
+  api_.handle(req, client, [self = shared_from_this()](HttpResponse res) {
     net::dispatch(self->lowest().get_executor(),
                   [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
   });

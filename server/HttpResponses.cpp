@@ -23,6 +23,14 @@ HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::s
   return json_response(req, status, json{{"error", {{"code", to_string(code)}, {"message", message}}}});
 }
 
+HttpResponse retry_later_response(const HttpRequest& req, const std::string& message, int64_t retry_after_s) {
+  auto res = json_response(req, http::status::too_many_requests,
+                           json{{"error", {{"code", to_string(ErrorCode::rate_limited)}, {"message", message}}},
+                                {"retry_after_s", retry_after_s}});
+  res.set(http::field::retry_after, std::to_string(retry_after_s));
+  return res;
+}
+
 void stamp_common_headers(http::response<http::string_body>& res) {
   res.set(http::field::server, "yishiting");
   res.set("X-Content-Type-Options", "nosniff");

@@ -11,8 +11,9 @@ namespace yst {
 template <class NextLayer>
 class WebSocketStream final : public WebSocketConnection {
  public:
-  WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot)), ws_(std::move(next)) {}
+  WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
+      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot), std::move(client)),
+        ws_(std::move(next)) {}
 
  private:
   void accept(const websocket::stream_base::timeout& timeouts, http::request<http::string_body> upgrade) override {

@@ -226,3 +226,13 @@ TEST_F(Config, ABadTrustedProxyStopsTheServerSayingWhy) {
             "--trusted-proxy \"192.168.1.10/24\" has address bits set past its prefix length");
   EXPECT_EQ(error_of({"--trusted-proxy"}), "--trusted-proxy needs a value");
 }
+
+TEST_F(Config, TheLockoutWindowIsATestsFlagOnly) {
+  EXPECT_EQ(parse_serve_args({}).config.token_lockout_window_ms, 60'000);
+  EXPECT_EQ(parse_serve_args({"--token-lockout-window-ms", "1500"}).config.token_lockout_window_ms, 1500);
+  EXPECT_EQ(serve_usage().find("lockout"), std::string::npos);
+  set_env("YISHITING_TOKEN_LOCKOUT_WINDOW_MS", "1500");
+  EXPECT_EQ(parse_serve_args({}).config.token_lockout_window_ms, 60'000);
+  auto path = config_file("token-lockout-window-ms = 1500\n");
+  EXPECT_EQ(error_of({"--config", path}), path + ": unknown setting token-lockout-window-ms");
+}
