@@ -62,6 +62,9 @@ class ServeFlags {
  public:
   explicit ServeFlags(Config& config) : config_(config) { describe(); }
   const po::options_description& options() const { return options_; }
+  // For tests only: accepted on the command line, not listed by --help, not read from
+  // the environment or a config file.
+  const po::options_description& testing_options() const { return testing_; }
 
  private:
   using Setter = std::function<void(Config&, const std::string&)>;
@@ -84,6 +87,17 @@ class ServeFlags {
       c.*field = static_cast<Field>(parse_number(name, v, lo, hi));
     });
   }
+  // A setting that may be given many times, each value a comma-separated list: every
+  // item of every value (of the source that wins) is passed to `add_one`.
+  void list(const char* name, const char* value_name, const char* help, Setter add_one) {
+    options_.add_options()(name,
+                           po::value<Occurrences>()->value_name(value_name)->notifier(
+                               [&config = config_, add_one = std::move(add_one)](const Occurrences& values) {
+                                 for (const auto& value : values)
+                                   for (const auto& item : split_list(value)) add_one(config, item);
+                               }),
+                           help);
+  }
   // A switch: `--name` alone means true; `--name=false` (or a false value from the
   // environment) turns off what a config file turned on.
   void flag(const char* name, bool Config::*field, const char* help) {
@@ -93,6 +107,7 @@ class ServeFlags {
 
   Config& config_;
   po::options_description options_{"Flags", 120};
+  po::options_description testing_;
 };
 
 void ServeFlags::describe() {
@@ -129,6 +144,11 @@ void ServeFlags::describe() {
       [](Config& c, const std::string& v) { c.public_url = v.substr(0, v.find_last_not_of('/') + 1); });
   add("allowed-origins", "A,B", "comma-separated Origins allowed to open WebSockets (default: any)",
       [](Config& c, const std::string& v) { c.allowed_origins = split_list(v); });
+  list("trusted-proxy", "CIDR",
+       "a reverse proxy in front of the server (an IPv4 or IPv6 address or CIDR block; repeat it or give A,B): "
+       "from it, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, for limits "
+       "and logs (default: none; X-Forwarded-For is ignored)",
+       [](Config& c, const std::string& v) { c.trusted_proxies.add(v); });
   text("tls-cert", "F", &Config::tls_cert, "PEM certificate chain: serve HTTPS and WSS");
   text("tls-key", "F", &Config::tls_key, "PEM private key for --tls-cert");
   add("durability", "D",
@@ -168,6 +188,13 @@ void ServeFlags::describe() {
          "seconds of WebSocket silence before a ping; no pong, closed (default 60)");
   number("shutdown-grace-ms", &Config::shutdown_grace_ms, 0, 60000,
          "how long shutdown waits for WebSockets to close (default 2000)");
+
+  // A test of the wrong-token lockout must not wait a minute for it to end.
+  testing_.add_options()("token-lockout-window-ms", value("N", [](Config& c, const std::string& v) {
+                           c.token_lockout_window_ms =
+                               static_cast<int>(parse_number("token-lockout-window-ms", v, 100, 3'600'000));
+                         }),
+                         "");
 }
 
 // The settings and what only the command line has: --config and --help.
@@ -183,9 +210,9 @@ po::options_description command_line_options(const ServeFlags& settings) {
 constexpr const char* kStrayArguments = "stray-arguments";
 
 void store_command_line(const std::vector<std::string>& args, const po::options_description& visible,
-                        po::variables_map& vm) {
+                        const po::options_description& testing, po::variables_map& vm) {
   po::options_description all;
-  all.add(visible).add_options()(kStrayArguments, po::value<Occurrences>());
+  all.add(visible).add(testing).add_options()(kStrayArguments, po::value<Occurrences>());
   po::positional_options_description stray;
   stray.add(kStrayArguments, -1);
   // No guessing: --por is a typo, not --port.
@@ -256,7 +283,7 @@ ParsedArgs parse_serve_args(const std::vector<std::string>& args) {
   // program_options keeps the first value stored for a setting, so the sources are
   // stored in order of precedence: flags, then the environment, then the file.
   po::variables_map vm;
-  store_command_line(args, visible, vm);
+  store_command_line(args, visible, settings.testing_options(), vm);
   if (vm.count("help")) {
     out.help = true;
     return out;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "server/TrustedProxies.hpp"
 #include "storage/Store.hpp"
 
 namespace yst {
@@ -25,6 +26,8 @@ struct Config {
   std::string blocked_words;
   std::string public_url;  // base of printed join links; default http://BIND:PORT
   std::vector<std::string> allowed_origins;  // empty: any Origin (and none)
+  // Reverse proxies whose X-Forwarded-For names the client (empty: the TCP peer is the client).
+  TrustedProxies trusted_proxies;
   std::string tls_cert;
   std::string tls_key;
   std::string log_level = "info";
@@ -50,6 +53,9 @@ struct Config {
   int handshake_timeout_s = 10;
   int idle_timeout_s = 60;  // WebSocket: a ping after half of it, closed if no pong
   int shutdown_grace_ms = 2000;
+  // How long wrong tokens are counted over, and an address locked out after too many.
+  // Not an operator's setting: tests shorten it with a flag that --help does not list.
+  int token_lockout_window_ms = 60'000;
 };
 
 struct ParsedArgs {

@@ -50,7 +50,7 @@ HttpApi::HttpApi(Hub& hub, StaticFiles& files, bool tls)
 
 void HttpApi::stop() { reader_.stop(); }
 
-void HttpApi::handle(const HttpRequest& req, HttpReply reply) {
+void HttpApi::handle(const HttpRequest& req, const std::string& client, HttpReply reply) {
   hub_.metrics().http_requests.fetch_add(1, std::memory_order_relaxed);
   std::string target(req.target());
   if (target.empty() || target[0] != '/' || target.size() > kMaxTargetBytes)
@@ -71,13 +71,22 @@ void HttpApi::handle(const HttpRequest& req, HttpReply reply) {
     return reply(make_response(req, http::status::ok, hub_.metrics().render(hub_.writer()),
                                "text/plain; version=0.0.4; charset=utf-8"));
   }
-  if (path.rfind("/api/", 0) == 0) return api(req, path, query, std::move(reply));
+  if (path.rfind("/api/", 0) == 0) return api(req, client, path, query, std::move(reply));
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return reply(error_response(req, ErrorCode::bad_request, "method not allowed", http::status::method_not_allowed));
   page(req, path, std::move(reply));
 }
 
-void HttpApi::api(const HttpRequest& req, const std::string& path, const std::string& query, HttpReply reply) {
+void HttpApi::api(const HttpRequest& req, const std::string& client, const std::string& path,
+                  const std::string& query, HttpReply reply) {
+  // Every token the API reads is a bearer token, so it is weighed here, once, before any
+  // handler sees it: no handler can forget to count a wrong one, and while the address is
+  // locked out none is even looked at.
+  if (std::string token = bearer_token(req); !token.empty()) {
+    if (auto wait_s = hub_.token_lockout_seconds(client))
+      return reply(retry_later_response(req, "too many wrong tokens from this address", *wait_s));
+    hub_.record_token_attempt(token, client, path);
+  }
   auto q = parse_query(query);
   if (!q) return reply(error_response(req, ErrorCode::bad_request, "bad query string"));
   // A path under /api/sessions/{id} names a session first: an unknown one is not found,
@@ -99,12 +108,7 @@ void HttpApi::page(const HttpRequest& req, const std::string& path, HttpReply re
   auto file = files_.lookup(path);
   if (!file) return reply(error_response(req, ErrorCode::not_found, "not found"));
   HttpResponse res{http::status::ok, req.version()};
-  res.set(http::field::server, "yishiting");
   res.set(http::field::content_type, file->content_type);
-  res.set("X-Content-Type-Options", "nosniff");
-  // The token lives in the fragment, which browsers never send; the origin alone is
-  // enough for stream players that check where they are embedded.
-  res.set("Referrer-Policy", "strict-origin-when-cross-origin");
   res.set(http::field::etag, file->etag);
   res.set(http::field::cache_control, "no-cache");
   res.set(http::field::vary, "Accept-Encoding");

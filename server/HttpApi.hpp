@@ -31,8 +31,9 @@ class HttpApi {
   // Opens a read connection of its own to the hub's database (see Reader).
   HttpApi(Hub& hub, StaticFiles& files, bool tls);
 
-  // Answers one request. `reply` may be called on another thread, exactly once.
-  void handle(const HttpRequest& req, HttpReply reply);
+  // Answers one request from `client` (its address, as limits and logs know it: see
+  // TrustedProxies). `reply` may be called on another thread, exactly once.
+  void handle(const HttpRequest& req, const std::string& client, HttpReply reply);
   // Stops the storage reader: call it once the I/O threads have stopped and before their
   // pending handlers are destroyed, so no reply is posted to them afterwards.
   void stop();
@@ -46,7 +47,8 @@ class HttpApi {
   static constexpr size_t kMaxTargetBytes = 4096;
 
  private:
-  void api(const HttpRequest& req, const std::string& path, const std::string& query, HttpReply reply);
+  void api(const HttpRequest& req, const std::string& client, const std::string& path, const std::string& query,
+           HttpReply reply);
   void page(const HttpRequest& req, const std::string& path, HttpReply reply);
 
   Hub& hub_;

@@ -24,9 +24,13 @@ std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> make_strea
 }
 }  // namespace
 
-HttpConnection::HttpConnection(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
-                         ssl::context* tls)
-    : stream_(make_stream(std::move(socket), tls)), hub_(hub), api_(api), slot_(std::move(slot)) {}
+HttpConnection::HttpConnection(tcp::socket&& socket, std::string peer, Hub& hub, HttpApi& api,
+                               std::unique_ptr<ConnectionLimits::Slot> slot, ssl::context* tls)
+    : stream_(make_stream(std::move(socket), tls)),
+      peer_(std::move(peer)),
+      hub_(hub),
+      api_(api),
+      slot_(std::move(slot)) {}
 
 void HttpConnection::run() {
   net::dispatch(lowest().get_executor(), [self = shared_from_this()] {
@@ -68,6 +72,14 @@ bool HttpConnection::origin_allowed(const HttpRequest& req) const {
   return false;
 }
 
+std::string HttpConnection::client_of(const HttpRequest& req) const {
+  const TrustedProxies& proxies = hub_.config().trusted_proxies;
+  if (proxies.empty()) return peer_;
+  std::vector<std::string_view> forwarded_for;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) forwarded_for.push_back(it->value());
+  return proxies.client_address(peer_, forwarded_for);
+}
+
 void HttpConnection::on_read(beast::error_code ec, size_t) {
   if (ec == http::error::end_of_stream || ec == net::error::eof) return do_close();
   if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) return;
@@ -84,6 +96,15 @@ void HttpConnection::on_read(beast::error_code ec, size_t) {
         HttpApi::error_response(unreadable, ErrorCode::bad_request, "malformed HTTP request: " + ec.message()), true);
 
   HttpRequest req = parser_->release();
+  const std::string client = client_of(req);
+  // Behind a proxy the per-address limit is the client's, which only the request names;
+  // a proxy reusing the connection for another client moves the count with it.
+  if (!slot_->attribute(client)) {
+    hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
+    return write(HttpApi::error_response(req, ErrorCode::rate_limited, "too many connections",
+                                         http::status::service_unavailable),
+                 true);
+  }
   if (websocket::is_upgrade(req)) {
     std::string_view target = req.target();
     if (target.substr(0, target.find('?')) != "/ws")
@@ -92,17 +113,18 @@ void HttpConnection::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
     lowest().expires_never();
     std::visit([&](auto& s) {
-      make_websocket_connection(std::move(s), hub_, std::move(slot_))->run(std::move(req));
+      make_websocket_connection(std::move(s), hub_, std::move(slot_), client)->run(std::move(req));
     }, stream_);
     return;
   }
-  api_.handle(req, [self = shared_from_this()](HttpResponse res) {
+  api_.handle(req, client, [self = shared_from_this()](HttpResponse res) {
     net::dispatch(self->lowest().get_executor(),
                   [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
   });
 }
 
 void HttpConnection::write(HttpResponse res, bool close_after) {
+  stamp_common_headers(res);
   if (close_after) res.keep_alive(false);
   const bool close = !res.keep_alive();
   response_ = std::make_shared<HttpResponse>(std::move(res));

@@ -15,9 +15,11 @@ class Hub;
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
-  // With `tls` set, the connection speaks TLS (handshake first, then HTTP).
-  HttpConnection(tcp::socket&& socket, Hub& hub, HttpApi& api, std::unique_ptr<ConnectionLimits::Slot> slot,
-              ssl::context* tls = nullptr);
+  // With `tls` set, the connection speaks TLS (handshake first, then HTTP). `peer` is the
+  // TCP peer's address; `slot` is counted against it, or, for a trusted proxy, against no
+  // address until a request names its client.
+  HttpConnection(tcp::socket&& socket, std::string peer, Hub& hub, HttpApi& api,
+                 std::unique_ptr<ConnectionLimits::Slot> slot, ssl::context* tls = nullptr);
   void run();
 
  private:
@@ -28,6 +30,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void on_write(bool close, beast::error_code ec, size_t bytes);
   void do_close();
   bool origin_allowed(const HttpRequest& req) const;
+  // The address `req` comes from: the peer, or behind a trusted proxy the client it names.
+  std::string client_of(const HttpRequest& req) const;
 
   using TlsStream = beast::ssl_stream<beast::tcp_stream>;
   beast::tcp_stream& lowest() {
@@ -35,6 +39,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   }
 
   std::variant<beast::tcp_stream, TlsStream> stream_;
+  const std::string peer_;
   beast::flat_buffer buffer_;
   Hub& hub_;
   HttpApi& api_;

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP messages the server answers with: every response carries the same safety
-// headers, and every error the contract's body {"error":{"code","message"}}.
+// headers (stamp_common_headers), and every error the contract's body
+// {"error":{"code","message"}}.
 #include <functional>
 #include <string>
 
@@ -25,5 +26,15 @@ HttpResponse error_response(const HttpRequest& req, ErrorCode code, const std::s
 inline HttpResponse error_response(const HttpRequest& req, const Error& error) {
   return error_response(req, error.code, error.message);
 }
+// 429 rate_limited with Retry-After, and `retry_after_s` in the body as the topic and
+// question intervals have it.
+HttpResponse retry_later_response(const HttpRequest& req, const std::string& message, int64_t retry_after_s);
+
+// The headers no response may lack: X-Content-Type-Options, Referrer-Policy, and for HTML
+// that sets no policy of its own (the minutes' printable page) a CSP that forbids framing.
+// Applied where responses leave the server, not where they are made, so that no path
+// can forget them: HttpConnection::write, the listener's refusal over a connection limit
+// and the WebSocket handshake (its 101 and Beast's own refusals).
+void stamp_common_headers(http::response<http::string_body>& res);
 
 }  // namespace yst

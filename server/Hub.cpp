@@ -33,7 +33,10 @@ std::string random_id(size_t len) {
 }  // namespace
 
 Hub::Hub(std::vector<net::io_context*> contexts, const Config& config, Clock clock)
-    : contexts_(std::move(contexts)), config_(config), clock_(clock ? std::move(clock) : Clock(system_now_ms)) {
+    : contexts_(std::move(contexts)),
+      config_(config),
+      clock_(clock ? std::move(clock) : Clock(system_now_ms)),
+      lockout_(WrongTokenLockout::Limits{.window = std::chrono::milliseconds(config.token_lockout_window_ms)}) {
   if (contexts_.empty()) throw std::logic_error("Hub: no io_context");
 }
 
@@ -187,6 +190,19 @@ std::optional<TokenOwner> Hub::find_token(std::string_view token) const {
 }
 
 bool Hub::is_admin(std::string_view token) const { return admin_.matches(token); }
+
+std::optional<int64_t> Hub::token_lockout_seconds(const std::string& client) { return lockout_.seconds_locked(client); }
+
+void Hub::record_token_attempt(std::string_view token, const std::string& client, std::string_view where) {
+  if (is_admin(token) || find_token(token)) return;
+  metrics_.wrong_tokens.fetch_add(1, std::memory_order_relaxed);
+  if (!lockout_.count_failure(client)) return;
+  metrics_.token_lockouts.fetch_add(1, std::memory_order_relaxed);
+  // `where` comes from the request line: cut, so that a long path cannot flood the log.
+  constexpr size_t kMaxLoggedPath = 128;
+  spdlog::warn("too many wrong tokens from {}: tokens refused from it for {} s (last tried {})", client,
+               (config_.token_lockout_window_ms + 999) / 1000, where.substr(0, kMaxLoggedPath));
+}
 
 bool Hub::reload_word_filter(std::string& message) {
   if (config_.blocked_words.empty()) {

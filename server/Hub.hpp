@@ -21,6 +21,7 @@
 #include "server/Metrics.hpp"
 #include "server/Net.hpp"
 #include "server/Room.hpp"
+#include "server/WrongTokenLockout.hpp"
 #include "server/cluster/Cluster.hpp"
 #include "session/WordFilter.hpp"
 #include "storage/Store.hpp"
@@ -76,6 +77,16 @@ class Hub {
 
   std::optional<TokenOwner> find_token(std::string_view token) const;
   bool is_admin(std::string_view token) const;
+
+  // The wrong-token lockout, shared by the HTTP API and WebSocket joins. `client` is the
+  // request's address (see TrustedProxies). Seconds until `client` may present a token
+  // again, or nothing when it may now.
+  std::optional<int64_t> token_lockout_seconds(const std::string& client);
+  // A token was presented by `client` for `where` (a path, for the log): one that is
+  // neither the admin's nor any participant's is counted against `client`, and the count
+  // that locks it out is logged, once, with the address and `where` but never the token.
+  // A token that belongs to someone, even if not allowed there, is no guess: not counted.
+  void record_token_attempt(std::string_view token, const std::string& client, std::string_view where);
 
   std::shared_ptr<const WordFilter> word_filter() const { return std::atomic_load(&filter_); }
   // Reloads --blocked-words; on failure keeps the old list and says why.
@@ -162,6 +173,7 @@ class Hub {
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, TokenOwner> tokens_;  // by hex SHA-256 of the token
   AdminToken admin_;
+  WrongTokenLockout lockout_;
   std::shared_ptr<const WordFilter> filter_;
 };
 

@@ -20,8 +20,10 @@ const std::string& too_many_connections_response() {
     HttpRequest unread;  // the request is never read
     unread.keep_alive(false);
     std::ostringstream out;
-    out << HttpApi::error_response(unread, ErrorCode::rate_limited, "too many connections",
-                                   http::status::service_unavailable);
+    auto res = HttpApi::error_response(unread, ErrorCode::rate_limited, "too many connections",
+                                       http::status::service_unavailable);
+    stamp_common_headers(res);
+    out << res;
     return out.str();
   }();
   return text;
@@ -64,10 +66,16 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code addr_ec;
   auto remote = socket.remote_endpoint(addr_ec);
-  std::string address = addr_ec ? std::string("unknown") : remote.address().to_string();
-  if (auto slot = limits_.acquire(address)) {
+  // In the form limits and logs use throughout (::ffff:10.0.0.1 is 10.0.0.1).
+  std::optional<IpAddress> peer_address;
+  if (!addr_ec) peer_address = IpAddress::parse(remote.address().to_string());
+  const std::string peer = peer_address ? peer_address->to_string() : std::string("unknown");
+  // A proxy's connections are its clients': they count against an address once a request
+  // says whose they are (HttpConnection).
+  const bool from_proxy = peer_address && hub_.config().trusted_proxies.trusts(*peer_address);
+  if (auto slot = from_proxy ? limits_.acquire_unattributed() : limits_.acquire(peer)) {
     socket.set_option(tcp::no_delay(true), addr_ec);
-    std::make_shared<HttpConnection>(std::move(socket), hub_, api_, std::move(slot), tls_)->run();
+    std::make_shared<HttpConnection>(std::move(socket), peer, hub_, api_, std::move(slot), tls_)->run();
   } else {
     hub_.metrics().connections_refused.fetch_add(1, std::memory_order_relaxed);
     // A 503 and close, without reading the request.

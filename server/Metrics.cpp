@@ -37,6 +37,9 @@ std::string Metrics::render(const Writer& writer) const {
           slow_client_disconnects.load());
   counter("yishiting_flood_disconnects_total", "connections closed for flooding", flood_disconnects.load());
   counter("yishiting_http_requests_total", "HTTP requests", http_requests.load());
+  counter("yishiting_wrong_tokens_total", "tokens presented that belong to no one", wrong_tokens.load());
+  counter("yishiting_token_lockouts_total", "client addresses locked out after too many wrong tokens",
+          token_lockouts.load());
 
   const auto& s = writer.stats();
   counter("yishiting_storage_commits_total", "SQLite transactions committed", s.commits.load());

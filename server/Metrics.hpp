@@ -46,6 +46,8 @@ struct Metrics {
   std::atomic<uint64_t> slow_client_disconnects{0};
   std::atomic<uint64_t> flood_disconnects{0};
   std::atomic<uint64_t> http_requests{0};
+  std::atomic<uint64_t> wrong_tokens{0};
+  std::atomic<uint64_t> token_lockouts{0};
 
   std::string render(const Writer& writer) const;
 };

@@ -36,10 +36,11 @@ bool WebSocketConnection::routine(const beast::error_code& ec) {
 }
 
 WebSocketConnection::WebSocketConnection(net::any_io_executor executor, Hub& hub,
-                                   std::unique_ptr<ConnectionLimits::Slot> slot)
+                                         std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
     : executor_(std::move(executor)),
       hub_(hub),
       slot_(std::move(slot)),
+      client_(std::move(client)),
       close_timer_(executor_),
       thread_index_(hub.thread_index_of(executor_)) {
   hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
@@ -156,6 +157,13 @@ void WebSocketConnection::handle_text(std::string_view text) {
 }
 
 void WebSocketConnection::handle_join(const Request& r, const json& id) {
+  // A join with a token from an address locked out for wrong tokens (the HTTP API's
+  // lockout too): rate_limited, which the contract decides before everything else.
+  if (!r.claimed_role) {  // a staff join: it carries a token
+    if (auto wait_s = hub_.token_lockout_seconds(client_))
+      return reply(error_frame(id, ErrorCode::rate_limited, "too many wrong tokens from this address",
+                               json{{"retry_after_s", *wait_s}}));
+  }
   // not_found comes before conflict in the contract's precedence.
   auto room = hub_.room(r.session);
   if (!room)
@@ -172,6 +180,7 @@ void WebSocketConnection::handle_join(const Request& r, const json& id) {
     caller.participant = Session::audience_participant_id(r.session, r.client_id);
     caller.name = r.name;
   } else {
+    hub_.record_token_attempt(r.token, client_, "/ws");
     auto owner = hub_.find_token(r.token);
     if (!owner || owner->session_id != r.session)
       return reply(error_frame(id, ErrorCode::unauthorized, "the token is not valid for this session"));

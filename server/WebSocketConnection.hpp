@@ -34,7 +34,9 @@ class WebSocketConnection : public Peer, public std::enable_shared_from_this<Web
   void close(uint16_t code, const char* reason) override;
 
  protected:
-  WebSocketConnection(net::any_io_executor executor, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot);
+  // `client` is the address the upgrade request came from (see TrustedProxies).
+  WebSocketConnection(net::any_io_executor executor, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot,
+                      std::string client);
 
   // The stream's side, each ending in the handler named.
   virtual void accept(const websocket::stream_base::timeout& timeouts,
@@ -68,6 +70,7 @@ class WebSocketConnection : public Peer, public std::enable_shared_from_this<Web
   size_t message_bytes_ = 0;  // of the message being read
   Hub& hub_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;
+  const std::string client_;
   net::steady_timer close_timer_;
 
   struct Outgoing {
@@ -98,8 +101,10 @@ class WebSocketConnection : public Peer, public std::enable_shared_from_this<Web
 
 // Defined in WebSocketPlain.cpp and WebSocketTls.cpp.
 std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::tcp_stream&& stream, Hub& hub,
-                                                         std::unique_ptr<ConnectionLimits::Slot> slot);
+                                                               std::unique_ptr<ConnectionLimits::Slot> slot,
+                                                               std::string client);
 std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
-                                                         std::unique_ptr<ConnectionLimits::Slot> slot);
+                                                               std::unique_ptr<ConnectionLimits::Slot> slot,
+                                                               std::string client);
 
 }  // namespace yst

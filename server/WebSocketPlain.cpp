@@ -4,8 +4,10 @@
 namespace yst {
 
 std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::tcp_stream&& stream, Hub& hub,
-                                                         std::unique_ptr<ConnectionLimits::Slot> slot) {
-  return std::make_shared<WebSocketStream<beast::tcp_stream>>(std::move(stream), hub, std::move(slot));
+                                                               std::unique_ptr<ConnectionLimits::Slot> slot,
+                                                               std::string client) {
+  return std::make_shared<WebSocketStream<beast::tcp_stream>>(std::move(stream), hub, std::move(slot),
+                                                              std::move(client));
 }
 
 }  // namespace yst

@@ -3,6 +3,7 @@
 // WebSocketPlain.cpp and WebSocketTls.cpp, so that each kind is compiled once, apart.
 #include <spdlog/spdlog.h>
 
+#include "server/HttpResponses.hpp"
 #include "server/WebSocketConnection.hpp"
 
 namespace yst {
@@ -10,8 +11,9 @@ namespace yst {
 template <class NextLayer>
 class WebSocketStream final : public WebSocketConnection {
  public:
-  WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot)
-      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot)), ws_(std::move(next)) {}
+  WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
+      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot), std::move(client)),
+        ws_(std::move(next)) {}
 
  private:
   void accept(const websocket::stream_base::timeout& timeouts, http::request<http::string_body> upgrade) override {
@@ -22,8 +24,8 @@ class WebSocketStream final : public WebSocketConnection {
     ws_.read_message_max(0);
     ws_.auto_fragment(false);
     ws_.text(true);  // every frame the server sends is text
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "yishiting"); }));
+    // Also Beast's own refusals of a bad handshake (400, 426) pass through here.
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { stamp_common_headers(res); }));
     ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketStream::on_accept, self()));
   }
   void read_some() override {

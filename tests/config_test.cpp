@@ -182,7 +182,57 @@ TEST_F(Config, ASwitchTurnedOnInTheFileCanBeTurnedOffByAFlag) {
 
 TEST_F(Config, HelpListsEveryFlag) {
   std::string usage = serve_usage();
-  for (const char* flag : {"--bind ADDR", "--port N", "--demo", "--allowed-origins A,B",
+  for (const char* flag : {"--bind ADDR", "--port N", "--demo", "--allowed-origins A,B", "--trusted-proxy CIDR",
                            "--max-connections-per-address N", "--shutdown-grace-ms N", "--config FILE", "--help"})
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}
+
+namespace {
+bool trusts(const yst::Config& c, const char* address) { return c.trusted_proxies.trusts(*yst::IpAddress::parse(address)); }
+}  // namespace
+
+TEST_F(Config, TrustedProxiesAddUpAcrossRepeatsAndLists) {
+  auto p = parse_serve_args({"--trusted-proxy", "127.0.0.1", "--trusted-proxy=10.0.0.0/8, fd00::/8"});
+  EXPECT_TRUE(trusts(p.config, "127.0.0.1"));
+  EXPECT_TRUE(trusts(p.config, "10.20.30.40"));
+  EXPECT_TRUE(trusts(p.config, "fd00::5"));
+  EXPECT_FALSE(trusts(p.config, "192.168.1.1"));
+  EXPECT_TRUE(parse_serve_args({}).config.trusted_proxies.empty());
+}
+
+TEST_F(Config, TrustedProxiesFromTheEnvironmentOrTheFileUnlessAFlagGivesThem) {
+  auto path = config_file("trusted-proxy = 10.0.0.0/8\ntrusted-proxy = 192.168.0.0/16\n");
+  auto from_file = parse_serve_args({"--config", path}).config;
+  EXPECT_TRUE(trusts(from_file, "10.1.1.1"));
+  EXPECT_TRUE(trusts(from_file, "192.168.5.5"));
+  // The flag's list replaces the file's; it does not add to it.
+  auto from_flag = parse_serve_args({"--config", path, "--trusted-proxy", "127.0.0.1"}).config;
+  EXPECT_TRUE(trusts(from_flag, "127.0.0.1"));
+  EXPECT_FALSE(trusts(from_flag, "10.1.1.1"));
+  set_env("YISHITING_TRUSTED_PROXY", "172.16.0.0/12,::1");
+  auto from_env = parse_serve_args({"--config", path}).config;
+  EXPECT_TRUE(trusts(from_env, "172.16.9.9"));
+  EXPECT_TRUE(trusts(from_env, "::1"));
+  EXPECT_FALSE(trusts(from_env, "10.1.1.1"));
+}
+
+TEST_F(Config, ABadTrustedProxyStopsTheServerSayingWhy) {
+  EXPECT_EQ(error_of({"--trusted-proxy", "10.0.0.0/33"}),
+            "--trusted-proxy \"10.0.0.0/33\": the prefix length must be a whole number from 0 to 32");
+  EXPECT_EQ(error_of({"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "nginx.local"}),
+            "--trusted-proxy \"nginx.local\" is not an IP address or CIDR block (e.g. 127.0.0.1, 10.0.0.0/8, ::1, "
+            "fd00::/8)");
+  EXPECT_EQ(error_of({"--config", config_file("trusted-proxy = 192.168.1.10/24\n")}),
+            "--trusted-proxy \"192.168.1.10/24\" has address bits set past its prefix length");
+  EXPECT_EQ(error_of({"--trusted-proxy"}), "--trusted-proxy needs a value");
+}
+
+TEST_F(Config, TheLockoutWindowIsATestsFlagOnly) {
+  EXPECT_EQ(parse_serve_args({}).config.token_lockout_window_ms, 60'000);
+  EXPECT_EQ(parse_serve_args({"--token-lockout-window-ms", "1500"}).config.token_lockout_window_ms, 1500);
+  EXPECT_EQ(serve_usage().find("lockout"), std::string::npos);
+  set_env("YISHITING_TOKEN_LOCKOUT_WINDOW_MS", "1500");
+  EXPECT_EQ(parse_serve_args({}).config.token_lockout_window_ms, 60'000);
+  auto path = config_file("token-lockout-window-ms = 1500\n");
+  EXPECT_EQ(error_of({"--config", path}), path + ": unknown setting token-lockout-window-ms");
 }

@@ -21,7 +21,8 @@ export function startStatic(port = 0) {
     if (!file && p.startsWith('/assets/') && !p.includes('..')) file = p.slice(1);
     const full = file && path.join(WEB, file);
     if (!full || !fs.existsSync(full)) { res.writeHead(404, { 'Content-Type': 'application/json' }); res.end('{"error":{"code":"not_found","message":"static"}}'); return; }
-    const headers = { 'Content-Type': TYPES[path.extname(full)] || 'application/octet-stream' };
+    // The headers the server stamps on every response (server/HttpResponses.cpp).
+    const headers = { 'Content-Type': TYPES[path.extname(full)] || 'application/octet-stream', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
     if (file.endsWith('.html')) headers['Content-Security-Policy'] = cspFor(file);
     res.writeHead(200, headers);
     fs.createReadStream(full).pipe(res);
