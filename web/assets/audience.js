@@ -125,7 +125,10 @@ function renderStream() {
     box.append(v);
   } else {
     box.append(h('iframe', { src: url, title: t('aud.stream'),
-      attrs: { allow: 'autoplay; fullscreen; picture-in-picture', allowfullscreen: true, loading: 'lazy' } }));
+      // The page sends no referrer (Referrer-Policy); a stream player that checks where it
+      // is embedded gets this site's origin, never a path.
+      attrs: { allow: 'autoplay; fullscreen; picture-in-picture', allowfullscreen: true, loading: 'lazy',
+        referrerpolicy: 'origin' } }));
   }
 }
 
