@@ -112,20 +112,12 @@ void Hub::start_cluster(const std::string& url) {
   cluster_->start(config_.node_id.empty() ? url.substr(url.find("://") + 3) : config_.node_id, url);
 }
 
-void Hub::refresh(const std::string& what, const std::string& session_id) {
+void Hub::refresh(const std::string& what, const std::string& session_id, std::function<void()> then) {
   if (what == "plan") return writer_->submit([this](Store& s) { plan_.load(s.plan_items()); }, nullptr);
   if (what == "people") return writer_->submit([this](Store& s) { people_.load(s.people()); }, nullptr);
   if (what == "topics") return writer_->submit([this](Store& s) { topics_.load(s.topics()); }, nullptr);
   if (what != "session" || session_id.empty()) return;
-  struct Read {
-    std::optional<SessionInfo> info;
-    std::vector<StoredParticipant> participants;
-    std::vector<Event> events;
-    std::vector<Upvote> upvotes;
-    std::vector<Vote> votes;
-    int peak = 0;
-  };
-  auto got = std::make_shared<Read>();
+  auto got = std::make_shared<RefreshedSession>();
   const bool known = room(session_id) != nullptr;
   writer_->submit(
       [got, session_id, known](Store& s) {
@@ -139,30 +131,67 @@ void Hub::refresh(const std::string& what, const std::string& session_id) {
         got->votes = s.votes(session_id);
         got->peak = s.peak_audience(session_id);
       },
-      [this, got, session_id](bool ok) {
-        if (!ok || !got->info) return;
-        auto existing = room(session_id);
-        if (!existing) return add_room(*got->info, got->participants, got->events, got->upvotes, got->votes, got->peak);
-        existing->set_info(*got->info);
-        std::set<std::string> replaced;
-        {
-          std::lock_guard lock(mutex_);
-          std::map<std::string, std::string> before;  // participant → token hash
-          for (const auto& [hash, owner] : tokens_)
-            if (owner.session_id == session_id) before[owner.participant.id] = hash;
-          std::erase_if(tokens_, [&](const auto& kv) { return kv.second.session_id == session_id; });
-          for (const auto& sp : got->participants) {
-            if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{session_id, sp.participant};
-            if (auto it = before.find(sp.participant.id); it != before.end() && it->second != sp.token_hash)
-              replaced.insert(sp.participant.id);
-          }
-        }
-        for (const auto& sp : got->participants) {
-          existing->add_participant(sp.participant);
-          existing->update_participant(sp.participant);
-        }
-        for (const auto& id : replaced) existing->evict(id);
+      [this, got, session_id, then = std::move(then)](bool ok) {
+        apply_refreshed_session(ok, session_id, *got);
+        if (then) then();
       });
+}
+
+void Hub::look_up_session(const std::string& session_id, std::function<void()> then) {
+  bool answer_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    const int64_t now = now_ms();
+    if (lookups_.size() >= 10000)
+      std::erase_if(lookups_, [now](const auto& kv) { return kv.second.waiting.empty() && kv.second.missing_until_ms <= now; });
+    auto it = lookups_.find(session_id);
+    if (it != lookups_.end() && it->second.waiting.empty() && it->second.missing_until_ms > now) {
+      answer_now = true;  // the store lacked it a moment ago
+    } else if (it == lookups_.end() && lookups_.size() >= 10000) {
+      answer_now = true;  // bounded: a flood of made-up ids reads nothing
+    } else {
+      auto& lookup = lookups_[session_id];
+      lookup.waiting.push_back(std::move(then));
+      if (lookup.waiting.size() > 1) return;  // the read under way answers this one too
+    }
+  }
+  if (answer_now) return then();
+  refresh("session", session_id, [this, session_id] {
+    std::vector<std::function<void()>> waiting;
+    {
+      std::lock_guard lock(mutex_);
+      auto& lookup = lookups_[session_id];
+      waiting.swap(lookup.waiting);
+      if (rooms_.count(session_id)) lookups_.erase(session_id);
+      else lookup.missing_until_ms = now_ms() + 2000;
+    }
+    for (auto& w : waiting) w();
+  });
+}
+
+void Hub::apply_refreshed_session(bool ok, const std::string& session_id, RefreshedSession& got) {
+  if (!ok || !got.info) return;
+  auto existing = room(session_id);
+  if (!existing) return add_room(*got.info, got.participants, got.events, got.upvotes, got.votes, got.peak);
+  existing->set_info(*got.info);
+  std::set<std::string> replaced;
+  {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::string> before;  // participant → token hash
+    for (const auto& [hash, owner] : tokens_)
+      if (owner.session_id == session_id) before[owner.participant.id] = hash;
+    std::erase_if(tokens_, [&](const auto& kv) { return kv.second.session_id == session_id; });
+    for (const auto& sp : got.participants) {
+      if (!sp.token_hash.empty()) tokens_[sp.token_hash] = TokenOwner{session_id, sp.participant};
+      if (auto it = before.find(sp.participant.id); it != before.end() && it->second != sp.token_hash)
+        replaced.insert(sp.participant.id);
+    }
+  }
+  for (const auto& sp : got.participants) {
+    existing->add_participant(sp.participant);
+    existing->update_participant(sp.participant);
+  }
+  for (const auto& id : replaced) existing->evict(id);
 }
 
 std::shared_ptr<Room> Hub::room(const std::string& id) const {

@@ -66,7 +66,14 @@ class Hub {
   void start_cluster(const std::string& url);
   // Another node changed something an admin edits: re-read it from the store.
   // `what` is "session" (with its id), "plan", "people" or "topics".
-  void refresh(const std::string& what, const std::string& session_id);
+  // `then` runs once a session's re-read is applied (or found nothing), on the writer's
+  // thread: a join for a session or a token created on another node a moment ago waits
+  // for it instead of being refused.
+  void refresh(const std::string& what, const std::string& session_id, std::function<void()> then = nullptr);
+  // A join for a session (or with a token) this node does not know: one re-read of the
+  // session for all the joins that ask at once, and none for 2 s after it found nothing.
+  // `then` runs when it is done (at once when nothing is read).
+  void look_up_session(const std::string& session_id, std::function<void()> then);
   Writer& writer() { return *writer_; }
   int64_t now_ms() const { return clock_(); }
   // Where the store is: the SQLite file in the data directory, or the --store URL.
@@ -139,6 +146,20 @@ class Hub {
   void forget_connections();
 
  private:
+  struct Lookup {
+    std::vector<std::function<void()>> waiting;
+    int64_t missing_until_ms = 0;
+  };
+  std::map<std::string, Lookup> lookups_;  // guarded by mutex_
+  struct RefreshedSession {
+    std::optional<SessionInfo> info;
+    std::vector<StoredParticipant> participants;
+    std::vector<Event> events;
+    std::vector<Upvote> upvotes;
+    std::vector<Vote> votes;
+    int peak = 0;
+  };
+  void apply_refreshed_session(bool ok, const std::string& session_id, RefreshedSession& got);
   void add_room(const SessionInfo& info, const std::vector<StoredParticipant>& participants,
                 const std::vector<Event>& events, const std::vector<Upvote>& upvotes, const std::vector<Vote>& votes,
                 int peak_audience);

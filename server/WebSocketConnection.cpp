@@ -164,6 +164,15 @@ void WebSocketConnection::handle_join(const Request& r, const json& id) {
       return reply(error_frame(id, ErrorCode::rate_limited, "too many wrong tokens from this address",
                                json{{"retry_after_s", *wait_s}}));
   }
+  // In a cluster a session or a link created on another node a moment ago may not have
+  // reached this one yet: it reads the store once before refusing.
+  if (hub_.cluster() && !looked_up_ && !room_ &&
+      (!hub_.room(r.session) || (!r.claimed_role && !hub_.find_token(r.token)))) {
+    looked_up_ = true;
+    return hub_.look_up_session(r.session, [self = shared_from_this(), r, id] {
+      net::post(self->executor_, [self, r, id] { self->handle_join(r, id); });
+    });
+  }
   // not_found comes before conflict in the contract's precedence.
   auto room = hub_.room(r.session);
   if (!room)

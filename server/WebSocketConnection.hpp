@@ -84,6 +84,7 @@ class WebSocketConnection : public Peer, public std::enable_shared_from_this<Web
   bool writing_ = false;
   bool closing_ = false;
   size_t in_flight_ = 0;  // queue entries the current write carries
+  bool looked_up_ = false;  // a join in a cluster re-read its session from the store once
   bool batch_ = false;    // the client joined with "batch": true
   std::string batch_buffer_;
   static constexpr size_t kMaxBatchMessages = 256;

@@ -340,3 +340,23 @@ TEST_F(Cluster, ARequestForwardedAgainIsAppliedOnceEvenByTheNextOwner) {
     if (e.kind == "statement" && e.data.value("text", "") == "只说一次") ++stored;
   EXPECT_EQ(stored, 1);
 }
+
+// A load balancer sends the host and the first phones anywhere, the moment the session
+// is created: a node that has not heard of it yet reads it from the store before it
+// answers, instead of refusing an existing session or a valid link.
+TEST_F(Cluster, JoinsOnAnotherNodeRightAfterTheSessionIsCreatedAreWelcomed) {
+  for (int round = 0; round < 5; ++round) {
+    Programme p(*world);
+    for (int n = 1; n < ClusterWorld::kNodes; ++n) {
+      WsClient host(world->port(n));
+      EXPECT_EQ(staff_join(host, p.sid, p.host_token).value("type", ""), "welcome") << "node " << n;
+      WsClient phone(world->port(n));
+      EXPECT_EQ(audience_join(phone, p.sid, "听众", "early-phone-" + std::to_string(round)).value("type", ""),
+                "welcome")
+          << "node " << n;
+    }
+  }
+  // A session that does not exist is still refused, by every node.
+  WsClient stray(world->port(1));
+  EXPECT_EQ(audience_join(stray, "no-such-session", "听众", "stray-phone-1")["code"], "not_found");
+}
