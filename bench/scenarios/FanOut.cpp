@@ -422,7 +422,8 @@ void print_fanout(const json& r) {
             << " deliveries/s, " << r["frame_bytes"] << " B/frame, " << fmt(r, "messages_per_frame")
             << " messages/frame\n"
             << "  latency " << lat(r["latency_ms"]) << "\n";
-  for (const auto& [port, l] : r.value("latency_by_port_ms", json::object()).items())
+  const json by_port = r.value("latency_by_port_ms", json::object());  // items() must not outlive it
+  for (const auto& [port, l] : by_port.items())
     std::cout << "    phones on port " << port << ": " << lat(l) << "\n";
   std::cout
             << "  sender ack " << lat(r["ack_ms"]) << "\n"
