@@ -30,7 +30,7 @@ Server::~Server() = default;
 
 void Server::start() {
   if (config_.web_dir.empty()) {
-    config_.web_dir = fs::exists("web/index.html") ? "web" : YST_SOURCE_WEB_DIR;
+    config_.web_dir = fs::exists("web/index.html") ? "web" : YST_WEB_FALLBACK_DIR;
   }
   if (!fs::exists(fs::path(config_.web_dir) / "index.html"))
     spdlog::warn("no index.html in the web directory {}", config_.web_dir);

@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "yishiting 0.1.0\n";
+    std::cout << "yishiting " YST_VERSION "\n";
     return 0;
   }
   std::string cmd = args[0];
