@@ -1,8 +1,12 @@
 #include "server/Server.hpp"
 
+#include "server/Systemd.hpp"
+
 #include <boost/asio/ip/host_name.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -30,7 +34,7 @@ Server::~Server() = default;
 
 void Server::start() {
   if (config_.web_dir.empty()) {
-    config_.web_dir = fs::exists("web/index.html") ? "web" : YST_SOURCE_WEB_DIR;
+    config_.web_dir = fs::exists("web/index.html") ? "web" : YST_WEB_FALLBACK_DIR;
   }
   if (!fs::exists(fs::path(config_.web_dir) / "index.html"))
     spdlog::warn("no index.html in the web directory {}", config_.web_dir);
@@ -103,6 +107,10 @@ void Server::run() {
   else
     hub_->start_cluster(url);
   write_port_file();
+  // Under systemd (Type=notify) this is what ends `systemctl start` and lets the units
+  // ordered after this one go: the port is bound and accepting, like the port file.
+  if (!systemd::notify("READY=1\nSTATUS=listening on " + url))
+    spdlog::warn("could not tell systemd the server is ready ($NOTIFY_SOCKET): {}", std::strerror(errno));
   spdlog::info("listening on {}", url);
 
   // The other threads' contexts may have nothing to do for a while (no connections yet).
@@ -136,6 +144,8 @@ void Server::stop() {
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  // Tells systemd the exit that follows is asked for, and shows it in `systemctl status`.
+  systemd::notify("STOPPING=1\nSTATUS=closing connections and committing");
   listener_->stop();
   signals_.cancel();
   reload_signal_.cancel();

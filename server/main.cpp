@@ -1,4 +1,5 @@
 // yishiting: serve | export | backup. main() only parses, wires and reports.
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "server/Server.hpp"
+#include "server/Systemd.hpp"
 #include "session/Vocabulary.hpp"
 #include "session/minutes/Minutes.hpp"
 #include "storage/MinutesLoader.hpp"
@@ -169,18 +171,50 @@ int run_serve(const std::vector<std::string>& args) {
   return 0;
 }
 
+// "<N>" before each line written to the journal: the journal reads it as the syslog
+// priority, so `journalctl -p warning -u yishiting` finds warnings and errors.
+class JournalPriority final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    char priority = '6';  // info
+    switch (msg.level) {
+      case spdlog::level::trace:
+      case spdlog::level::debug: priority = '7'; break;
+      case spdlog::level::warn: priority = '4'; break;
+      case spdlog::level::err: priority = '3'; break;
+      case spdlog::level::critical: priority = '2'; break;
+      default: break;
+    }
+    dest.push_back('<');
+    dest.push_back(priority);
+    dest.push_back('>');
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JournalPriority>(); }
+};
+
+void set_log_format() {
+  if (yst::systemd::stderr_is_journal()) {
+    // The journal stamps each line itself.
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<JournalPriority>('*').set_pattern("%*%l %v");
+    spdlog::set_formatter(std::move(formatter));
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("yishiting"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  set_log_format();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "yishiting 0.1.0\n";
+    std::cout << "yishiting " YST_VERSION "\n";
     return 0;
   }
   std::string cmd = args[0];
