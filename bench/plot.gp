@@ -24,6 +24,8 @@ plot "latency.dat" using 1:2 with linespoints lw 2 pt 7 lc rgb "#c0392b" title "
      ""            using 1:7 with linespoints lw 2 pt 9 dt 2 lc rgb "#229954" title "Node ws p99", \
      ""            using 1:8 with linespoints lw 2 pt 13 lc rgb "#d68910" title "baseline per-thread p50", \
      ""            using 1:9 with linespoints lw 2 pt 13 dt 2 lc rgb "#d68910" title "baseline per-thread p99", \
+     ""            using 1:10 with linespoints lw 2 pt 11 lc rgb "#17202a" title "uWebSockets.js p50", \
+     ""            using 1:11 with linespoints lw 2 pt 11 dt 2 lc rgb "#17202a" title "uWebSockets.js p99", \
      "latency_extra.dat" using 1:3 with points pt 6 ps 1.5 lc rgb "#c0392b" title "open: p50, p99 at 1 event/s", \
      ""            using 1:4 with points pt 6 ps 1.5 lc rgb "#c0392b" notitle, \
      ""            using 1:5 with points pt 4 ps 1.5 lc rgb "#2471a3" notitle, \

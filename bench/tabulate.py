@@ -13,17 +13,19 @@ import statistics
 import sys
 from collections import defaultdict
 
-TARGETS = ["yishiting", "baseline", "baseline-pt", "node", "yishiting-batch"]
+TARGETS = ["yishiting", "baseline", "baseline-pt", "node", "uws", "yishiting-batch"]
+RELAYS = ["baseline", "baseline-pt", "node", "uws"]  # the yardsticks (raw scenario)
 TARGET_NAMES = {
     "yishiting": "yishiting",
     "baseline": "baseline-relay (Beast)",
     "baseline-pt": "baseline-relay --per-thread (Beast)",
     "node": "Node ws relay",
+    "uws": "uWebSockets.js relay",
     "yishiting-batch": "yishiting, audience joins with batch:true",
 }
-PLOT_TARGETS = ["yishiting", "baseline", "node", "baseline-pt"]  # the columns of latency.dat
+PLOT_TARGETS = ["yishiting", "baseline", "node", "baseline-pt", "uws"]  # the columns of latency.dat
 SHORT_NAMES = {"yishiting": "yishiting", "baseline": "relay", "baseline-pt": "relay per-thread",
-               "node": "Node ws",
+               "node": "Node ws", "uws": "uWS",
                "yishiting-batch": "yishiting batch:true"}
 
 
@@ -37,6 +39,7 @@ def load(path):
             rec = json.loads(line)
             r = rec["result"]
             r["_rep"] = rec["rep"]
+            r["_durability"] = rec.get("durability")  # yishiting's --durability (newer lines only)
             rows.append(r)
     return rows
 
@@ -89,6 +92,84 @@ def group(rows, scenario_set, mode=None):
             continue
         g[(r.get("label"), r.get("n"))].append(r)
     return g
+
+
+def ratio(a, b):
+    return a / b if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
+
+
+def against_best_relay(sat, paced_all, rates, joins):
+    """Issue 19's table: yishiting against the best relay of the same repetition (the lowest
+    p99 among the relays run beside it), CPU and memory against uWebSockets.js."""
+    groups = []  # (scenario text, n, {target: [rows]})
+    for n in sorted({k[1] for k in sat}):
+        groups.append(("saturation", n, {t: sat.get((t, n), []) for t in TARGETS}))
+    for rate in rates:
+        pr = group([r for r in paced_all if r.get("rate") == rate], {"fanout", "raw"}, "paced")
+        for n in sorted({k[1] for k in pr}):
+            groups.append((f"{fmt(rate, 0)}/s", n, {t: pr.get((t, n), []) for t in TARGETS}))
+    table, notes = [], {"p99": [], "cpu": [], "beast": []}
+    for scen, n, by_t in groups:
+        by_rep = defaultdict(dict)
+        for t, rs in by_t.items():
+            for r in rs:
+                by_rep[r["_rep"]][t] = r
+        best_p99, best_names, vs_best, vs_base, vs_pt, cpu_uws, kib_uws = [], [], [], [], [], [], []
+        for d in by_rep.values():
+            y = d.get("yishiting")
+            relays = [(get(d[t], "latency_ms", "p99"), t) for t in RELAYS if t in d and get(d[t], "latency_ms", "p99")]
+            if y is None or not relays:
+                continue
+            p99, best = min(relays)
+            best_p99.append(p99)
+            best_names.append(best)
+            yp = get(y, "latency_ms", "p99")
+            vs_best.append(ratio(yp, p99))
+            vs_base.append(ratio(yp, get(d.get("baseline"), "latency_ms", "p99")))
+            vs_pt.append(ratio(yp, get(d.get("baseline-pt"), "latency_ms", "p99")))
+            cpu_uws.append(ratio(y.get("server_cpu_us_per_delivery"), get(d.get("uws"), "server_cpu_us_per_delivery")))
+            kib_uws.append(ratio(y.get("server_rss_per_conn_kib"), get(d.get("uws"), "server_rss_per_conn_kib")))
+        if not best_names:
+            continue
+        ys = by_t["yishiting"]
+        dur = "/".join(sorted({str(r.get("_durability")) for r in ys if r.get("_durability")})) or "–"
+        names = ", ".join(SHORT_NAMES[t] for t in RELAYS if t in best_names)
+        row = [scen, fmt(n), dur, fmt(med(ys, "latency_ms", "p99")), f"{names} ({fmt(median(best_p99))})",
+               "×" + fmt(median(vs_best)), "×" + fmt(median(vs_base)), "×" + fmt(median(vs_pt)),
+               "×" + fmt(median(cpu_uws)), fmt(med(ys, "server_rss_per_conn_kib"), 1), "×" + fmt(median(kib_uws))]
+        table.append("| " + " | ".join(c.replace("×–", "–") for c in row) + " |")
+        where = f"{scen} N={fmt(n)}"
+        if median(vs_best) is not None:
+            notes["p99"].append(f"{where} ×{fmt(median(vs_best))}" + (
+                "" if dur == "process" else " (durability not recorded)" if dur == "–" else f" (--durability {dur})"))
+        if median(cpu_uws) is not None:
+            notes["cpu"].append(f"{where} ×{fmt(median(cpu_uws))}")
+        if scen != "saturation" and n >= 10000:
+            notes["beast"].append(f"{where}: ×{fmt(median(vs_base))} the classic relay, "
+                                  f"×{fmt(median(vs_pt))} the per-thread relay")
+    if not table:
+        return []
+    md = ["## yishiting against the best relay in the same run (issue 19)\n",
+          "Inside each repetition the best relay is the one with the lowest p99 among those run beside "
+          "yishiting at that N (" + ", ".join(TARGET_NAMES[t] for t in RELAYS) + "); every ratio is "
+          "yishiting ÷ the other, taken inside one repetition, then the median. CPU and memory are "
+          "set against uWebSockets.js.\n",
+          "| scenario | N | yishiting --durability | yishiting p99 | best relay (its p99) | p99 ÷ best relay "
+          "| p99 ÷ Beast relay | p99 ÷ Beast per-thread | µs CPU/delivery ÷ uWS | yishiting KiB/conn "
+          "| KiB/conn ÷ uWS |",
+          "|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    md.extend(table)
+    md.append("")
+    idle = [f"join burst N={fmt(n)} {fmt(med(rs, 'server_rss_per_conn_kib'), 1)}"
+            for (t, n), rs in sorted(joins.items(), key=lambda kv: kv[0][1])]
+    md.append("Issue 19's targets against these figures:\n")
+    md.append("- p99 ≤ 1.25 × the best relay's, with `--durability process`: "
+              + ("; ".join(notes["p99"]) or "no run"))
+    md.append("- server CPU per delivery ≤ 1.5 × uWebSockets.js's: " + ("; ".join(notes["cpu"]) or "no uWS run"))
+    md.append("- ≤ 4 KiB per idle joined connection (server RSS, KiB/conn): " + ("; ".join(idle) or "no join run"))
+    md.append("- 10 000 × 5/s: p99 ≤ 0.8 × the bare Beast relay's: " + ("; ".join(notes["beast"]) or "not run"))
+    md.append("")
+    return md
 
 
 def main():
@@ -169,7 +250,7 @@ def main():
                     by_rep[r["_rep"]][t] = r
             # (numerator, denominator): yishiting against each relay, and batching against plain.
             for num, den in [("yishiting", "baseline"), ("yishiting", "baseline-pt"), ("yishiting", "node"),
-                             ("yishiting-batch", "yishiting")]:
+                             ("yishiting", "uws"), ("yishiting-batch", "yishiting")]:
                 tp, cpu = [], []
                 for d in by_rep.values():
                     if num in d and den in d:
@@ -192,7 +273,7 @@ def main():
             for t in TARGETS:
                 for r in paced.get((t, n), []):
                     by_rep[r["_rep"]][t] = r
-            for other in ["baseline", "baseline-pt", "node"]:
+            for other in RELAYS:
                 p50, p99, cpu = [], [], []
                 for d in by_rep.values():
                     if "yishiting" in d and other in d:
@@ -212,6 +293,7 @@ def main():
             md.append("")
 
     joins = group(rows, {"join"})
+    md.extend(against_best_relay(sat, paced_all, rates, joins))
     if joins:
         md.append("## Join burst (all connections at once)\n")
         md.append("| N | joined | failed | all welcomed (ms) | joins/s | join p50 | join p90 | join p99 | join max "

@@ -61,12 +61,45 @@ start_node() {
   SRV_DIR=$TMP/node-$((++SERVER_COUNT))
   mkdir -p "$SRV_DIR"
   SRV_PORT=$(free_port)
-  node bench/node/ws-relay.mjs "$SRV_PORT" >"$SRV_DIR/log" 2>&1 &
+  # uWebSockets.js's package brings bufferutil and utf-8-validate along (optional
+  # dependencies); `ws` would pick them up. The Node relay stays the pure-JS `ws` it was
+  # measured as.
+  WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1 node bench/node/ws-relay.mjs "$SRV_PORT" >"$SRV_DIR/log" 2>&1 &
   SRV_PID=$!
   echo "$SRV_PID" >"$SRV_DIR/pid"
   local i
   for i in $(seq 200); do grep -q 'listening on' "$SRV_DIR/log" && break; sleep 0.05; done
   grep -q 'listening on' "$SRV_DIR/log" || die "the Node relay did not start"
+}
+# Whether something listens on 127.0.0.1:PORT (without connecting to it when ss is there).
+port_listens() {  # PORT
+  if command -v ss >/dev/null; then
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+  else
+    (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+# The uWebSockets.js relay (a yardstick only, never part of the server): scripts/bench
+# copies ../shared/peers/uws-relay.mjs next to bench/node/node_modules. It prints nothing
+# when it listens, so the port is watched; UWS_USE_FALLBACK is dropped so that the package
+# does not swap its native binary for its Node implementation.
+start_uws() {
+  SRV_DIR=$TMP/uws-$((++SERVER_COUNT))
+  mkdir -p "$SRV_DIR"
+  SRV_PORT=$(free_port)
+  env -u UWS_USE_FALLBACK node bench/node/uws-relay.mjs "$SRV_PORT" >"$SRV_DIR/log" 2>&1 &
+  SRV_PID=$!
+  echo "$SRV_PID" >"$SRV_DIR/pid"
+  for _ in $(seq 200); do
+    port_listens "$SRV_PORT" && break
+    is_alive "$SRV_PID" || break
+    sleep 0.05
+  done
+  if grep -q 'Falling back\|fallback implementation' "$SRV_DIR/log"; then
+    cat "$SRV_DIR/log" >&2
+    die "the uWS relay runs the package's Node fallback, not uWebSockets"
+  fi
+  port_listens "$SRV_PORT" || { cat "$SRV_DIR/log" >&2; die "the uWS relay did not start"; }
 }
 stop_server() {
   stop_pid "$(cat "$SRV_DIR/pid")"
