@@ -113,7 +113,7 @@ void HttpConnection::on_read(beast::error_code ec, size_t) {
       return write(HttpApi::error_response(req, ErrorCode::forbidden, "origin not allowed"), true);
     lowest().expires_never();
     std::visit([&](auto& s) {
-      make_websocket_connection(std::move(s), hub_, std::move(slot_), client)->run(std::move(req));
+      make_websocket_connection(std::move(s), hub_, std::move(slot_), client)->run(req);
     }, stream_);
     return;
   }

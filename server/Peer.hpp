@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "server/WebSocketFrames.hpp"
 
 namespace yst {
 
@@ -32,6 +35,11 @@ class Peer {
   virtual void close(uint16_t code, const char* reason) = 0;
 };
 
-inline Frame make_frame(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+// A text frame as it goes on the wire, header included: built once, whoever receives it.
+inline Frame make_frame(std::string_view text) {
+  return std::make_shared<const std::string>(ws::frame(ws::Opcode::text, text));
+}
+// The text a frame carries.
+inline std::string_view text_of(const Frame& frame) { return ws::payload_of(*frame); }
 
 }  // namespace yst

@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <sstream>
 
+#include <boost/beast/websocket/detail/hybi13.hpp>
+
+#include "server/HttpResponses.hpp"
 #include "server/Hub.hpp"
 #include "server/Room.hpp"
 #include "server/Wire.hpp"
@@ -20,6 +24,10 @@ constexpr int64_t kRateWindowMs = 1000;
 constexpr int kFloodFactor = 3;
 // How long a close frame may wait for a peer that reads nothing before the socket is cut.
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
+// Frames carried by one write at most; the rest follow in the next.
+constexpr size_t kMaxFramesPerWrite = 1024;
+// Queue vectors grown past this by a burst give their memory back once drained.
+constexpr size_t kKeptQueueCapacity = 16;
 // An unknown session id is echoed in the error at most this long.
 constexpr size_t kEchoedSessionBytes = 64;
 
@@ -31,8 +39,9 @@ int64_t steady_ms() {
 }  // namespace
 
 bool WebSocketConnection::routine(const beast::error_code& ec) {
-  return ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == beast::error::timeout;
+  return ec == net::error::operation_aborted || ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::bad_descriptor || ec == beast::error::timeout ||
+         ec == net::ssl::error::stream_truncated;
 }
 
 WebSocketConnection::WebSocketConnection(net::any_io_executor executor, Hub& hub,
@@ -41,7 +50,8 @@ WebSocketConnection::WebSocketConnection(net::any_io_executor executor, Hub& hub
       hub_(hub),
       slot_(std::move(slot)),
       client_(std::move(client)),
-      close_timer_(executor_),
+      reader_(hub.config().max_frame_bytes),
+      timer_(executor_),
       thread_index_(hub.thread_index_of(executor_)) {
   hub_.metrics().connections_open.fetch_add(1, std::memory_order_relaxed);
   hub_.metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
@@ -49,71 +59,123 @@ WebSocketConnection::WebSocketConnection(net::any_io_executor executor, Hub& hub
 
 WebSocketConnection::~WebSocketConnection() { hub_.metrics().connections_open.fetch_sub(1, std::memory_order_relaxed); }
 
-void WebSocketConnection::run(http::request<http::string_body> upgrade) {
-  const Config& cfg = hub_.config();
-  // The WebSocket layer has its own timeouts; the HTTP ones must not fire under it.
-  lowest().expires_never();
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout_s);
-  timeouts.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
-  timeouts.keep_alive_pings = true;  // a ping after half the idle time; no pong, the peer is dead
-  rate_limit_ = cfg.audience_rate;
-  accept(timeouts, std::move(upgrade));
+namespace {
+
+// RFC 6455 4.2.1: the key is 16 random bytes in base64, so 24 characters ending "==".
+bool plausible_key(std::string_view key) {
+  if (key.size() != 24 || key.substr(22) != "==") return false;
+  for (char c : key.substr(0, 22))
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+  return true;
 }
 
-void WebSocketConnection::on_accept(beast::error_code ec) {
-  if (ec) {
-    if (!routine(ec)) spdlog::debug("websocket accept: {}", ec.message());
+std::string serialized(http::response<http::string_body>& res) {
+  stamp_common_headers(res);
+  std::ostringstream out;
+  out << res;
+  return std::move(out).str();
+}
+
+// The answer to an upgrade request: 101, or the refusal a handshake error deserves (the
+// refusals Beast made before: 400, and 426 naming the version spoken).
+std::string handshake_answer(const http::request<http::string_body>& req, bool& accepted) {
+  accepted = false;
+  const auto refuse = [&](http::status status, std::string why) {
+    http::response<http::string_body> res{status, 11};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == http::status::upgrade_required) res.set(http::field::sec_websocket_version, "13");
+    res.keep_alive(false);
+    res.body() = std::move(why);
+    res.prepare_payload();
+    return serialized(res);
+  };
+  const std::string_view key = req[http::field::sec_websocket_key];
+  const std::string_view version = req[http::field::sec_websocket_version];
+  if (req.find(http::field::host) == req.end()) return refuse(http::status::bad_request, "Missing Host");
+  if (key.empty()) return refuse(http::status::bad_request, "Missing Sec-WebSocket-Key");
+  if (!plausible_key(key)) return refuse(http::status::bad_request, "Invalid Sec-WebSocket-Key");
+  if (version.empty()) return refuse(http::status::bad_request, "Missing Sec-WebSocket-Version");
+  if (version != "13") return refuse(http::status::upgrade_required, "Unsupported Sec-WebSocket-Version");
+  websocket::detail::sec_ws_accept_type accept;
+  websocket::detail::make_sec_ws_accept(accept, key);
+  http::response<http::string_body> res{http::status::switching_protocols, 11};
+  res.set(http::field::upgrade, "websocket");
+  res.set(http::field::connection, "Upgrade");
+  res.set(http::field::sec_websocket_accept, std::string_view(accept.data(), accept.size()));
+  accepted = true;
+  return serialized(res);
+}
+
+const Frame& ping_frame() {
+  static const Frame ping = std::make_shared<const std::string>(ws::frame(ws::Opcode::ping, {}));
+  return ping;
+}
+
+}  // namespace
+
+void WebSocketConnection::run(const http::request<http::string_body>& upgrade) {
+  rate_limit_ = hub_.config().audience_rate;
+  bool accepted = false;
+  push_control(std::make_shared<const std::string>(handshake_answer(upgrade, accepted)));
+  if (!accepted) {
+    refused_ = closing_ = true;
     return;
   }
   read_some();
+  watch_idle();
 }
 
-void WebSocketConnection::on_read(beast::error_code ec, size_t) {
-  if (ec) {
-    // Beast has already answered protocol violations with their close codes, e.g. 1007
-    // for invalid UTF-8 in a text message.
-    if (!routine(ec)) spdlog::debug("websocket read: {}", ec.message());
-    close_timer_.cancel();
-    if (room_) room_->leave(shared_from_this());
-    room_.reset();
-    return;
-  }
-  if (closing_) {  // the rest of whatever the peer sends before its close is dropped
-    buffer_.consume(buffer_.size());
-    read_some();
-    return;
-  }
-  // The size is checked before the kind, as Beast did: a 20 KiB binary frame is 1009.
-  const bool is_text = got_text();
-  if (is_text) {
-    message_bytes_ = buffer_.size();
-  } else {  // a binary message is only counted, never kept
-    message_bytes_ += buffer_.size();
-    buffer_.consume(buffer_.size());
-  }
-  if (message_bytes_ > hub_.config().max_frame_bytes) {
-    buffer_.consume(buffer_.size());
-    close_now(websocket::close_code::too_big, "message too big");
-    read_some();
-    return;
-  }
-  if (!is_message_done()) {
-    read_some();  // the message continues
-    return;
-  }
-  message_bytes_ = 0;
-  if (!is_text) {
-    close_now(websocket::close_code::unknown_data, "binary frames are not accepted");
-    read_some();  // keep reading until the close handshake finishes
-    return;
-  }
-  auto data = buffer_.cdata();
-  std::string_view text(static_cast<const char*>(data.data()), data.size());
-  handle_text(text);
-  buffer_.consume(buffer_.size());
-  read_some();
+void WebSocketConnection::watch_idle() {
+  // As Beast did: silence for half the idle time gets a ping; silence for the other half,
+  // the peer is gone and the socket is cut.
+  timer_.expires_after(std::chrono::milliseconds(hub_.config().idle_timeout_s * 500));
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_ || self->read_done_) return;
+    if (self->heard_) {
+      self->heard_ = false;
+    } else if (self->pinged_) {
+      return self->cut();
+    } else {
+      self->pinged_ = true;
+      self->push_control(ping_frame());
+    }
+    self->watch_idle();
+  });
 }
+
+void WebSocketConnection::on_bytes(char* data, size_t size) {
+  if (refused_) return;
+  heard_ = true;
+  pinged_ = false;
+  reader_.feed(data, size, *this);
+}
+
+void WebSocketConnection::on_read_end(beast::error_code ec) {
+  if (read_done_) return;
+  read_done_ = true;
+  if (!routine(ec)) spdlog::debug("websocket read: {}", ec.message());
+  timer_.cancel();
+  cut();
+  if (room_) room_->leave(shared_from_this());
+  room_.reset();
+}
+
+void WebSocketConnection::on_ping(std::string_view payload) {
+  if (closing_) return;
+  push_control(std::make_shared<const std::string>(ws::frame(ws::Opcode::pong, payload)));
+}
+
+void WebSocketConnection::on_close(uint16_t code) {
+  peer_closed_ = true;
+  if (closing_) {  // the answer to ours: the handshake is over once ours is out too
+    if (close_sent_) cut();
+    return;
+  }
+  // The peer's close is answered with its own code, the frames not yet written dropped.
+  close_now(code == 1005 ? 0 : code, "");
+}
+
+void WebSocketConnection::on_fail(uint16_t code, const char* reason) { close_now(code, reason); }
 
 bool WebSocketConnection::over_rate_limit() {
   int64_t now = steady_ms();
@@ -124,7 +186,7 @@ bool WebSocketConnection::over_rate_limit() {
   ++window_count_;
   if (window_count_ > kFloodFactor * rate_limit_) {
     hub_.metrics().flood_disconnects.fetch_add(1, std::memory_order_relaxed);
-    close_now(websocket::close_code::policy_error, "request flood");
+    close_now(ws::close_code::policy, "request flood");
     return true;
   }
   if (window_count_ > rate_limit_) {
@@ -136,7 +198,8 @@ bool WebSocketConnection::over_rate_limit() {
   return false;
 }
 
-void WebSocketConnection::handle_text(std::string_view text) {
+void WebSocketConnection::on_text(std::string_view text) {
+  if (closing_) return;
   hub_.metrics().requests.fetch_add(1, std::memory_order_relaxed);
   if (over_rate_limit()) return;
   ParsedRequest parsed = parse_request(text);
@@ -206,8 +269,8 @@ void WebSocketConnection::handle_join(const Request& r, const json& id) {
 
 void WebSocketConnection::join_refused() { room_.reset(); }
 
-void WebSocketConnection::reply(std::string frame) {
-  if (push(make_frame(std::move(frame)), true) && !writing_) do_write();
+void WebSocketConnection::reply(std::string text) {
+  if (push(make_frame(text), true) && !writing_) do_write();
 }
 
 bool WebSocketConnection::deliver(Frame frame, bool counted) {
@@ -218,90 +281,131 @@ bool WebSocketConnection::deliver(Frame frame, bool counted) {
 
 void WebSocketConnection::flush() {
   flush_due_ = false;
-  if (!writing_ && !closing_ && !queue_.empty()) do_write();
+  if (!writing_ && !queue_.empty()) do_write();
 }
 
 void WebSocketConnection::close(uint16_t code, const char* reason) {
-  net::post(executor_, [self = shared_from_this(), code, reason] {
-    self->close_now(static_cast<websocket::close_code>(code), reason);
-  });
+  net::post(executor_, [self = shared_from_this(), code, reason] { self->close_now(code, reason); });
 }
 
 bool WebSocketConnection::push(Frame frame, bool counted) {
   if (closing_) return false;
   if (counted) queued_bytes_ += frame->size();
-  queue_.push_back(Outgoing{std::move(frame), counted});
-  if (queued_bytes_ > hub_.config().max_queue_bytes || queue_.size() > hub_.config().max_queue_messages) {
+  queue_.push_back(Outgoing{std::move(frame), counted, false});
+  if (queued_bytes_ > hub_.config().max_queue_bytes || queue_.size() + sending_.size() > hub_.config().max_queue_messages) {
     // A client that cannot keep up is let go rather than slow anyone else down; it
     // resumes with `after` when it reconnects.
     hub_.metrics().slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
-    close_now(websocket::close_code::try_again_later, "too slow: resume with after");
+    close_now(ws::close_code::try_again_later, "too slow: resume with after");
     return false;
   }
   return true;
 }
 
+void WebSocketConnection::push_control(Frame frame) {
+  queue_.push_back(Outgoing{std::move(frame), false, true});
+  if (!writing_) do_write();
+}
+
 void WebSocketConnection::do_write() {
   writing_ = true;
-  if (batch_ && queue_.size() > 1) {
-    // Protocol extension (join with "batch": true): the frames waiting now go out as one
-    // text frame holding a JSON array, in order. One write, one frame header, one
-    // syscall instead of one per message when a client has fallen a little behind.
-    batch_buffer_.clear();
+  if (queue_.size() <= kMaxFramesPerWrite) {
+    sending_.swap(queue_);
+  } else {
+    auto end = queue_.begin() + kMaxFramesPerWrite;
+    sending_.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+    queue_.erase(queue_.begin(), end);
+  }
+  buffers_.clear();
+  if (!batch_) {
+    // Corked: everything waiting goes out in one write, one system call for many frames.
+    for (const auto& o : sending_) buffers_.emplace_back(o.frame->data(), o.frame->size());
+    return write(buffers_);
+  }
+  // Protocol extension (join with "batch": true): a run of frames waiting together goes
+  // out as one text frame holding a JSON array, in order; a lone frame goes as it is.
+  // The arrays are built in batch_buffer_ first and pointed at after, since it grows.
+  constexpr size_t kRoom = 10;  // the largest frame header, written in front once the size is known
+  batch_buffer_.clear();
+  struct Piece {
+    size_t index;          // into sending_, when the frame goes as it is
+    size_t offset, size;   // else a slice of batch_buffer_
+  };
+  std::vector<Piece> pieces;
+  for (size_t i = 0; i < sending_.size();) {
+    size_t run = 0, bytes = 0;
+    while (i + run < sending_.size() && !sending_[i + run].control && run < kMaxBatchMessages &&
+           (run == 0 || bytes + sending_[i + run].frame->size() <= kMaxBatchBytes))
+      bytes += sending_[i + run++].frame->size();
+    if (run < 2) {
+      pieces.push_back(Piece{i, 0, 0});
+      ++i;
+      continue;
+    }
+    const size_t start = batch_buffer_.size();
+    batch_buffer_.append(kRoom, '\0');
     batch_buffer_.push_back('[');
-    in_flight_ = 0;
-    for (const auto& o : queue_) {
-      if (in_flight_ > 0 && (in_flight_ >= kMaxBatchMessages || batch_buffer_.size() + o.frame->size() > kMaxBatchBytes))
-        break;
-      if (in_flight_ > 0) batch_buffer_.push_back(',');
-      batch_buffer_.append(*o.frame);
-      ++in_flight_;
+    for (size_t k = 0; k < run; ++k) {
+      if (k > 0) batch_buffer_.push_back(',');
+      batch_buffer_.append(ws::payload_of(*sending_[i + k].frame));
     }
     batch_buffer_.push_back(']');
-    write(net::buffer(batch_buffer_));
-    return;
+    const size_t payload = batch_buffer_.size() - start - kRoom;
+    const size_t header = ws::header_size(payload);
+    ws::write_header(batch_buffer_.data() + start + kRoom - header, ws::Opcode::text, payload);
+    pieces.push_back(Piece{sending_.size(), start + kRoom - header, payload + header});
+    i += run;
   }
-  in_flight_ = 1;
-  write(net::buffer(*queue_.front().frame));
+  for (const auto& p : pieces) {
+    if (p.index < sending_.size())
+      buffers_.emplace_back(sending_[p.index].frame->data(), sending_[p.index].frame->size());
+    else
+      buffers_.emplace_back(batch_buffer_.data() + p.offset, p.size);
+  }
+  write(buffers_);
 }
 
 void WebSocketConnection::on_write(beast::error_code ec, size_t bytes) {
   writing_ = false;
   if (ec) {
     if (!routine(ec)) spdlog::debug("websocket write: {}", ec.message());
+    sending_.clear();
     queue_.clear();
     queued_bytes_ = 0;
-    return;
+    return cut();
   }
-  hub_.metrics().frames_out.fetch_add(1, std::memory_order_relaxed);
+  hub_.metrics().frames_out.fetch_add(sending_.size(), std::memory_order_relaxed);
   hub_.metrics().bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-  for (size_t i = 0; i < in_flight_ && !queue_.empty(); ++i) {
-    if (queue_.front().counted) queued_bytes_ -= queue_.front().frame->size();
-    queue_.pop_front();
+  for (const auto& o : sending_)
+    if (o.counted) queued_bytes_ -= o.frame->size();
+  sending_.clear();
+  if (sending_.capacity() > kKeptQueueCapacity) std::vector<Outgoing>().swap(sending_);
+  if (buffers_.capacity() > kKeptQueueCapacity) std::vector<net::const_buffer>().swap(buffers_);
+  if (batch_buffer_.capacity() > 64 * 1024) std::string().swap(batch_buffer_);
+  if (!queue_.empty()) return do_write();
+  if (closing_ && !close_sent_) {  // what closed the connection is out, and it was the last
+    close_sent_ = true;
+    if (refused_ || peer_closed_) cut();
   }
-  in_flight_ = 0;
-  if (!queue_.empty() && !closing_) do_write();
 }
 
-void WebSocketConnection::close_now(websocket::close_code code, const char* reason) {
-  if (closing_) return;
+void WebSocketConnection::close_now(uint16_t code, const char* reason) {
+  if (closing_ || read_done_) return;
   closing_ = true;
-  // Keep the frames being written (their buffers are in use); drop everything after them.
-  if (writing_) {
-    while (queue_.size() > in_flight_) queue_.pop_back();
-  } else {
-    queue_.clear();
-  }
+  reader_.drop_messages();
+  // The frames being written stay (their buffers are in use); the rest are dropped, and
+  // the close frame is the last thing this connection sends.
+  queue_.clear();
   queued_bytes_ = 0;
-  send_close(code, reason);
-  // A peer that reads nothing will never let the close frame out: cut the socket.
-  close_timer_.expires_after(kCloseTimeout);
-  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) {
-      beast::error_code ignored;
-      self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-      self->lowest().socket().close(ignored);
-    }
+  for (const auto& o : sending_)
+    if (o.counted) queued_bytes_ += o.frame->size();
+  push_control(std::make_shared<const std::string>(code ? ws::close_frame(code, reason)
+                                                        : ws::frame(ws::Opcode::close, {})));
+  // A peer that reads nothing will never let the close frame out, and one that never
+  // answers it keeps the socket: either way it is cut.
+  timer_.expires_after(kCloseTimeout);
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->cut();
   });
 }
 

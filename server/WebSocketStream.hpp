@@ -1,51 +1,95 @@
 #pragma once
-// The Beast side of a WebSocketConnection, for one kind of stream. Included only by
-// WebSocketPlain.cpp and WebSocketTls.cpp, so that each kind is compiled once, apart.
-#include <spdlog/spdlog.h>
+// The transports under a WebSocketConnection: plain TCP and TLS, each built in a file of
+// its own (WebSocketPlain.cpp, WebSocketTls.cpp).
+#include <array>
 
-#include "server/HttpResponses.hpp"
 #include "server/WebSocketConnection.hpp"
 
 namespace yst {
 
-template <class NextLayer>
-class WebSocketStream final : public WebSocketConnection {
+// Plain TCP. An idle connection waits for the socket to become readable without holding
+// a buffer; what is there is read into the thread's own buffer and parsed in place. The
+// socket is non-blocking, so the reads after the wait never block the thread.
+class PlainWebSocket final : public WebSocketConnection {
  public:
-  WebSocketStream(NextLayer&& next, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
-      : WebSocketConnection(beast::get_lowest_layer(next).get_executor(), hub, std::move(slot), std::move(client)),
-        ws_(std::move(next)) {}
+  PlainWebSocket(tcp::socket&& socket, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
+      : WebSocketConnection(socket.get_executor(), hub, std::move(slot), std::move(client)),
+        socket_(std::move(socket)) {
+    beast::error_code ignored;
+    socket_.non_blocking(true, ignored);
+  }
 
  private:
-  void accept(const websocket::stream_base::timeout& timeouts, http::request<http::string_body> upgrade) override {
-    ws_.set_option(timeouts);
-    // The message size limit is ours (on_read), not Beast's: Beast 1.81 fails an oversized
-    // message by closing the socket after one read of the rest, so a peer still sending
-    // gets a TCP reset instead of 1009. async_close drains until the peer's close.
-    ws_.read_message_max(0);
-    ws_.auto_fragment(false);
-    ws_.text(true);  // every frame the server sends is text
-    // Also Beast's own refusals of a bad handshake (400, 426) pass through here.
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { stamp_common_headers(res); }));
-    ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketStream::on_accept, self()));
-  }
   void read_some() override {
-    ws_.async_read_some(buffer_, kReadChunk, beast::bind_front_handler(&WebSocketStream::on_read, self()));
+    socket_.async_wait(tcp::socket::wait_read, [self = self()](beast::error_code ec) { self->on_readable(ec); });
   }
-  void write(net::const_buffer text) override {
-    ws_.async_write(text, beast::bind_front_handler(&WebSocketStream::on_write, self()));
+
+  void on_readable(beast::error_code ec) {
+    if (ec) return on_read_end(ec);
+    // One buffer per I/O thread: every connection of the thread parses in it, one at a time.
+    thread_local std::array<char, 64 * 1024> scratch;
+    for (;;) {
+      const size_t n = socket_.read_some(net::buffer(scratch), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) break;
+      if (ec) return on_read_end(ec);
+      on_bytes(scratch.data(), n);
+      if (!socket_.is_open()) return on_read_end(net::error::operation_aborted);
+      if (n < scratch.size()) break;
+    }
+    read_some();
   }
-  void send_close(websocket::close_code code, const char* reason) override {
-    ws_.async_close(websocket::close_reason(code, reason), [keep = self()](beast::error_code ec) {
-      if (ec && !routine(ec)) spdlog::debug("websocket close: {}", ec.message());
+
+  void write(std::span<const net::const_buffer> buffers) override {
+    net::async_write(socket_, buffers,
+                     [self = self()](beast::error_code ec, size_t bytes) { self->on_write(ec, bytes); });
+  }
+
+  void cut() override {
+    beast::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  std::shared_ptr<PlainWebSocket> self() { return std::static_pointer_cast<PlainWebSocket>(shared_from_this()); }
+
+  tcp::socket socket_;
+};
+
+// TLS: OpenSSL holds the connection's state anyway; reads go through a buffer of its own.
+class TlsWebSocket final : public WebSocketConnection {
+ public:
+  using Stream = beast::ssl_stream<beast::tcp_stream>;
+  TlsWebSocket(Stream&& stream, Hub& hub, std::unique_ptr<ConnectionLimits::Slot> slot, std::string client)
+      : WebSocketConnection(beast::get_lowest_layer(stream).get_executor(), hub, std::move(slot), std::move(client)),
+        stream_(std::move(stream)) {}
+
+ private:
+  static constexpr size_t kChunk = 16 * 1024;
+
+  void read_some() override {
+    if (!buffer_) buffer_ = std::make_unique<char[]>(kChunk);
+    stream_.async_read_some(net::buffer(buffer_.get(), kChunk), [self = self()](beast::error_code ec, size_t n) {
+      if (ec) return self->on_read_end(ec);
+      self->on_bytes(self->buffer_.get(), n);
+      if (!beast::get_lowest_layer(self->stream_).socket().is_open())
+        return self->on_read_end(net::error::operation_aborted);
+      self->read_some();
     });
   }
-  bool got_text() const override { return ws_.got_text(); }
-  bool is_message_done() const override { return ws_.is_message_done(); }
-  beast::tcp_stream& lowest() override { return beast::get_lowest_layer(ws_); }
 
-  std::shared_ptr<WebSocketConnection> self() { return shared_from_this(); }
+  void write(std::span<const net::const_buffer> buffers) override {
+    net::async_write(stream_, buffers,
+                     [self = self()](beast::error_code ec, size_t bytes) { self->on_write(ec, bytes); });
+  }
 
-  websocket::stream<NextLayer> ws_;
+  void cut() override {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().close(ignored);
+  }
+
+  std::shared_ptr<TlsWebSocket> self() { return std::static_pointer_cast<TlsWebSocket>(shared_from_this()); }
+
+  Stream stream_;
+  std::unique_ptr<char[]> buffer_;
 };
 
 }  // namespace yst

@@ -1,4 +1,4 @@
-// WebSocket over TLS (see WebSocketStream.hpp for why this is a file of its own).
+// WebSocket over TLS (see WebSocketStream.hpp).
 #include "server/WebSocketStream.hpp"
 
 namespace yst {
@@ -6,8 +6,7 @@ namespace yst {
 std::shared_ptr<WebSocketConnection> make_websocket_connection(beast::ssl_stream<beast::tcp_stream>&& stream, Hub& hub,
                                                                std::unique_ptr<ConnectionLimits::Slot> slot,
                                                                std::string client) {
-  return std::make_shared<WebSocketStream<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream), hub,
-                                                                                 std::move(slot), std::move(client));
+  return std::make_shared<TlsWebSocket>(std::move(stream), hub, std::move(slot), std::move(client));
 }
 
 }  // namespace yst

@@ -385,7 +385,7 @@ TEST(LiveFiguresTest, PresenceOnTheFifthTickAndThePeakStoredOnce) {
   LiveFigures figures;
   Session session(SessionInfo{"s1", "标题", "", "", "", Settings{}, kT0, "", "", 0, ""});
   std::vector<std::pair<json, Audience>> sent;
-  auto broadcast = [&](const Frame& f, Audience to) { sent.emplace_back(json::parse(*f), to); };
+  auto broadcast = [&](const Frame& f, Audience to) { sent.emplace_back(json::parse(text_of(f)), to); };
   for (int i = 0; i < 3; ++i) figures.joined(Role::audience);
   figures.joined(Role::host, "p_host");
   figures.joined(Role::member, "p_mem");

@@ -36,7 +36,7 @@ std::string visible_frames(const std::vector<HistoryEntry>& history, const Event
   for (size_t i = first; i < history.size() && n < q.limit; ++i) {
     if (!visible_to(history[i].event, role)) continue;
     if (n++) body += ',';
-    body += *history[i].frame;
+    body += text_of(history[i].frame);
   }
   body += ']';
   return body;

@@ -53,7 +53,7 @@ struct Recorder : Peer {
   size_t thread_index() const override { return 0; }
   bool deliver(Frame f, bool) override {
     std::lock_guard l(m);
-    frames.push_back(*f);
+    frames.emplace_back(text_of(f));
     return false;
   }
   void flush() override {}

@@ -41,7 +41,7 @@ class FakePeer : public Peer {
     flush_due_ = false;
     ++flushes;
     if (stalled) return;
-    for (auto& f : queued_) written.push_back(nlohmann::json::parse(*f));
+    for (auto& f : queued_) written.push_back(nlohmann::json::parse(text_of(f)));
     queued_.clear();
   }
 
