@@ -3,7 +3,7 @@
 namespace yst {
 
 namespace {
-// A broadcast is written in slices of this many frames, each slice's writes issued
+// A broadcast is written in slices of this many connections, each slice's writes issued
 // before the next slice is queued. All ten thousand at once would keep ten thousand
 // write operations allocated together, which glibc gives back to the kernel and
 // faults in again on every event (measured: a third of the server's CPU).
@@ -46,7 +46,6 @@ void RoomShard::post_drain() {
 
 void RoomShard::deliver(Peer& peer, const Frame& frame, bool counted) {
   if (peer.deliver(frame, counted)) to_flush_.push_back(&peer);
-  ++delivered_in_slice_;
 }
 
 void RoomShard::flush_slice() {
@@ -71,18 +70,29 @@ void RoomShard::drain() {
         break;
       case Kind::send:
         deliver(*op.peer, op.frame, op.counted);
+        ++delivered_in_slice_;
         break;
       case Kind::refuse:
         op.peer->join_refused();
         break;
-      case Kind::broadcast:
+      case Kind::broadcast: {
+        // The broadcasts queued together (a commit's events) go to each connection in
+        // turn, all of them, so that its one write carries them all: connection by
+        // connection, not event by event. Nothing else is among them, so no connection
+        // joins or leaves halfway and every one gets the same events, in order.
+        size_t run_end = next_op_ + 1;
+        while (run_end < draining_.size() && draining_[run_end].kind == Kind::broadcast) ++run_end;
         for (; next_member_ < members_.size(); ++next_member_) {
           if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
           const auto& m = members_[next_member_];
-          if (reaches(op.to, m.info)) deliver(*m.peer, op.frame, true);
+          for (size_t k = next_op_; k < run_end; ++k)
+            if (reaches(draining_[k].to, m.info)) deliver(*m.peer, draining_[k].frame, true);
+          ++delivered_in_slice_;
         }
         next_member_ = 0;
+        next_op_ = run_end - 1;
         break;
+      }
     }
     if (delivered_in_slice_ >= kDeliveriesPerSlice && next_op_ + 1 < draining_.size()) {
       ++next_op_;
