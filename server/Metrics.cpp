@@ -29,6 +29,8 @@ std::string Metrics::render(const Writer& writer) const {
   counter("yishiting_events_total", "events committed", events.load());
   counter("yishiting_deliveries_total", "frames queued to connections for broadcast", deliveries.load());
   counter("yishiting_frames_out_total", "WebSocket frames written", frames_out.load());
+  counter("yishiting_writes_out_total", "WebSocket writes, each carrying every frame queued for its connection",
+          writes_out.load());
   counter("yishiting_bytes_out_total", "WebSocket payload bytes written", bytes_out.load());
   counter("yishiting_requests_total", "client requests", requests.load());
   counter("yishiting_request_errors_total", "client requests answered with an error", request_errors.load());

@@ -40,6 +40,7 @@ struct Metrics {
   std::atomic<uint64_t> deliveries{0};
   ShardedCounter bytes_out;
   ShardedCounter frames_out;
+  ShardedCounter writes_out;  // frames_out / writes_out: how many frames a write carries
   ShardedCounter requests;
   std::atomic<uint64_t> request_errors{0};
   std::atomic<uint64_t> rate_limited{0};

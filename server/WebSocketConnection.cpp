@@ -375,6 +375,7 @@ void WebSocketConnection::on_write(beast::error_code ec, size_t bytes) {
     return cut();
   }
   hub_.metrics().frames_out.fetch_add(sending_.size(), std::memory_order_relaxed);
+  hub_.metrics().writes_out.fetch_add(1, std::memory_order_relaxed);
   hub_.metrics().bytes_out.fetch_add(bytes, std::memory_order_relaxed);
   for (const auto& o : sending_)
     if (o.counted) queued_bytes_ -= o.frame->size();
