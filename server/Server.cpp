@@ -6,13 +6,55 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#if defined(__GLIBC__)  // known once a libc header is in
+#include <malloc.h>
+#endif
 
 namespace yst {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+#if defined(__GLIBC__)
+// glibc keeps what is freed in each thread's arena. A programme's churn (welcomes that
+// list every public question, resumes that replay what a phone missed) frees big blocks
+// all the time; measured in the soak, the server's RSS grew by a tenth with memory not in
+// use, which malloc_trim gave back. Done off the I/O threads, once a minute.
+constexpr auto kTrimEvery = std::chrono::seconds(60);
+
+class MemoryTrimmer {
+ public:
+  MemoryTrimmer()
+      : thread_([this] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, kTrimEvery, [this] { return stopping_; })) malloc_trim(0);
+        }) {}
+  ~MemoryTrimmer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+#else
+struct MemoryTrimmer {};
+#endif
+
+}  // namespace
 
 namespace {
 std::vector<std::unique_ptr<IoContext>> make_contexts(int threads) {
@@ -116,6 +158,7 @@ void Server::run() {
   // The other threads' contexts may have nothing to do for a while (no connections yet).
   std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::vector<std::thread> threads;
+  MemoryTrimmer trimmer;
   for (size_t i = 1; i < contexts_.size(); ++i) {
     keep_running.push_back(net::make_work_guard(*contexts_[i]));
     threads.emplace_back([c = contexts_[i].get()] { c->run(); });

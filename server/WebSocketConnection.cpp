@@ -382,7 +382,8 @@ void WebSocketConnection::on_write(beast::error_code ec, size_t bytes) {
   sending_.clear();
   if (sending_.capacity() > kKeptQueueCapacity) std::vector<Outgoing>().swap(sending_);
   if (buffers_.capacity() > kKeptQueueCapacity) std::vector<net::const_buffer>().swap(buffers_);
-  if (batch_buffer_.capacity() > 64 * 1024) std::string().swap(batch_buffer_);
+  // A resume's replay can make a batch of a few hundred KiB: an idle connection keeps none of it.
+  if (batch_buffer_.capacity() > 4096) std::string().swap(batch_buffer_);
   if (!queue_.empty()) return do_write();
   if (closing_ && !close_sent_) {  // what closed the connection is out, and it was the last
     close_sent_ = true;

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#if defined(__GLIBC__)  // known once a libc header is in
+#include <malloc.h>
+#endif
 #include <map>
 
 #include "server/Server.hpp"
@@ -206,6 +209,13 @@ void set_log_format() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Blocks of 128 KiB and more (a welcome listing a long programme's questions, a resume's
+  // batch) are mapped and unmapped on their own. glibc would otherwise raise this
+  // threshold to the largest block freed so far and carve later ones out of the arenas,
+  // where their memory stays after they are freed.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
   spdlog::set_default_logger(spdlog::stderr_color_mt("yishiting"));
   set_log_format();
   std::vector<std::string> args(argv + 1, argv + argc);
