@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "session/Text.hpp"
+
 namespace yst::ws {
 
 namespace {
@@ -75,47 +77,8 @@ std::string_view payload_of(std::string_view wire) {
   return wire.substr(length < 126 ? 2 : length == 126 ? 4 : 10);
 }
 
-bool valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    if (end - p >= 8) {  // the common case, ASCII JSON: a word at a time
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    const unsigned lead = *p;
-    if (lead < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t more;
-    uint32_t code_point;
-    uint32_t smallest;
-    if ((lead & 0xE0) == 0xC0) {
-      more = 1, code_point = lead & 0x1F, smallest = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      more = 2, code_point = lead & 0x0F, smallest = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      more = 3, code_point = lead & 0x07, smallest = 0x10000;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) <= more) return false;
-    for (size_t i = 1; i <= more; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (p[i] & 0x3F);
-    }
-    // Overlong forms, surrogates and anything past U+10FFFF are not UTF-8.
-    if (code_point < smallest || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
-      return false;
-    p += more + 1;
-  }
-  return true;
-}
+// Every text message a client sends passes here once (session/Text.cpp has the check).
+bool valid_utf8(std::string_view text) { return is_valid_utf8(text); }
 
 void Reader::feed(char* data, size_t size, Handler& handler) {
   if (done_) return;

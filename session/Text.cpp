@@ -1,6 +1,7 @@
 #include "session/Text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace yst {
 
@@ -8,6 +9,14 @@ bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
+    if (end - p >= 8) {  // the common case, ASCII JSON: a word at a time
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;
