@@ -25,18 +25,6 @@ std::string run_command(const std::string& cmd) {
   return out;
 }
 
-void write_file(const std::string& path, const std::string& data) {
-  std::ofstream o(path, std::ios::binary);
-  o << data;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Every needle appears, each after the one before.
 void expect_in_order(const std::string& hay, const std::vector<std::string>& needles, const std::string& what) {
   size_t pos = 0;

@@ -25,18 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class StorageFaults : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(StorageFaults, NothingUnstoredIsAckedReadsGoOnAndWritesResumeByThemselves) {

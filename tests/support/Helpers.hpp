@@ -2,13 +2,27 @@
 // Shared steps of the integration tests: create a session, add people, join.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "tests/support/ServerProcess.hpp"
 #include "tests/support/TestClient.hpp"
 
 namespace yst::test {
+
+// A file's bytes, whole (empty when it cannot be read), and a file written whole.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+inline void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
 
 inline std::map<std::string, std::string> bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
