@@ -110,7 +110,10 @@ void Session::apply(const Event& e) {
       const std::string id = str_field(d, "point");
       if (point_index_.count(id)) break;
       point_index_[id] = points_.size();
-      points_.push_back(Point{.id = id, .text = str_field(d, "text")});
+      Point point;
+      point.id = id;
+      point.text = str_field(d, "text");
+      points_.push_back(std::move(point));
       break;
     }
     case EventKind::point_closed:
@@ -154,7 +157,10 @@ void Session::apply_commitment(EventKind kind, const Event& e) {
                                       .department_name = str_field(d, "department_name"),
                                       .due = str_field(d, "due"),
                                       .question = str_field(d, "question"),
-                                      .made_ms = e.at_ms});
+                                      .status = "open",
+                                      .progress = {},
+                                      .made_ms = e.at_ms,
+                                      .updated_ms = std::nullopt});
     return;
   }
   auto it = commitment_index_.find(id);

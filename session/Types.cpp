@@ -230,7 +230,7 @@ std::string local_date(int64_t unix_ms) {
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   localtime_r(&secs, &tm);
-  char buf[16];
+  char buf[32];  // room for any int the format could be given, so nothing is cut
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return buf;
 }

@@ -137,8 +137,10 @@ void PeopleApi::records_csv(const ApiRequest& req, HttpReply reply) {
     std::vector<std::pair<Person, std::vector<RecordRow>>> records;
     for (const auto& p : people) records.emplace_back(p, rows_of(db, p, year, now));
     auto res = make_response(request, http::status::ok, yst::records_csv(records), "text/csv; charset=utf-8");
-    res.set(http::field::content_disposition,
-            "attachment; filename=\"records" + (year ? "-" + std::to_string(year) : std::string()) + ".csv\"");
+    std::string disposition = "attachment; filename=\"records";
+    if (year) disposition.append("-").append(std::to_string(year));
+    disposition.append(".csv\"");
+    res.set(http::field::content_disposition, disposition);
     return res;
   });
 }
