@@ -260,10 +260,16 @@ class Client {
     this.gaveUp = false;
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false, handshakeTimeout: 10000 });
     this.ws = ws;
-    ws.on('open', () => { if (this.ws === ws) this.join(); });
+    let opened = false;
+    ws.on('open', () => { opened = true; if (this.ws === ws) this.join(); });
     ws.on('message', (data) => { if (this.ws === ws) this.onFrame(data); });
-    ws.on('error', () => {});
-    ws.on('unexpected-response', (req, res) => { counters.connect_failures++; bump(counters.join_errors, `http ${res.statusCode}`); req.destroy(); });
+    // A connection that never opened (refused, an HTTP answer instead of the upgrade, the
+    // handshake's timeout) is counted; ws then closes it, and the phone tries again.
+    ws.on('error', (e) => {
+      if (opened) return;
+      counters.connect_failures++;
+      bump(counters.join_errors, String(e.message || e).slice(0, 80));
+    });
     ws.on('close', (code) => { if (this.ws === ws) this.onClose(code); });
   }
 
