@@ -159,6 +159,9 @@ void ServeFlags::describe() {
         if (v != "power" && v != "process") throw std::invalid_argument("--durability must be power or process");
         c.durability = v == "power" ? Durability::power : Durability::process;
       });
+  text("timeline", "F", &Config::timeline_path,
+       "benchmarks: at shutdown, one JSON line per event with when it was read, decided, committed and "
+       "written (bench/timeline.py reads it)");
   add("log-level", "L", "trace, debug, info, warn, error (default info)", [](Config& c, const std::string& v) {
     if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
       throw std::invalid_argument("--log-level must be trace, debug, info, warn or error");

@@ -32,6 +32,7 @@ struct Config {
   std::string tls_key;
   std::string log_level = "info";
   Durability durability = Durability::power;
+  std::string timeline_path;  // --timeline: where each event's time went (benchmarks)
   // Several nodes: the Redis that carries events between them (redis://HOST:PORT; empty:
   // a single node), this node's name (default HOST:PORT) and how long an owner's lease
   // on a session lasts without renewal (a dead owner's sessions move after it).

@@ -38,6 +38,7 @@ Hub::Hub(std::vector<net::io_context*> contexts, const Config& config, Clock clo
       clock_(clock ? std::move(clock) : Clock(system_now_ms)),
       lockout_(WrongTokenLockout::Limits{.window = std::chrono::milliseconds(config.token_lockout_window_ms)}) {
   if (contexts_.empty()) throw std::logic_error("Hub: no io_context");
+  if (!config.timeline_path.empty()) timeline_ = std::make_unique<Timeline>(config.timeline_path, contexts_.size());
 }
 
 size_t Hub::thread_index_of(const net::any_io_executor& executor) const {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/Timeline.hpp"
 #include "server/StoredList.hpp"
 #include "session/year/People.hpp"
 #include "session/year/Plan.hpp"
@@ -75,6 +76,8 @@ class Hub {
   // `then` runs when it is done (at once when nothing is read).
   void look_up_session(const std::string& session_id, std::function<void()> then);
   Writer& writer() { return *writer_; }
+  // Null unless --timeline was given.
+  Timeline* timeline() { return timeline_.get(); }
   int64_t now_ms() const { return clock_(); }
   // Where the store is: the SQLite file in the data directory, or the --store URL.
   std::string database_path() const;
@@ -183,6 +186,7 @@ class Hub {
   Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<Cluster> cluster_;
 
   StoredList<PlanItem> plan_;

@@ -11,6 +11,15 @@
 
 namespace yst {
 
+namespace {
+std::vector<int64_t> seqs_of(const std::vector<Changes>& changes) {
+  std::vector<int64_t> seqs;
+  for (const auto& c : changes)
+    for (const auto& e : c.events) seqs.push_back(e.seq);
+  return seqs;
+}
+}  // namespace
+
 Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
     : hub_(hub),
       id_(info.id),
@@ -22,7 +31,8 @@ Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
       cluster_(hub.cluster()),
       mode_(cluster_ ? Mode::replica : Mode::owner),
       forward_timer_(strand_) {
-  for (net::io_context* ioc : hub_.contexts()) shards_.push_back(std::make_shared<RoomShard>(*ioc));
+  for (net::io_context* ioc : hub_.contexts())
+    shards_.push_back(std::make_shared<RoomShard>(*ioc, shards_.size(), id_, hub_.timeline()));
   update_summary();
 }
 
@@ -85,10 +95,11 @@ void Room::join(std::shared_ptr<Peer> peer, Caller caller, std::optional<int64_t
                       id = std::move(id)] { self->on_join(peer, caller, after, id); });
 }
 
-void Room::request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text) {
+void Room::request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text,
+                   int64_t read_us) {
   net::post(strand_, [self = shared_from_this(), peer = std::move(peer), request = std::move(request),
-                      caller = std::move(caller), id = std::move(id),
-                      text = std::move(text)] { self->on_request(peer, request, caller, id, text); });
+                      caller = std::move(caller), id = std::move(id), text = std::move(text),
+                      read_us] { self->on_request(peer, request, caller, id, text, read_us); });
 }
 
 void Room::leave(std::shared_ptr<Peer> peer) {
@@ -209,7 +220,7 @@ void Room::on_leave(const std::shared_ptr<Peer>& peer) {
 }
 
 void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id,
-                      const std::string& text) {
+                      const std::string& text, int64_t read_us) {
   if (!members_.contains(peer.get())) {
     send(peer, make_frame(error_frame(id, ErrorCode::not_joined, "join first")));
     return;
@@ -222,7 +233,7 @@ void Room::on_request(const std::shared_ptr<Peer>& peer, const Request& r, const
     expire_forwarded();
     return;
   }
-  decide(r, caller, Reply{peer, id, json::object(), std::nullopt});
+  decide(r, caller, Reply{peer, id, json::object(), std::nullopt, read_us});
 }
 
 void Room::decide(const Request& r, const Caller& caller, Reply to) {
@@ -247,6 +258,11 @@ void Room::decide(const Request& r, const Caller& caller, Reply to) {
   // the session.ended event, so the minutes never miss the last second.
   if (r.type == RequestType::end) unsubmitted_.peak_audience = figures_.take_peak_audience_for_end();
   to.ack = std::move(o.ack);
+  if (auto* timeline = hub_.timeline()) {
+    std::vector<int64_t> seqs;
+    for (const auto& e : o.changes.events) seqs.push_back(e.seq);
+    timeline->decided(id_, seqs, to.read_us, Timeline::now_us());
+  }
   queue_changes(std::move(o.changes), std::move(to));
 }
 
@@ -285,9 +301,12 @@ void Room::submit_writes() {
   }
   auto changes = std::make_shared<const std::vector<Changes>>(std::move(batch.changes));
   auto replies = std::make_shared<std::vector<Reply>>(std::move(batch.replies));
+  Timeline* timeline = hub_.timeline();
+  if (timeline) timeline->stage(id_, seqs_of(*changes), Timeline::Stage::submitted, Timeline::now_us());
   hub_.writer().submit_changes(
       id_, changes, batch.peak_audience,
-      [self = shared_from_this(), changes, replies](bool ok) {
+      [self = shared_from_this(), changes, replies, timeline](bool ok) {
+        if (timeline && ok) timeline->stage(self->id_, seqs_of(*changes), Timeline::Stage::committed, Timeline::now_us());
         net::post(self->strand_, [self, changes, replies, ok] { self->on_committed(ok, *changes, *replies); });
       },
       cluster_ ? std::optional<int64_t>(owner_epoch_) : std::nullopt, std::move(receipts));
@@ -307,6 +326,8 @@ void Room::remember_receipt(const std::string& request, json ack, int64_t at_ms)
 
 void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vector<Reply>& replies) {
   --batches_in_flight_;
+  if (auto* timeline = hub_.timeline(); timeline && ok)
+    timeline->stage(id_, seqs_of(changes), Timeline::Stage::applied, Timeline::now_us());
   if (!ok) {
     // The decided state is now ahead of storage. Batches already on their way were decided
     // on top of this one: the store refuses them too (it never stores a gap), and until
@@ -381,7 +402,7 @@ void Room::announce(const Event& e) {
   Frame frame = make_frame(to_wire_json(e).dump());
   const Reach reach = committed_.reach(e);
   history_.push_back(HistoryEntry{e, frame, reach});
-  broadcast(frame, reach.everyone ? Audience::everyone : Audience::staff);
+  broadcast(frame, reach.everyone ? Audience::everyone : Audience::staff, e.seq);
   if (!reach.everyone && !reach.asker.empty()) send_to_participant(reach.asker, frame);
   if (e.kind == to_string(EventKind::question_merged) && e.data.contains("into"))
     figures_.question_changed(e.data["into"].get<std::string>());  // its upvoters are now both's
@@ -413,8 +434,8 @@ void Room::watch_floor_budget() {
   });
 }
 
-void Room::broadcast(const Frame& frame, Audience to) {
-  for (auto& shard : shards_) shard->broadcast(frame, to);
+void Room::broadcast(const Frame& frame, Audience to, int64_t seq) {
+  for (auto& shard : shards_) shard->broadcast(frame, to, seq);
   int64_t n = 0;
   for (Role r : kAllRoles)
     if (reaches(to, is_staff(r))) n += figures_.online(r);

@@ -65,7 +65,9 @@ class Room : public std::enable_shared_from_this<Room> {
 
   void join(std::shared_ptr<Peer> peer, Caller caller, std::optional<int64_t> after, json id);
   // `text` is the request as the phone sent it: in a cluster it travels to the owner.
-  void request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text = {});
+  // `read_us`: when the connection read it (Timeline::now_us), for --timeline; 0 without.
+  void request(std::shared_ptr<Peer> peer, Request request, Caller caller, json id, std::string text = {},
+               int64_t read_us = 0);
   void leave(std::shared_ptr<Peer> peer);
   void add_participant(Participant p);
   // A revoked or replaced link: the participant's open connections are closed (1008); a
@@ -125,7 +127,7 @@ class Room : public std::enable_shared_from_this<Room> {
   void mark_attended(const std::string& participant);
   void send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after);
   void on_request(const std::shared_ptr<Peer>& peer, const Request& r, const Caller& caller, const json& id,
-                  const std::string& text);
+                  const std::string& text, int64_t read_us);
   // Who waits for the answer to a request whose changes are on their way to storage: a
   // connection of this node, or one of another node (a forwarded request).
   struct Reply {
@@ -133,6 +135,7 @@ class Room : public std::enable_shared_from_this<Room> {
     json id;
     json ack;
     std::optional<RemoteOrigin> remote;
+    int64_t read_us = 0;  // for --timeline
   };
   void answer(const Reply& to, std::string frame);
   void decide(const Request& r, const Caller& caller, Reply to);
@@ -149,7 +152,7 @@ class Room : public std::enable_shared_from_this<Room> {
   void announce(const Event& e);
   void watch_floor_budget();
   void on_leave(const std::shared_ptr<Peer>& peer);
-  void broadcast(const Frame& frame, Audience to);
+  void broadcast(const Frame& frame, Audience to, int64_t seq = 0);  // seq: for --timeline
   void send_to_participant(const std::string& participant, const Frame& frame);
   void send(const std::shared_ptr<Peer>& peer, Frame frame, bool counted = true) {
     shards_[peer->thread_index()]->send(peer, std::move(frame), counted);

@@ -24,9 +24,10 @@ void RoomShard::send(std::shared_ptr<Peer> peer, Frame frame, bool counted) {
 
 void RoomShard::refuse(std::shared_ptr<Peer> peer) { enqueue(Op{Kind::refuse, std::move(peer), nullptr}); }
 
-void RoomShard::broadcast(Frame frame, Audience to) {
+void RoomShard::broadcast(Frame frame, Audience to, int64_t seq) {
   Op op{Kind::broadcast, nullptr, std::move(frame)};
   op.to = to;
+  op.seq = seq;
   enqueue(std::move(op));
 }
 
@@ -82,6 +83,14 @@ void RoomShard::drain() {
         // joins or leaves halfway and every one gets the same events, in order.
         size_t run_end = next_op_ + 1;
         while (run_end < draining_.size() && draining_[run_end].kind == Kind::broadcast) ++run_end;
+        if (timeline_ && next_member_ == 0) {
+          const int64_t now = Timeline::now_us();
+          for (size_t k = next_op_; k < run_end; ++k)
+            if (draining_[k].seq) {
+              timeline_->handed(session_, draining_[k].seq, thread_, now);
+              written_seqs_.push_back(draining_[k].seq);
+            }
+        }
         for (; next_member_ < members_.size(); ++next_member_) {
           if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
           const auto& m = members_[next_member_];
@@ -100,6 +109,10 @@ void RoomShard::drain() {
     }
   }
   flush_slice();
+  if (timeline_ && !written_seqs_.empty()) {
+    timeline_->written(session_, written_seqs_, thread_, Timeline::now_us());
+    written_seqs_.clear();
+  }
   next_op_ = 0;
   draining_.clear();  // only now: the ops' references keep removed peers alive until here
   if (draining_.capacity() > 64) draining_.shrink_to_fit();  // after a join burst's history

@@ -15,6 +15,7 @@
 #include "server/MemberList.hpp"
 #include "server/Net.hpp"
 #include "server/Peer.hpp"
+#include "server/Timeline.hpp"
 #include "session/Types.hpp"
 
 namespace yst {
@@ -26,14 +27,16 @@ inline bool reaches(Audience to, bool staff) {
 
 class RoomShard : public std::enable_shared_from_this<RoomShard> {
  public:
-  explicit RoomShard(net::io_context& ioc) : ioc_(ioc) {}
+  // `thread`, `session` and `timeline` only stamp the --timeline (null: off).
+  explicit RoomShard(net::io_context& ioc, size_t thread = 0, std::string session = {}, Timeline* timeline = nullptr)
+      : ioc_(ioc), thread_(thread), session_(std::move(session)), timeline_(timeline) {}
 
   // From the room's strand; applied on the shard's thread, in this order.
   void add(std::shared_ptr<Peer> peer, Role role);
   void remove(std::shared_ptr<Peer> peer);
   void send(std::shared_ptr<Peer> peer, Frame frame, bool counted = true);
   void refuse(std::shared_ptr<Peer> peer);  // peer->join_refused() after what was sent before
-  void broadcast(Frame frame, Audience to);
+  void broadcast(Frame frame, Audience to, int64_t seq = 0);
   // Only once no thread runs the shard any more (the end of Server::run).
   void forget_members();
 
@@ -46,6 +49,7 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
     Role role = Role::audience;  // add
     Audience to = Audience::everyone;
     bool counted = true;
+    int64_t seq = 0;  // broadcast of an event: for the timeline
   };
   void enqueue(Op op);
   void post_drain();
@@ -55,6 +59,10 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   void flush_slice();
 
   net::io_context& ioc_;
+  const size_t thread_;
+  const std::string session_;
+  Timeline* const timeline_;
+  std::vector<int64_t> written_seqs_;  // this pass's events, for the timeline
   std::mutex mutex_;  // guards inbox_ and drain_posted_; never held while delivering
   std::vector<Op> inbox_;
   bool drain_posted_ = false;

@@ -200,6 +200,7 @@ bool WebSocketConnection::over_rate_limit() {
 
 void WebSocketConnection::on_text(std::string_view text) {
   if (closing_) return;
+  const int64_t read_us = hub_.timeline() ? Timeline::now_us() : 0;
   hub_.metrics().requests.fetch_add(1, std::memory_order_relaxed);
   if (over_rate_limit()) return;
   ParsedRequest parsed = parse_request(text);
@@ -216,7 +217,7 @@ void WebSocketConnection::on_text(std::string_view text) {
   const Request& r = *parsed.request;
   if (r.type == RequestType::join) return handle_join(r, parsed.id);
   if (r.type == RequestType::ping) return reply(json{{"type", "pong"}, {"id", parsed.id}}.dump());
-  room_->request(shared_from_this(), r, caller_, parsed.id, std::string(text));
+  room_->request(shared_from_this(), r, caller_, parsed.id, std::string(text), read_us);
 }
 
 void WebSocketConnection::handle_join(const Request& r, const json& id) {

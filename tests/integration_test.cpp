@@ -515,3 +515,47 @@ TEST(Spine, BackupTakesAConsistentCopyWhileTheServerRuns) {
   EXPECT_GE(v["events"].get<int64_t>(), last);
   std::filesystem::remove_all(dir);
 }
+
+// --timeline (benchmarks): at shutdown every event has its stamps, in the order an event
+// passes through the server, for every I/O thread that had a connection to write it to.
+TEST(Spine, TheTimelineStampsEveryEventInTheOrderItPassesThrough) {
+  const std::string dir = ServerProcess::make_temp_dir();
+  const std::string path = dir + "/timeline.jsonl";
+  ServerProcess srv({"--timeline", path, "--threads", "2"});
+  auto s = create_session(srv);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  std::vector<std::unique_ptr<WsClient>> phones;
+  for (int i = 0; i < 4; ++i) {  // connections are spread over both threads
+    phones.push_back(std::make_unique<WsClient>(srv.port()));
+    audience_join(*phones.back(), s.id, "听众", "timeline-phone-" + std::to_string(i));
+  }
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(host.request({{"type", "say"}, {"text", "第" + std::to_string(i) + "句"}})["type"], "ack");
+  for (auto& p : phones) ASSERT_TRUE(next_event(*p, "statement"));
+  ASSERT_EQ(srv.stop(), 0);
+
+  std::istringstream lines(read_file(path));
+  std::string line;
+  int events = 0;
+  while (std::getline(lines, line)) {
+    const json r = json::parse(line);
+    ++events;
+    EXPECT_EQ(r["session"], s.id);
+    const int64_t read = r["read"], decided = r["decided"], submitted = r["submitted"], committed = r["committed"],
+                  applied = r["applied"];
+    EXPECT_GT(read, 0) << line << ": every event here came from a request";
+    EXPECT_LE(read, decided) << line;
+    EXPECT_LE(decided, submitted) << line;
+    EXPECT_LE(submitted, committed) << line;
+    EXPECT_LE(committed, applied) << line;
+    ASSERT_EQ(r["handed"].size(), 2u) << line;
+    for (size_t t = 0; t < 2; ++t) {
+      const int64_t handed = r["handed"][t], written = r["written"][t];
+      EXPECT_GE(handed, applied) << line;
+      EXPECT_GE(written, handed) << line;
+    }
+  }
+  EXPECT_EQ(events, 4) << "session.started and three statements";
+  std::filesystem::remove_all(dir);
+}
