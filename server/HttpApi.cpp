@@ -34,7 +34,7 @@ HttpApi::HttpApi(Hub& hub, StaticFiles& files, bool tls)
       reader_(hub.database_path()),
       sessions_(hub, tls),
       participants_(hub, tls),
-      events_(hub),
+      events_(hub, reader_),
       minutes_(hub, reader_),
       qr_(hub, tls),
       year_(hub, reader_, tls),

@@ -11,6 +11,9 @@
 
 namespace yst {
 
+static_assert(Room::kHistoryKept >= static_cast<size_t>(Cluster::kStreamLength), "a new owner streams from it");
+static_assert(Room::kHistoryKept >= Room::kMaxResume + Room::kDefaultHistory, "every resume the contract allows");
+
 namespace {
 std::vector<int64_t> seqs_of(const std::vector<Changes>& changes) {
   std::vector<int64_t> seqs;
@@ -42,11 +45,12 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
     decided_.add_participant(sp.participant);
     committed_.add_participant(sp.participant);
   }
-  history_.reserve(events.size());
-  for (const auto& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
     decided_.apply(e);
     committed_.apply(e);
-    history_.push_back(HistoryEntry{e, make_frame(to_wire_json(e).dump()), committed_.reach(e)});
+    if (events.size() - i <= kHistoryKept)
+      keep_history(HistoryEntry{e, make_frame(to_wire_json(e).dump()), committed_.reach(e)});
   }
   for (const auto& u : upvotes) {
     decided_.apply(u);
@@ -187,11 +191,14 @@ void Room::mark_attended(const std::string& participant) {
 }
 
 void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after) {
-  // The events visible to this role, after `after`, else the last 50. seq n is
-  // history_[n-1], so the start of a resume is found without a search.
+  // The events visible to this role, after `after`, else the last 50. Seqs are
+  // consecutive, so the start of a resume is found without a search. A resume from
+  // further back than the history kept was refused before (resume_too_far).
   size_t begin;
   if (after) {
-    begin = static_cast<size_t>(std::min<int64_t>(std::max<int64_t>(*after, 0), static_cast<int64_t>(history_.size())));
+    const int64_t first = history_.empty() ? committed_.last_seq() + 1 : history_.front().event.seq;
+    begin = static_cast<size_t>(
+        std::clamp<int64_t>(*after + 1 - first, 0, static_cast<int64_t>(history_.size())));
   } else {
     begin = history_.size();
     size_t visible = 0;
@@ -401,7 +408,7 @@ void Room::apply_committed(const Changes& c) {
 void Room::announce(const Event& e) {
   Frame frame = make_frame(to_wire_json(e).dump());
   const Reach reach = committed_.reach(e);
-  history_.push_back(HistoryEntry{e, frame, reach});
+  keep_history(HistoryEntry{e, frame, reach});
   broadcast(frame, reach.everyone ? Audience::everyone : Audience::staff, e.seq);
   if (!reach.everyone && !reach.asker.empty()) send_to_participant(reach.asker, frame);
   if (e.kind == to_string(EventKind::question_merged) && e.data.contains("into"))
@@ -432,6 +439,11 @@ void Room::watch_floor_budget() {
     if (!overrun.empty()) self->queue_changes(std::move(overrun), std::nullopt);
     else self->watch_floor_budget();  // the clock was a little behind the timer
   });
+}
+
+void Room::keep_history(HistoryEntry entry) {
+  history_.push_back(std::move(entry));
+  while (history_.size() > kHistoryKept) history_.pop_front();
 }
 
 void Room::broadcast(const Frame& frame, Audience to, int64_t seq) {

@@ -113,13 +113,17 @@ class Room : public std::enable_shared_from_this<Room> {
 
   // Strand-only accessors.
   const Session& committed() const { return committed_; }
-  const std::vector<HistoryEntry>& history() const { return history_; }
+  // The latest events (at most kHistoryKept), oldest first; older ones are in the store.
+  const std::deque<HistoryEntry>& history() const { return history_; }
   json online_json() const { return figures_.online_json(); }
   int peak_audience() const { return figures_.peak_audience(); }
   json public_snapshot(Role viewer) const;
 
   static constexpr size_t kDefaultHistory = 50;
   static constexpr int64_t kMaxResume = 10000;
+  // What the room keeps in memory: enough for any resume the contract allows, the last 50
+  // of a join and a cluster's stream. A long programme's memory levels off here.
+  static constexpr size_t kHistoryKept = 12000;
 
  private:
   void on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id);
@@ -191,7 +195,8 @@ class Room : public std::enable_shared_from_this<Room> {
   bool storage_failed_ = false;  // a commit failed: nothing is decided until the batches in flight are back
   int batches_in_flight_ = 0;     // submitted to the writer, not yet back
   Unsubmitted unsubmitted_;  // going to the writer at the next submit_writes
-  std::vector<HistoryEntry> history_;
+  std::deque<HistoryEntry> history_;
+  void keep_history(HistoryEntry entry);
   MemberList<Caller> members_;
   // Audience connections by participant (a phone may have two tabs), for the events
   // only their asker sees among the audience.

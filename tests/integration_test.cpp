@@ -559,3 +559,58 @@ TEST(Spine, TheTimelineStampsEveryEventInTheOrderItPassesThrough) {
   EXPECT_EQ(events, 4) << "session.started and three statements";
   std::filesystem::remove_all(dir);
 }
+
+// A long programme: the room keeps the latest 12,000 events in memory (so its memory
+// levels off), yet every resume the contract allows still gets exactly what it missed,
+// and the event list still reaches back to the first event, from the store.
+TEST(Spine, ALongProgrammeResumesFromAnywhereTheContractAllowsAndListsFromTheFirstEvent) {
+  ServerProcess srv({"--staff-rate", "1000000", "--durability", "process"});
+  auto s = create_session(srv);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  constexpr int kSaid = 12100, kWindow = 500;
+  constexpr int64_t kMaxResume = 10000;  // the contract: more missed is resume_too_far
+  int64_t last = 0;
+  for (int sent = 0; sent < kSaid;) {
+    const int n = std::min(kWindow, kSaid - sent);
+    for (int i = 0; i < n; ++i) host.send_json({{"type", "say"}, {"text", "第" + std::to_string(sent + i) + "句"}, {"id", sent + i}});
+    sent += n;
+    for (int acks = 0; acks < n;) {
+      auto m = host.recv(10s);
+      ASSERT_TRUE(m) << "no answer after " << sent << " statements";
+      if ((*m)["type"] == "ack") ++acks, last = std::max<int64_t>(last, (*m)["seq"].get<int64_t>());
+      ASSERT_NE((*m)["type"], "error") << m->dump();
+    }
+  }
+  ASSERT_EQ(last, kSaid + 1);
+
+  WsClient phone(srv.port());
+  auto welcome = phone.request({{"type", "join"}, {"session", s.id}, {"role", "audience"}, {"client_id", "long-resume-1"},
+                                {"name", "听众"}, {"after", last - kMaxResume}});
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  int64_t expect = last - kMaxResume + 1;
+  while (expect <= last) {
+    auto e = phone.recv(10s);
+    ASSERT_TRUE(e) << "the resume stopped before seq " << expect;
+    ASSERT_EQ((*e)["seq"], expect);
+    ++expect;
+  }
+  WsClient too_far(srv.port());
+  auto refused = too_far.request({{"type", "join"}, {"session", s.id}, {"role", "audience"}, {"client_id", "long-resume-2"},
+                                  {"name", "听众"}, {"after", last - kMaxResume - 1}});
+  EXPECT_EQ(refused["code"], "resume_too_far") << refused.dump();
+
+  auto oldest = http(srv.port(), "GET", "/api/sessions/" + s.id + "/events?after=0&limit=3");
+  ASSERT_EQ(oldest.status, 200);
+  auto list = oldest.json_body();
+  ASSERT_EQ(list.size(), 3u) << oldest.body;
+  EXPECT_EQ(list[0]["seq"], 1);
+  EXPECT_EQ(list[0]["kind"], "session.started");
+  EXPECT_EQ(list[2]["seq"], 3);
+  EXPECT_EQ(list[2]["data"]["text"], "第1句");
+  auto newest = http(srv.port(), "GET", "/api/sessions/" + s.id + "/events?after=" + std::to_string(last - 2)).json_body();
+  ASSERT_EQ(newest.size(), 2u);
+  EXPECT_EQ(newest[1]["seq"], last);
+  EXPECT_EQ(newest[1]["data"]["text"], "第" + std::to_string(kSaid - 1) + "句");
+}

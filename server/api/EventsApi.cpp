@@ -1,8 +1,12 @@
 #include "server/api/EventsApi.hpp"
 
 #include <algorithm>
+#include <deque>
+
+#include <spdlog/spdlog.h>
 
 #include "server/Hub.hpp"
+#include "storage/Reader.hpp"
 
 namespace yst {
 
@@ -29,10 +33,13 @@ std::optional<std::string> read_events_query(const QueryParams& query, EventsQue
 }
 
 // A JSON array of the frames already serialized for the wire: no event is encoded again.
-std::string visible_frames(const std::vector<HistoryEntry>& history, const EventsQuery& q, Role role) {
+// `history` holds the events from `history.front()`'s seq on, and q.after + 1 is not before it.
+std::string visible_frames(const std::deque<HistoryEntry>& history, const EventsQuery& q, Role role) {
   std::string body = "[";
   int64_t n = 0;
-  const auto first = static_cast<size_t>(std::min<int64_t>(q.after, static_cast<int64_t>(history.size())));
+  const int64_t first_seq = history.empty() ? 1 : history.front().event.seq;
+  const auto first = static_cast<size_t>(
+      std::clamp<int64_t>(q.after + 1 - first_seq, 0, static_cast<int64_t>(history.size())));
   for (size_t i = first; i < history.size() && n < q.limit; ++i) {
     if (!visible_to(history[i].event, role)) continue;
     if (n++) body += ',';
@@ -52,8 +59,26 @@ void EventsApi::list(const ApiRequest& req, HttpReply reply) {
   EventsQuery q;
   if (auto err = read_events_query(req.query, q)) return reply(error_response(req.http, ErrorCode::bad_request, *err));
   const Role role = acting_role(viewer_for(hub_, req.http, req.path["id"]));
-  req.room->inspect([request = req.http, reply, q, role](Room& r) {
-    reply(make_response(request, http::status::ok, visible_frames(r.history(), q, role), kJsonContentType));
+  req.room->inspect([this, request = req.http, reply, q, role, sid = req.path["id"]](Room& r) {
+    const auto& history = r.history();
+    if (history.empty() || q.after + 1 >= history.front().event.seq)
+      return reply(make_response(request, http::status::ok, visible_frames(history, q, role), kJsonContentType));
+    // Older than what the room keeps: from the store, on the reader's thread.
+    reader_.submit([request, reply, q, role, sid](Store& db) {
+      HttpResponse res;
+      try {
+        json list = json::array();
+        for (const Event& e : db.events(sid, q.after)) {
+          if (static_cast<int64_t>(list.size()) >= q.limit) break;
+          if (visible_to(e, role)) list.push_back(to_wire_json(e));
+        }
+        res = make_response(request, http::status::ok, list.dump(), kJsonContentType);
+      } catch (const std::exception& e) {
+        spdlog::error("events of session {}: {}", sid, e.what());
+        res = error_response(request, ErrorCode::internal, "could not read the stored events");
+      }
+      reply(std::move(res));
+    });
   });
 }
 

@@ -4,9 +4,11 @@
 
 namespace yst {
 
+class Reader;
+
 class EventsApi {
  public:
-  explicit EventsApi(Hub& hub) : hub_(hub) {}
+  EventsApi(Hub& hub, Reader& reader) : hub_(hub), reader_(reader) {}
   void add_routes(ApiRouter& router);
 
   static constexpr int64_t kDefaultLimit = 100;
@@ -16,6 +18,7 @@ class EventsApi {
   void list(const ApiRequest& req, HttpReply reply);
 
   Hub& hub_;
+  Reader& reader_;  // for events older than the room keeps in memory
 };
 
 }  // namespace yst
