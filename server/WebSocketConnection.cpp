@@ -24,8 +24,11 @@ constexpr int64_t kRateWindowMs = 1000;
 constexpr int kFloodFactor = 3;
 // How long a close frame may wait for a peer that reads nothing before the socket is cut.
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
-// Frames carried by one write at most; the rest follow in the next.
+// What one write carries at most (one frame at least); the rest follow in the next. A
+// close frame waits behind the write under way, so for a phone that stopped reading the
+// write must not be megabytes: it would never see why it was closed.
 constexpr size_t kMaxFramesPerWrite = 1024;
+constexpr size_t kMaxBytesPerWrite = 64 * 1024;
 // Queue vectors grown past this by a burst give their memory back once drained.
 constexpr size_t kKeptQueueCapacity = 16;
 // An unknown session id is echoed in the error at most this long.
@@ -310,10 +313,14 @@ void WebSocketConnection::push_control(Frame frame) {
 
 void WebSocketConnection::do_write() {
   writing_ = true;
-  if (queue_.size() <= kMaxFramesPerWrite) {
+  size_t take = 0, bytes = 0;
+  while (take < queue_.size() && take < kMaxFramesPerWrite &&
+         (take == 0 || bytes + queue_[take].frame->size() <= kMaxBytesPerWrite))
+    bytes += queue_[take++].frame->size();
+  if (take == queue_.size()) {
     sending_.swap(queue_);
   } else {
-    auto end = queue_.begin() + kMaxFramesPerWrite;
+    auto end = queue_.begin() + static_cast<std::ptrdiff_t>(take);
     sending_.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
     queue_.erase(queue_.begin(), end);
   }
