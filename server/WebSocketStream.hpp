@@ -28,7 +28,8 @@ class PlainWebSocket final : public WebSocketConnection {
     if (ec) return on_read_end(ec);
     // One buffer per I/O thread: every connection of the thread parses in it, one at a time.
     thread_local std::array<char, 64 * 1024> scratch;
-    for (;;) {
+    // A few buffers' worth at most, then the thread's other connections get their turn.
+    for (int reads = 0; reads < 4; ++reads) {
       const size_t n = socket_.read_some(net::buffer(scratch), ec);
       if (ec == net::error::would_block || ec == net::error::try_again) break;
       if (ec) return on_read_end(ec);
