@@ -197,8 +197,10 @@ void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller,
   size_t begin;
   if (after) {
     const int64_t first = history_.empty() ? committed_.last_seq() + 1 : history_.front().event.seq;
-    begin = static_cast<size_t>(
-        std::clamp<int64_t>(*after + 1 - first, 0, static_cast<int64_t>(history_.size())));
+    // Written so that no `after` a client may send (up to 2^63-1) overflows.
+    begin = *after < first ? 0
+                           : static_cast<size_t>(std::min<int64_t>(*after - first + 1,
+                                                                   static_cast<int64_t>(history_.size())));
   } else {
     begin = history_.size();
     size_t visible = 0;
