@@ -403,12 +403,16 @@ void WebSocketConnection::close_now(uint16_t code, const char* reason) {
   if (closing_ || read_done_) return;
   closing_ = true;
   reader_.drop_messages();
-  // The frames being written stay (their buffers are in use); the rest are dropped, and
-  // the close frame is the last thing this connection sends.
-  queue_.clear();
-  queued_bytes_ = 0;
-  for (const auto& o : sending_)
-    if (o.counted) queued_bytes_ += o.frame->size();
+  // The close frame is the last thing this connection sends. A connection closed for
+  // being too slow loses what is queued (the frames being written stay: their buffers are
+  // in use), since it cannot read it anyway; any other keeps it (bounded by the queue
+  // limit), so that a flooding client still gets the answers to what it sent before.
+  if (code == ws::close_code::try_again_later) {
+    queue_.clear();
+    queued_bytes_ = 0;
+    for (const auto& o : sending_)
+      if (o.counted) queued_bytes_ += o.frame->size();
+  }
   push_control(std::make_shared<const std::string>(code ? ws::close_frame(code, reason)
                                                         : ws::frame(ws::Opcode::close, {})));
   // A peer that reads nothing will never let the close frame out, and one that never
