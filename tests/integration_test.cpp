@@ -564,6 +564,9 @@ TEST(Spine, TheTimelineStampsEveryEventInTheOrderItPassesThrough) {
 // levels off), yet every resume the contract allows still gets exactly what it missed,
 // and the event list still reaches back to the first event, from the store.
 TEST(Spine, ALongProgrammeResumesFromAnywhereTheContractAllowsAndListsFromTheFirstEvent) {
+  // 12,100 commits: the longest test here. The store's side (events after a seq) is the
+  // store contract's, run on both stores; CI's PostgreSQL pass leaves this one out.
+  if (ServerProcess::on_postgresql()) GTEST_SKIP() << "the room's history is the same on both stores";
   ServerProcess srv({"--staff-rate", "1000000", "--durability", "process"});
   auto s = create_session(srv);
   WsClient host(srv.port());
