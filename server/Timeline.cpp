@@ -35,10 +35,7 @@ void Timeline::stage(const std::string& session, std::span<const int64_t> seqs, 
   std::lock_guard lock(mutex_);
   for (int64_t seq : seqs) {
     Record& r = record(session, seq);
-    int64_t& field = stage == Stage::decided     ? r.decided
-                     : stage == Stage::submitted ? r.submitted
-                     : stage == Stage::committed ? r.committed
-                                                 : r.applied;
+    int64_t& field = stage == Stage::submitted ? r.submitted : stage == Stage::committed ? r.committed : r.applied;
     field = at_us;
   }
 }

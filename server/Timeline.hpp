@@ -17,7 +17,7 @@ namespace yst {
 
 class Timeline {
  public:
-  enum class Stage { decided, submitted, committed, applied };
+  enum class Stage { submitted, committed, applied };  // `decided` comes with the read: decided()
 
   Timeline(std::string path, size_t threads) : path_(std::move(path)), threads_(threads) {}
   ~Timeline() { write(); }
