@@ -196,7 +196,7 @@ void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller,
   // further back than the history kept was refused before (resume_too_far).
   size_t begin;
   if (after) {
-    const int64_t first = history_.empty() ? committed_.last_seq() + 1 : history_.front().event.seq;
+    const int64_t first = history_.empty() ? committed_.last_seq() + 1 : history_.front().seq;
     // Written so that no `after` a client may send (up to 2^63-1) overflows.
     begin = *after < first ? 0
                            : static_cast<size_t>(std::min<int64_t>(*after - first + 1,
@@ -443,6 +443,13 @@ void Room::watch_floor_budget() {
   });
 }
 
+Event HistoryEntry::event() const {
+  json j = json::parse(text_of(frame));
+  j["at_ms"] = at_ms;
+  j["hash"] = hash;
+  return event_from_json(j);
+}
+
 void Room::keep_history(HistoryEntry entry) {
   history_.push_back(std::move(entry));
   while (history_.size() > kHistoryKept) history_.pop_front();
@@ -544,8 +551,8 @@ void Room::on_taken_over(bool ok, CaughtUp& got) {
                           : 0;
   for (size_t i = from; i < history_.size(); ++i) {
     Changes one;
-    one.events.push_back(history_[i].event);
-    recent.emplace_back(history_[i].event.seq, changes_to_json({one}).dump());
+    one.events.push_back(history_[i].event());
+    recent.emplace_back(history_[i].seq, changes_to_json({one}).dump());
   }
   cluster_->claim(id_, owner_epoch_, std::move(recent),
                   std::to_string(committed_.last_seq()) + "-" + std::to_string(next_minor_++),

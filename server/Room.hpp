@@ -28,13 +28,24 @@ namespace yst {
 
 class Hub;
 
+// An event the room keeps for resumes and lists: its wire frame and what the frame does
+// not say. The event itself (its data a second time, as JSON) is not kept: twelve
+// thousand of them were most of a long programme's memory.
 struct HistoryEntry {
-  Event event;
-  Frame frame;  // the wire form, serialized once, shared by every connection
-  Reach reach;  // who besides staff sees it
+  HistoryEntry(const Event& e, Frame wire, Reach who)
+      : seq(e.seq), at_ms(e.at_ms), frame(std::move(wire)), reach(std::move(who)), hash(e.hash),
+        staff_only(yst::staff_only(e.kind)) {}
+  int64_t seq;
+  int64_t at_ms;  // exact: the frame's "at" is rounded, and the hash chain needs it
+  Frame frame;    // the wire form, serialized once, shared by every connection
+  Reach reach;    // who besides staff sees it
+  std::string hash;
+  bool staff_only;  // of a kind only staff may see
   bool visible_to(const Caller& c) const {
     return is_staff(c.role) || reach.everyone || (!reach.asker.empty() && reach.asker == c.participant);
   }
+  bool visible_to(Role r) const { return is_staff(r) || !staff_only; }
+  Event event() const;  // rebuilt from the frame
 };
 
 // What lists and access checks need without going through the strand.

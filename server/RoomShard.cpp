@@ -64,10 +64,11 @@ void RoomShard::drain() {
     Op& op = draining_[next_op_];
     switch (op.kind) {
       case Kind::add:
-        members_.add(op.peer, is_staff(op.role));
+        (is_staff(op.role) ? staff_ : audience_).add(op.peer, is_staff(op.role));
         break;
       case Kind::remove:
-        members_.remove(op.peer.get());  // op.peer keeps it alive until the pass ends
+        // op.peer keeps it alive until the pass ends.
+        if (!staff_.remove(op.peer.get())) audience_.remove(op.peer.get());
         break;
       case Kind::send:
         deliver(*op.peer, op.frame, op.counted);
@@ -77,25 +78,37 @@ void RoomShard::drain() {
         op.peer->join_refused();
         break;
       case Kind::broadcast: {
-        // The broadcasts queued together (a commit's events) go to each connection in
-        // turn, all of them, so that its one write carries them all: connection by
-        // connection, not event by event. Nothing else is among them, so no connection
-        // joins or leaves halfway and every one gets the same events, in order.
-        size_t run_end = next_op_ + 1;
-        while (run_end < draining_.size() && draining_[run_end].kind == Kind::broadcast) ++run_end;
-        if (timeline_ && next_member_ == 0) {
-          const int64_t now = Timeline::now_us();
+        // The broadcasts queued together (a commit's events, and the commits after it
+        // when they queued up) go to each connection in turn, all of them, so that its
+        // one write carries them all: connection by connection, not event by event. The
+        // acks and answers queued among them join the run, each delivered to its own
+        // connection at its place: otherwise the speaker's shard would write every
+        // commit on its own (events, acks, events, acks...). No join or leave is among
+        // them, so every member gets the same events, in order.
+        const size_t run_end = run_end_from(next_op_);
+        if (next_member_ == 0) {
+          // Whoever is not a member gets no broadcast: its answers only keep their order.
           for (size_t k = next_op_; k < run_end; ++k)
-            if (draining_[k].seq) {
-              timeline_->handed(session_, draining_[k].seq, thread_, now);
-              written_seqs_.push_back(draining_[k].seq);
+            if (draining_[k].kind == Kind::send && !is_member(draining_[k].peer.get())) {
+              deliver(*draining_[k].peer, draining_[k].frame, draining_[k].counted);
+              ++delivered_in_slice_;
             }
+          if (timeline_) {
+            const int64_t now = Timeline::now_us();
+            for (size_t k = next_op_; k < run_end; ++k)
+              if (draining_[k].kind == Kind::broadcast && draining_[k].seq) {
+                timeline_->handed(session_, draining_[k].seq, thread_, now);
+                written_seqs_.push_back(draining_[k].seq);
+              }
+          }
         }
-        for (; next_member_ < members_.size(); ++next_member_) {
+        for (; next_member_ < member_count(); ++next_member_) {
           if (delivered_in_slice_ >= kDeliveriesPerSlice) return continue_later();
-          const auto& m = members_[next_member_];
-          for (size_t k = next_op_; k < run_end; ++k)
-            if (reaches(draining_[k].to, m.info)) deliver(*m.peer, draining_[k].frame, true);
+          const auto& m = member(next_member_);
+          for (size_t k = next_op_; k < run_end; ++k) {
+            const Op& o = draining_[k];
+            if (o.kind == Kind::broadcast ? reaches(o.to, m.info) : o.peer == m.peer) deliver(*m.peer, o.frame, o.counted);
+          }
           ++delivered_in_slice_;
         }
         next_member_ = 0;
@@ -126,6 +139,21 @@ void RoomShard::drain() {
   post_drain();
 }
 
+size_t RoomShard::run_end_from(size_t first) const {
+  // Sends are looked at by every member of the run's pass: a few acks, not a join burst.
+  constexpr size_t kMostSendsInRun = 16;
+  size_t end = first + 1, sends = 0;
+  for (; end < draining_.size(); ++end) {
+    const Kind k = draining_[end].kind;
+    if (k == Kind::send && sends < kMostSendsInRun) {
+      ++sends;
+      continue;
+    }
+    if (k != Kind::broadcast) break;
+  }
+  return end;
+}
+
 void RoomShard::continue_later() {
   // Written before going on: the writes of this slice complete (and free their memory)
   // before the next slice starts, and other connections' reads get a turn in between.
@@ -134,7 +162,8 @@ void RoomShard::continue_later() {
 }
 
 void RoomShard::forget_members() {
-  members_.clear();
+  staff_.clear();
+  audience_.clear();
   to_flush_.clear();
   draining_.clear();
   next_op_ = next_member_ = 0;

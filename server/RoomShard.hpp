@@ -55,6 +55,7 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   void post_drain();
   void drain();
   void continue_later();
+  size_t run_end_from(size_t first) const;  // a run: broadcasts, with the sends among them
   void deliver(Peer& peer, const Frame& frame, bool counted);
   void flush_slice();
 
@@ -73,7 +74,14 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   size_t next_op_ = 0;
   size_t next_member_ = 0;
   size_t delivered_in_slice_ = 0;
-  MemberList<bool> members_;  // with whether each is staff
+  // Staff first in every pass: the host and the speakers see their events and acks before
+  // the phones, whose delivery takes the rest of the pass. Each with whether it is staff.
+  MemberList<bool> staff_, audience_;
+  size_t member_count() const { return staff_.size() + audience_.size(); }
+  const MemberList<bool>::Member& member(size_t i) const {
+    return i < staff_.size() ? staff_[i] : audience_[i - staff_.size()];
+  }
+  bool is_member(const Peer* peer) const { return staff_.contains(peer) || audience_.contains(peer); }
   std::vector<Peer*> to_flush_;
 };
 

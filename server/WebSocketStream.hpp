@@ -41,8 +41,18 @@ class PlainWebSocket final : public WebSocketConnection {
   }
 
   void write(std::span<const net::const_buffer> buffers) override {
-    net::async_write(socket_, buffers,
-                     [self = self()](beast::error_code ec, size_t bytes) { self->on_write(ec, bytes); });
+    // Sent at once, as uWebSockets does: nearly every write fits in the socket's buffer,
+    // and then it costs one sendmsg and no reactor operation, allocation or completion
+    // handler. Only what the kernel does not take waits for the socket to be writable.
+    beast::error_code ec;
+    const size_t sent = socket_.write_some(buffers, ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) return on_write(ec, 0);
+    beast::buffers_suffix<std::span<const net::const_buffer>> rest(buffers);
+    rest.consume(sent);
+    if (net::buffer_size(rest) == 0) return on_write({}, sent);
+    net::async_write(socket_, rest, [self = self(), sent](beast::error_code ec, size_t bytes) {
+      self->on_write(ec, sent + bytes);
+    });
   }
 
   void cut() override {

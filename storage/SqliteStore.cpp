@@ -107,12 +107,18 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability) {
   // nothing acked; group commit keeps the fsyncs few. NORMAL (in WAL mode): a commit is in
   // the operating system's hands, which a crash of the process cannot lose; only the
   // checkpoints fsync, so a stalled disk no longer holds every broadcast back.
+  const char* synchronous = durability == Durability::power ? "FULL" : "NORMAL";
   exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
+  if (path != ":memory:" && !path.empty()) {
+    checkpointer_ = std::make_unique<Checkpointer>(path, synchronous);
+    checkpointer_->attach(db_);
+  }
   migrate();
 }
 
 SqliteStore::~SqliteStore() {
+  checkpointer_.reset();  // its connection first: the last one to close checkpoints the rest
   cache_.clear();
   sqlite3_close(db_);
 }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/Checkpointer.hpp"
 #include "storage/Store.hpp"
 
 struct sqlite3;
@@ -40,6 +41,7 @@ class SqliteStore final : public Store {
   std::vector<bool> write_batch(std::span<const Job> jobs) override;
 
   std::optional<std::string> meta(const std::string& key) override;
+  const Checkpointer* checkpointer() const { return checkpointer_.get(); }
   std::vector<SessionInfo> sessions() override;
   std::vector<StoredParticipant> participants(const std::string& session_id) override;
   std::vector<Event> events(const std::string& session_id, int64_t after = 0, int64_t limit = -1) override;
@@ -68,6 +70,7 @@ class SqliteStore final : public Store {
   void upsert_vote(const std::string& session_id, const Vote& v);
 
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Checkpointer> checkpointer_;  // a file's WAL; none for ":memory:"
   bool in_batch_ = false;  // write_batch is running: writes join its transaction
   std::vector<std::pair<const char*, std::unique_ptr<Statement>>> cache_;
 };

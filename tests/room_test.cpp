@@ -381,6 +381,52 @@ TEST(RoomShardTest, SendAndRefuseKeepTheirPlaceInLine) {
   EXPECT_EQ(peer->written[1]["seq"], 1);
 }
 
+// Commits queued one after another reach the speaker as the phones get them: each event
+// before its ack, all in one write, and an answer to a connection that is no member (a
+// join being refused) is not held back by them.
+TEST(RoomShardTest, TheSpeakersAcksRideWithTheEventsInOneWrite) {
+  ShardWithPeers s(5);
+  auto& [ioc, shard, peers] = s;
+  auto stranger = std::make_shared<FakePeer>();
+  for (int seq = 1; seq <= 3; ++seq) {
+    shard->broadcast(make_frame(json{{"type", "event"}, {"seq", seq}}.dump()), Audience::everyone, seq);
+    if (seq == 2) shard->send(stranger, make_frame(R"({"type":"error","code":"resume_too_far"})"));
+    shard->send(peers[0], make_frame(json{{"type", "ack"}, {"id", seq}, {"seq", seq}}.dump()));
+  }
+  ioc.poll();
+  std::vector<std::string> host_saw;
+  for (const auto& j : peers[0]->written) host_saw.push_back(j["type"].get<std::string>() + std::to_string(j["seq"].get<int>()));
+  EXPECT_EQ(host_saw, (std::vector<std::string>{"event1", "ack1", "event2", "ack2", "event3", "ack3"}));
+  for (const auto& p : peers) {
+    EXPECT_EQ(event_seqs(*p), (std::vector<int64_t>{1, 2, 3}));
+    EXPECT_EQ(p->flushes, 1) << "one write for the three commits";
+  }
+  ASSERT_EQ(stranger->written.size(), 1u);
+  EXPECT_EQ(stranger->written[0]["code"], "resume_too_far");
+}
+
+// The host and the speakers come first in every pass: a big audience's delivery does not
+// stand between a member and the event they just made.
+TEST(RoomShardTest, StaffAreWrittenToBeforeTheAudience) {
+  ShardWithPeers s(0);
+  auto& [ioc, shard, peers] = s;
+  for (int i = 0; i < 500; ++i) {
+    peers.push_back(std::make_shared<FakePeer>());
+    shard->add(peers.back(), Role::audience);
+  }
+  auto member = std::make_shared<FakePeer>();
+  shard->add(member, Role::member);
+  ioc.poll();
+  ioc.restart();  // poll() ran out of work
+  shard->broadcast(make_frame(R"({"type":"event","seq":1})"), Audience::everyone);
+  ASSERT_EQ(ioc.poll_one(), 1u);  // the first slice of the pass only
+  EXPECT_EQ(event_seqs(*member), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(peers.back()->written.empty()) << "the last phone waits for a later slice";
+  ioc.restart();
+  ioc.poll();
+  EXPECT_EQ(event_seqs(*peers.back()), (std::vector<int64_t>{1}));
+}
+
 TEST(LiveFiguresTest, PresenceOnTheFifthTickAndThePeakStoredOnce) {
   LiveFigures figures;
   Session session(SessionInfo{"s1", "标题", "", "", "", Settings{}, kT0, "", "", 0, ""});

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include "session/Sha256.hpp"
 #include <sqlite3.h>
@@ -330,6 +331,33 @@ TEST(SqliteStore, WalModeAndBackupCopy) {
   SqliteStore restored(copy);
   EXPECT_EQ(restored.events("s1").size(), 1u);
   EXPECT_TRUE(fs::exists(dir.db() + "-wal"));
+}
+
+// The WAL is copied into the database by a thread of its own, not by the commit that
+// fills it past 1000 pages (with power durability that commit's fsync of the database
+// file held every broadcast back).
+TEST(SqliteStore, CheckpointsRunBesideTheWriterNotInItsCommits) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 1500; ++i) text += "议";  // 4.5 KB: two pages a commit, and its index
+  constexpr int kEvents = 1200;
+  {
+    SqliteStore store(dir.db(), Durability::process);  // 1200 commits: no fsync each
+    ASSERT_NE(store.checkpointer(), nullptr);
+    store.create_session(info("s1"));
+    const auto db_size_before = fs::file_size(dir.db());
+    for (int seq = 1; seq <= kEvents; ++seq) store.store("s1", events_only({event(seq, "", text + std::to_string(seq))}));
+    for (int i = 0; i < 500 && store.checkpointer()->done_in_background() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_GE(store.checkpointer()->done_in_background(), 1);
+    EXPECT_EQ(store.checkpointer()->done_inline(), 0);
+    EXPECT_GT(fs::file_size(dir.db()), db_size_before + 1024 * 1024) << "the pages reached the database file";
+  }
+  SqliteStore reopened(dir.db());
+  auto events = reopened.events("s1");
+  ASSERT_EQ(events.size(), static_cast<size_t>(kEvents));
+  EXPECT_EQ(events.back().data["text"], text + std::to_string(kEvents));
+  EXPECT_EQ(SqliteStore(":memory:").checkpointer(), nullptr);
 }
 
 TEST(SqliteStore, InMemory) {

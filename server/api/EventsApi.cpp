@@ -37,12 +37,12 @@ std::optional<std::string> read_events_query(const QueryParams& query, EventsQue
 std::string visible_frames(const std::deque<HistoryEntry>& history, const EventsQuery& q, Role role) {
   std::string body = "[";
   int64_t n = 0;
-  const int64_t first_seq = history.empty() ? 1 : history.front().event.seq;
+  const int64_t first_seq = history.empty() ? 1 : history.front().seq;
   const auto first = q.after < first_seq ? size_t{0}
                                          : static_cast<size_t>(std::min<int64_t>(
                                                q.after - first_seq + 1, static_cast<int64_t>(history.size())));
   for (size_t i = first; i < history.size() && n < q.limit; ++i) {
-    if (!visible_to(history[i].event, role)) continue;
+    if (!history[i].visible_to(role)) continue;
     if (n++) body += ',';
     body += text_of(history[i].frame);
   }
@@ -62,7 +62,7 @@ void EventsApi::list(const ApiRequest& req, HttpReply reply) {
   const Role role = acting_role(viewer_for(hub_, req.http, req.path["id"]));
   req.room->inspect([this, request = req.http, reply, q, role, sid = req.path["id"]](Room& r) {
     const auto& history = r.history();
-    if (history.empty() || q.after >= history.front().event.seq - 1)
+    if (history.empty() || q.after >= history.front().seq - 1)
       return reply(make_response(request, http::status::ok, visible_frames(history, q, role), kJsonContentType));
     // Older than what the room keeps: from the store, on the reader's thread.
     reader_.submit([request, reply, q, role, sid](Store& db) {
