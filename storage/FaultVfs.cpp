@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace yst {
 namespace {
@@ -14,7 +16,7 @@ sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_faulty;
 std::string g_control;
 
-enum class Fault { none, full, io };
+enum class Fault { none, full, io, slow_db_sync };
 
 // Read on every write: the test flips the fault while the server runs.
 Fault current_fault() {
@@ -23,6 +25,7 @@ Fault current_fault() {
   in >> word;
   if (word == "ENOSPC") return Fault::full;
   if (word == "EIO") return Fault::io;
+  if (word == "SLOW_DB_SYNC") return Fault::slow_db_sync;  // the database file's fsync takes 1 s
   return Fault::none;
 }
 
@@ -30,6 +33,7 @@ Fault current_fault() {
 struct FaultyFile {
   sqlite3_file base;
   sqlite3_file* real;
+  bool main_db;  // the database file itself, not its WAL or journal
 };
 sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<FaultyFile*>(f)->real; }
 
@@ -41,7 +45,8 @@ int f_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   switch (current_fault()) {
     case Fault::full: return SQLITE_FULL;
     case Fault::io: return SQLITE_IOERR_WRITE;
-    case Fault::none: break;
+    case Fault::none:
+    case Fault::slow_db_sync: break;
   }
   return real_of(f)->pMethods->xWrite(real_of(f), buf, n, off);
 }
@@ -50,7 +55,10 @@ int f_truncate(sqlite3_file* f, sqlite3_int64 size) {
   return real_of(f)->pMethods->xTruncate(real_of(f), size);
 }
 int f_sync(sqlite3_file* f, int flags) {
-  if (current_fault() == Fault::io) return SQLITE_IOERR_FSYNC;
+  const Fault fault = current_fault();
+  if (fault == Fault::io) return SQLITE_IOERR_FSYNC;
+  if (fault == Fault::slow_db_sync && reinterpret_cast<FaultyFile*>(f)->main_db)
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   return real_of(f)->pMethods->xSync(real_of(f), flags);
 }
 int f_file_size(sqlite3_file* f, sqlite3_int64* size) { return real_of(f)->pMethods->xFileSize(real_of(f), size); }
@@ -87,6 +95,7 @@ const sqlite3_io_methods kMethods = {
 int f_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   auto* mine = reinterpret_cast<FaultyFile*>(file);
   mine->real = reinterpret_cast<sqlite3_file*>(mine + 1);
+  mine->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
   mine->real->pMethods = nullptr;
   const int rc = g_real->xOpen(g_real, name, mine->real, flags, out_flags);
   // SQLite closes a file whose methods are set, even when the open failed.

@@ -89,6 +89,47 @@ TEST_P(StorageFaults, NothingUnstoredIsAckedReadsGoOnAndWritesResumeByThemselves
 
 INSTANTIATE_TEST_SUITE_P(DiskFullOrFailing, StorageFaults, testing::Values("ENOSPC", "EIO"));
 
+// With power durability a commit fsyncs the WAL, never the database file: copying the WAL
+// into the database (a checkpoint, with its fsync) runs beside the writer. Here every fsync
+// of the database file takes a second, as a stalled disk's might; no ack waits for one.
+// (SQLite's own checkpoint ran inside the commit that filled the WAL past 1000 pages.)
+TEST(SlowDisk, NoAckWaitsForTheDatabaseFilesFsync) {
+  if (ServerProcess::on_postgresql()) GTEST_SKIP() << "SQLite's checkpoints";
+  const std::string control = ServerProcess::make_temp_dir() + "/faults";
+  write_file(control, "SLOW_DB_SYNC");
+  setenv("YST_TEST_STORAGE_FAULTS", control.c_str(), 1);
+  ServerProcess srv({"--staff-rate", "1000000", "--durability", "power"});
+  unsetenv("YST_TEST_STORAGE_FAULTS");
+  auto s = create_session(srv);
+  WsClient host(srv.port());
+  staff_join(host, s.id, s.host_token);
+  ASSERT_EQ(host.request({{"type", "start"}})["type"], "ack");
+  const std::string db = srv.data_dir() + "/yishiting.db";
+  const auto db_size_before = std::filesystem::file_size(db);
+  const std::string text = [] {
+    std::string t;
+    for (int i = 0; i < 1500; ++i) t += "议";  // 4.5 KB: two pages and more a commit
+    return t;
+  }();
+  // 700 commits put 1400 pages and more in the WAL: a checkpoint is due once or more.
+  auto slowest = std::chrono::steady_clock::duration::zero();
+  for (int i = 0; i < 700; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    json r = host.request({{"type", "say"}, {"text", std::to_string(i) + text}}, 10s);
+    ASSERT_EQ(r["type"], "ack") << r.dump();
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+  }
+  EXPECT_LT(slowest, 900ms) << "an ack waited "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms";
+  // The checkpoints did happen: the statements reached the database file.
+  bool copied = false;
+  for (int i = 0; i < 50 && !copied; ++i) {
+    copied = std::filesystem::file_size(db) > db_size_before + 1024 * 1024;
+    if (!copied) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(copied) << "database file " << std::filesystem::file_size(db) << " bytes";
+}
+
 // `yishiting serve` on a data directory whose database is not one it may use: its exit
 // status and what it said.
 struct Refusal {
