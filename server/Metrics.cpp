@@ -24,6 +24,12 @@ std::string Metrics::render(const Writer& writer) const {
       << '\n';
   o << "# HELP yishiting_connections_open open WebSocket connections\n# TYPE yishiting_connections_open gauge\n"
     << "yishiting_connections_open " << connections_open.load() << '\n';
+  o << "# HELP yishiting_history_events events the rooms keep in memory for resumes\n"
+       "# TYPE yishiting_history_events gauge\nyishiting_history_events "
+    << history_events.load() << '\n';
+  o << "# HELP yishiting_history_bytes bytes of the wire frames of those events\n"
+       "# TYPE yishiting_history_bytes gauge\nyishiting_history_bytes "
+    << history_bytes.load() << '\n';
   counter("yishiting_connections_total", "WebSocket connections accepted", connections_total.load());
   counter("yishiting_connections_refused_total", "connections refused by limits", connections_refused.load());
   counter("yishiting_events_total", "events committed", events.load());

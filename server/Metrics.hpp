@@ -34,6 +34,9 @@ class ShardedCounter {
 struct Metrics {
   std::array<std::atomic<int64_t>, kRoleCount> connections_by_role{};
   std::atomic<int64_t> connections_open{0};
+  // What the rooms keep for resumes (Room::keep_history): events and their frames' bytes.
+  std::atomic<int64_t> history_events{0};
+  std::atomic<int64_t> history_bytes{0};
   std::atomic<uint64_t> connections_total{0};
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<uint64_t> events{0};

@@ -451,8 +451,16 @@ Event HistoryEntry::event() const {
 }
 
 void Room::keep_history(HistoryEntry entry) {
+  // A room lives as long as the process, so the gauges need no settling at its end.
+  auto& m = hub_.metrics();
+  m.history_events.fetch_add(1, std::memory_order_relaxed);
+  m.history_bytes.fetch_add(static_cast<int64_t>(entry.frame->size()), std::memory_order_relaxed);
   history_.push_back(std::move(entry));
-  while (history_.size() > kHistoryKept) history_.pop_front();
+  while (history_.size() > kHistoryKept) {
+    m.history_events.fetch_sub(1, std::memory_order_relaxed);
+    m.history_bytes.fetch_sub(static_cast<int64_t>(history_.front().frame->size()), std::memory_order_relaxed);
+    history_.pop_front();
+  }
 }
 
 void Room::broadcast(const Frame& frame, Audience to, int64_t seq) {

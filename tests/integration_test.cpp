@@ -618,4 +618,7 @@ TEST(Spine, ALongProgrammeResumesFromAnywhereTheContractAllowsAndListsFromTheFir
   ASSERT_EQ(newest.size(), 2u);
   EXPECT_EQ(newest[1]["seq"], last);
   EXPECT_EQ(newest[1]["data"]["text"], "第" + std::to_string(kSaid - 1) + "句");
+  // What the room keeps is bounded, and /metrics says how much it is.
+  auto metrics = http(srv.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("\nyishiting_history_events 12000\n"), std::string::npos) << metrics;
 }
