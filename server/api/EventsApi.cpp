@@ -25,8 +25,13 @@ std::optional<std::string> read_events_query(const QueryParams& query, EventsQue
   }
   if (auto it = query.find("limit"); it != query.end()) {
     auto v = parse_int(it->second);
-    if (!v || *v < 1 || *v > EventsApi::kMaxLimit)
-      return "limit must be 1-" + std::to_string(EventsApi::kMaxLimit);
+    if (!v || *v < 1 || *v > EventsApi::kMaxLimit) {
+      // Appended, not `"..." + std::to_string(...)`: g++ 12 -O2 warns of a bounds error
+      // that is not there (-Warray-bounds in char_traits::copy, inlined from operator+).
+      std::string message = "limit must be 1-";
+      message += std::to_string(EventsApi::kMaxLimit);
+      return message;
+    }
     out.limit = *v;
   }
   return std::nullopt;
