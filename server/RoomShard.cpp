@@ -86,7 +86,8 @@ void RoomShard::drain() {
         // commit on its own (events, acks, events, acks...). No join or leave is among
         // them, so every member gets the same events, in order.
         const size_t run_end = run_end_from(next_op_);
-        if (next_member_ == 0) {
+        if (!run_begun_) {
+          run_begun_ = true;  // a slice may end before the first member: this part is done once
           // Whoever is not a member gets no broadcast: its answers only keep their order.
           for (size_t k = next_op_; k < run_end; ++k)
             if (draining_[k].kind == Kind::send && !is_member(draining_[k].peer.get())) {
@@ -112,6 +113,7 @@ void RoomShard::drain() {
           ++delivered_in_slice_;
         }
         next_member_ = 0;
+        run_begun_ = false;
         next_op_ = run_end - 1;
         break;
       }
@@ -167,6 +169,7 @@ void RoomShard::forget_members() {
   to_flush_.clear();
   draining_.clear();
   next_op_ = next_member_ = 0;
+  run_begun_ = false;
   std::lock_guard lock(mutex_);
   inbox_.clear();
 }

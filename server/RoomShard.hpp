@@ -73,6 +73,7 @@ class RoomShard : public std::enable_shared_from_this<RoomShard> {
   std::vector<Op> draining_;
   size_t next_op_ = 0;
   size_t next_member_ = 0;
+  bool run_begun_ = false;  // the current run's answers to non-members went out
   size_t delivered_in_slice_ = 0;
   // Staff first in every pass: the host and the speakers see their events and acks before
   // the phones, whose delivery takes the rest of the pass. Each with whether it is staff.

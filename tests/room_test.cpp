@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <numeric>
 #include <span>
 
 #include "server/Hub.hpp"
@@ -403,6 +404,24 @@ TEST(RoomShardTest, TheSpeakersAcksRideWithTheEventsInOneWrite) {
   }
   ASSERT_EQ(stranger->written.size(), 1u);
   EXPECT_EQ(stranger->written[0]["code"], "resume_too_far");
+}
+
+// A slice can end between a run's answers to non-members and its first member: the
+// answers still go out once (the soak's phones saw their history twice).
+TEST(RoomShardTest, ARunCutByTheSliceSendsItsAnswersOnce) {
+  ShardWithPeers s(50);
+  auto& [ioc, shard, peers] = s;
+  auto refused = std::make_shared<FakePeer>(), joining = std::make_shared<FakePeer>();
+  shard->broadcast(make_frame(R"({"type":"event","seq":1})"), Audience::everyone);  // 50 deliveries
+  shard->refuse(refused);                                                           // ends that run
+  shard->broadcast(make_frame(R"({"type":"event","seq":2})"), Audience::everyone);
+  for (int seq = 1; seq <= 16; ++seq)  // a joining phone's history: past the slice's 64
+    shard->send(joining, make_frame(json{{"type", "event"}, {"seq", seq}}.dump()), false);
+  ioc.poll();
+  std::vector<int64_t> expected(16);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(event_seqs(*joining), expected);
+  for (const auto& p : peers) EXPECT_EQ(event_seqs(*p), (std::vector<int64_t>{1, 2}));
 }
 
 // The host and the speakers come first in every pass: a big audience's delivery does not
