@@ -107,8 +107,8 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability) {
   // nothing acked; group commit keeps the fsyncs few. NORMAL (in WAL mode): a commit is in
   // the operating system's hands, which a crash of the process cannot lose; only the
   // checkpoints fsync, so a stalled disk no longer holds every broadcast back.
-  const char* synchronous = durability == Durability::power ? "FULL" : "NORMAL";
-  exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  const std::string synchronous = durability == Durability::power ? "FULL" : "NORMAL";
+  exec(("PRAGMA synchronous=" + synchronous).c_str());
   exec("PRAGMA foreign_keys=ON");
   if (path != ":memory:" && !path.empty()) {
     checkpointer_ = std::make_unique<Checkpointer>(path, synchronous);
