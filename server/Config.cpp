@@ -198,6 +198,10 @@ void ServeFlags::describe() {
                                static_cast<int>(parse_number("token-lockout-window-ms", v, 100, 3'600'000));
                          }),
                          "");
+  testing_.add_options()("history-kept", value("N", [](Config& c, const std::string& v) {
+                           c.history_kept = static_cast<size_t>(parse_number("history-kept", v, 1, 1'000'000));
+                         }),
+                         "");
 }
 
 // The settings and what only the command line has: --config and --help.

@@ -57,6 +57,10 @@ struct Config {
   // How long wrong tokens are counted over, and an address locked out after too many.
   // Not an operator's setting: tests shorten it with a flag that --help does not list.
   int token_lockout_window_ms = 60'000;
+  // How many of a session's latest events its room keeps in memory for joins and resumes;
+  // a resume from further back reads the store. Not an operator's setting either: tests
+  // make it small so that a few events reach past it.
+  size_t history_kept = 2000;
 };
 
 struct ParsedArgs {

@@ -55,6 +55,7 @@ net::io_context& Hub::home_context(const std::string& session_id) const {
 Hub::~Hub() {
   if (cluster_) cluster_->stop();
   if (writer_) writer_->stop();
+  if (history_reader_) history_reader_->stop();
 }
 
 std::string Hub::database_path() const {
@@ -94,6 +95,7 @@ void Hub::load(std::unique_ptr<Store> store) {
     if (!reload_word_filter(message)) throw std::runtime_error(message);
   }
   writer_ = std::make_unique<Writer>(*store_);
+  history_reader_ = std::make_unique<Reader>(database_path());
 }
 
 void Hub::add_room(const SessionInfo& info, const std::vector<StoredParticipant>& participants,

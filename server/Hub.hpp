@@ -25,6 +25,7 @@
 #include "server/WrongTokenLockout.hpp"
 #include "server/cluster/Cluster.hpp"
 #include "session/WordFilter.hpp"
+#include "storage/Reader.hpp"
 #include "storage/Store.hpp"
 #include "storage/Writer.hpp"
 
@@ -76,6 +77,9 @@ class Hub {
   // `then` runs when it is done (at once when nothing is read).
   void look_up_session(const std::string& session_id, std::function<void()> then);
   Writer& writer() { return *writer_; }
+  // Reads for the rooms off the writer's thread: resumes from further back than a room
+  // keeps in memory. Its own connection, so that a minutes export does not hold a phone up.
+  Reader& history_reader() { return *history_reader_; }
   // Null unless --timeline was given.
   Timeline* timeline() { return timeline_.get(); }
   int64_t now_ms() const { return clock_(); }
@@ -186,6 +190,7 @@ class Hub {
   Metrics metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Reader> history_reader_;
   std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<Cluster> cluster_;
 

@@ -30,6 +30,8 @@ std::string Metrics::render(const Writer& writer) const {
   o << "# HELP yishiting_history_bytes bytes of the wire frames of those events\n"
        "# TYPE yishiting_history_bytes gauge\nyishiting_history_bytes "
     << history_bytes.load() << '\n';
+  counter("yishiting_resumes_from_store_total", "resumes from further back than the rooms keep, read from the store",
+          resumes_from_store.load());
   counter("yishiting_connections_total", "WebSocket connections accepted", connections_total.load());
   counter("yishiting_connections_refused_total", "connections refused by limits", connections_refused.load());
   counter("yishiting_events_total", "events committed", events.load());

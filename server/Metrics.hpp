@@ -37,6 +37,7 @@ struct Metrics {
   // What the rooms keep for resumes (Room::keep_history): events and their frames' bytes.
   std::atomic<int64_t> history_events{0};
   std::atomic<int64_t> history_bytes{0};
+  std::atomic<uint64_t> resumes_from_store{0};  // resumes from further back than that
   std::atomic<uint64_t> connections_total{0};
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<uint64_t> events{0};

@@ -1,6 +1,7 @@
 #include "server/Room.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -10,9 +11,6 @@
 #include "session/ChangesJson.hpp"
 
 namespace yst {
-
-static_assert(Room::kHistoryKept >= static_cast<size_t>(Cluster::kStreamLength), "a new owner streams from it");
-static_assert(Room::kHistoryKept >= Room::kMaxResume + Room::kDefaultHistory, "every resume the contract allows");
 
 namespace {
 std::vector<int64_t> seqs_of(const std::vector<Changes>& changes) {
@@ -31,6 +29,7 @@ Room::Room(Hub& hub, net::io_context& home, SessionInfo info)
       floor_timer_(strand_),
       decided_(info),
       committed_(info),
+      history_kept_(std::max<size_t>(hub.config().history_kept, 1)),
       cluster_(hub.cluster()),
       mode_(cluster_ ? Mode::replica : Mode::owner),
       forward_timer_(strand_) {
@@ -49,7 +48,7 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
     const Event& e = events[i];
     decided_.apply(e);
     committed_.apply(e);
-    if (events.size() - i <= kHistoryKept)
+    if (events.size() - i <= history_kept_)
       keep_history(HistoryEntry{e, make_frame(to_wire_json(e).dump()), committed_.reach(e)});
   }
   for (const auto& u : upvotes) {
@@ -142,6 +141,8 @@ void Room::update_participant(Participant p) {
 void Room::shutdown() {
   net::post(strand_, [self = shared_from_this()] {
     for (const auto& m : self->members_) m.peer->close(1001, "server shutting down");
+    for (const auto& [_, r] : self->resumes_) r.join.peer->close(1001, "server shutting down");
+    for (const auto& j : self->parked_joins_) j.peer->close(1001, "server shutting down");
     self->ticker_.cancel();
     self->floor_timer_.cancel();
     self->forward_timer_.cancel();
@@ -164,12 +165,69 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
     shards_[peer->thread_index()]->refuse(peer);
     return;
   }
+  // Further back than the history: the events in between come from the store, and the
+  // join waits for them (a phone that slept through more than the last few minutes).
+  if (after && !history_.empty() && *after + 1 < history_.front().seq) {
+    resumes_[peer.get()] = StoreResume{ParkedJoin{peer, caller, after, id}, {}};
+    hub_.metrics().resumes_from_store.fetch_add(1, std::memory_order_relaxed);
+    read_stored(peer, *after, history_.front().seq - 1);
+    return;
+  }
+  admit(peer, caller, after, id, {});
+}
+
+void Room::read_stored(const std::shared_ptr<Peer>& peer, int64_t after, int64_t upto) {
+  hub_.history_reader().submit([self = shared_from_this(), peer, after, upto](Store& store) {
+    std::vector<Event> events;
+    bool ok = true;
+    try {
+      events = store.events(self->id_, after, upto - after);
+    } catch (const std::exception& e) {
+      spdlog::error("session {}: could not read events {} to {} for a resume: {}", self->id_, after + 1, upto, e.what());
+      ok = false;
+    }
+    net::post(self->strand_, [self, peer, ok, events = std::move(events), upto]() mutable {
+      self->on_stored_read(peer, ok, std::move(events), upto);
+    });
+  });
+}
+
+void Room::on_stored_read(const std::shared_ptr<Peer>& peer, bool ok, std::vector<Event> events, int64_t upto) {
+  auto it = resumes_.find(peer.get());
+  if (it == resumes_.end()) return;  // it left while the store was read
+  StoreResume& r = it->second;
+  const int64_t from = r.stored.empty() ? *r.join.after : r.stored.back().seq;
+  // The store's seqs are consecutive like the history's; anything else is not what the
+  // phone missed, and it must not get a gap.
+  ok = ok && static_cast<int64_t>(events.size()) == upto - from && !events.empty() && events.front().seq == from + 1;
+  if (!ok) {
+    send(peer, make_frame(error_frame(r.join.id, ErrorCode::unavailable,
+                                      "could not read the events missed from storage; try again in a moment")));
+    shards_[peer->thread_index()]->refuse(peer);
+    resumes_.erase(it);
+    return;
+  }
+  std::move(events.begin(), events.end(), std::back_inserter(r.stored));
+  // The history moved on while the store was read: what left it is read too.
+  if (!history_.empty() && history_.front().seq > upto + 1) return read_stored(peer, upto, history_.front().seq - 1);
+  StoreResume resume = std::move(it->second);
+  resumes_.erase(it);
+  admit(peer, resume.join.caller, resume.join.after, resume.join.id, resume.stored);
+}
+
+void Room::admit(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id,
+                 const std::vector<Event>& stored) {
+  const int64_t last = committed_.last_seq();
   json welcome{{"type", "welcome"},
                {"id", id},
                {"you", committed_.you_json(caller)},
                {"session", public_snapshot(caller.role)},
                {"last_seq", last}};
   send(peer, make_frame(welcome.dump(-1, ' ', false, json::error_handler_t::replace)), false);
+  // Seen through today's state: a question approved since shows its earlier events too,
+  // one rejected since no longer does.
+  for (const Event& e : stored)
+    if (visible_to(committed_.reach(e), caller)) send(peer, make_frame(to_wire_json(e).dump()), false);
   send_history(peer, caller, after);
   shards_[peer->thread_index()]->add(peer, caller.role);
   members_.add(peer, caller);
@@ -193,7 +251,7 @@ void Room::mark_attended(const std::string& participant) {
 void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after) {
   // The events visible to this role, after `after`, else the last 50. Seqs are
   // consecutive, so the start of a resume is found without a search. A resume from
-  // further back than the history kept was refused before (resume_too_far).
+  // further back than the history kept got the rest from the store before.
   size_t begin;
   if (after) {
     const int64_t first = history_.empty() ? committed_.last_seq() + 1 : history_.front().seq;
@@ -214,6 +272,9 @@ void Room::send_history(const std::shared_ptr<Peer>& peer, const Caller& caller,
 }
 
 void Room::on_leave(const std::shared_ptr<Peer>& peer) {
+  // A join still waiting (for the store, or for this node to catch up) is forgotten.
+  resumes_.erase(peer.get());
+  std::erase_if(parked_joins_, [&](const ParkedJoin& j) { return j.peer == peer; });
   auto gone = members_.remove(peer.get());
   if (!gone) return;
   shards_[peer->thread_index()]->remove(peer);
@@ -456,7 +517,7 @@ void Room::keep_history(HistoryEntry entry) {
   m.history_events.fetch_add(1, std::memory_order_relaxed);
   m.history_bytes.fetch_add(static_cast<int64_t>(entry.frame->size()), std::memory_order_relaxed);
   history_.push_back(std::move(entry));
-  while (history_.size() > kHistoryKept) {
+  while (history_.size() > history_kept_) {
     m.history_events.fetch_sub(1, std::memory_order_relaxed);
     m.history_bytes.fetch_sub(static_cast<int64_t>(history_.front().frame->size()), std::memory_order_relaxed);
     history_.pop_front();
@@ -553,6 +614,9 @@ void Room::on_taken_over(bool ok, CaughtUp& got) {
   // Entries without events are numbered after the clock, so they sort above whatever the
   // previous owner appended at the same seq.
   next_minor_ = hub_.now_ms();
+  // The stream gets what the history holds (its top is appended again only where the
+  // previous owner's appends did not reach); a replica further behind than that finds a
+  // gap and reads the store, as it does for any entry it missed.
   std::vector<std::pair<int64_t, std::string>> recent;
   const size_t from = history_.size() > static_cast<size_t>(Cluster::kStreamLength)
                           ? history_.size() - static_cast<size_t>(Cluster::kStreamLength)

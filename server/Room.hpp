@@ -28,6 +28,10 @@ namespace yst {
 
 class Hub;
 
+inline bool visible_to(const Reach& reach, const Caller& c) {
+  return is_staff(c.role) || reach.everyone || (!reach.asker.empty() && reach.asker == c.participant);
+}
+
 // An event the room keeps for resumes and lists: its wire frame and what the frame does
 // not say. The event itself (its data a second time, as JSON) is not kept: twelve
 // thousand of them were most of a long programme's memory.
@@ -41,9 +45,7 @@ struct HistoryEntry {
   Reach reach;    // who besides staff sees it
   std::string hash;
   bool staff_only;  // of a kind only staff may see
-  bool visible_to(const Caller& c) const {
-    return is_staff(c.role) || reach.everyone || (!reach.asker.empty() && reach.asker == c.participant);
-  }
+  bool visible_to(const Caller& c) const { return yst::visible_to(reach, c); }
   bool visible_to(Role r) const { return is_staff(r) || !staff_only; }
   Event event() const;  // rebuilt from the frame
 };
@@ -124,7 +126,7 @@ class Room : public std::enable_shared_from_this<Room> {
 
   // Strand-only accessors.
   const Session& committed() const { return committed_; }
-  // The latest events (at most kHistoryKept), oldest first; older ones are in the store.
+  // The latest events (at most Config::history_kept), oldest first; older ones are in the store.
   const std::deque<HistoryEntry>& history() const { return history_; }
   json online_json() const { return figures_.online_json(); }
   int peak_audience() const { return figures_.peak_audience(); }
@@ -132,12 +134,16 @@ class Room : public std::enable_shared_from_this<Room> {
 
   static constexpr size_t kDefaultHistory = 50;
   static constexpr int64_t kMaxResume = 10000;
-  // What the room keeps in memory: enough for any resume the contract allows, the last 50
-  // of a join and a cluster's stream. A long programme's memory levels off here.
-  static constexpr size_t kHistoryKept = 12000;
 
  private:
   void on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id);
+  // Welcomes a joining connection and sends it what it missed: `stored`, the events
+  // between `after` and the history (read from the store), then the history's.
+  void admit(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after, const json& id,
+             const std::vector<Event>& stored);
+  // The store's events in (after, upto] for the resume of `peer`, read off the strand.
+  void read_stored(const std::shared_ptr<Peer>& peer, int64_t after, int64_t upto);
+  void on_stored_read(const std::shared_ptr<Peer>& peer, bool ok, std::vector<Event> events, int64_t upto);
   // Stores, once, that a staff participant was connected while the session was live.
   void mark_attended(const std::string& participant);
   void send_history(const std::shared_ptr<Peer>& peer, const Caller& caller, std::optional<int64_t> after);
@@ -207,6 +213,7 @@ class Room : public std::enable_shared_from_this<Room> {
   int batches_in_flight_ = 0;     // submitted to the writer, not yet back
   Unsubmitted unsubmitted_;  // going to the writer at the next submit_writes
   std::deque<HistoryEntry> history_;
+  const size_t history_kept_;  // Config::history_kept
   void keep_history(HistoryEntry entry);
   MemberList<Caller> members_;
   // Audience connections by participant (a phone may have two tabs), for the events
@@ -255,6 +262,12 @@ class Room : public std::enable_shared_from_this<Room> {
     json id;
   };
   std::vector<ParkedJoin> parked_joins_;  // resuming past what this node has seen
+  // Resumes from further back than the history, waiting for the store's events.
+  struct StoreResume {
+    ParkedJoin join;
+    std::vector<Event> stored;  // read so far, from `after` on
+  };
+  std::unordered_map<const Peer*, StoreResume> resumes_;
   NodePresence remote_presence_;
   mutable std::mutex local_presence_mutex_;
   NodePresence local_presence_;

@@ -170,9 +170,10 @@ void Server::run() {
   // Every acked event was committed before it was acked; this commits what was decided
   // but not yet acked, so nothing accepted is lost either.
   hub_->writer().stop();
-  // The API's storage reader may still be answering: stop it before the handlers its
+  // The storage readers may still be answering: stop them before the handlers their
   // replies would be posted to are destroyed.
   api_->stop();
+  hub_->history_reader().stop();
   // Connections that did not finish closing in the grace period still have handlers
   // queued; destroy them now, while everything they point to is alive.
   hub_->forget_connections();

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <future>
 #include <numeric>
+#include <filesystem>
 #include <span>
+
+#include <unistd.h>
 
 #include "server/Hub.hpp"
 #include "server/LiveFigures.hpp"
@@ -55,10 +58,12 @@ bool acked(const FakePeer& p, const json& id) {
   return index_of(p, [&](const json& j) { return j["type"] == "ack" && j["id"] == id; }) >= 0;
 }
 
-// SQLite in memory whose store() can be made to fail, as a full disk would.
+// SQLite (in a file, which the hub's reader opens too) whose store() can be made to fail,
+// as a full disk would.
 class BreakableStore final : public Store {
  public:
-  explicit BreakableStore(std::shared_ptr<std::atomic<bool>> broken) : broken_(std::move(broken)) {}
+  BreakableStore(const std::string& path, std::shared_ptr<std::atomic<bool>> broken)
+      : db_(path), broken_(std::move(broken)) {}
   void create_session(const SessionInfo& info) override { db_.create_session(info); }
   void add_participant(const Participant& p, const std::string& hash) override { db_.add_participant(p, hash); }
   void set_token_hash(const std::string& pid, const std::string& hash) override { db_.set_token_hash(pid, hash); }
@@ -103,11 +108,11 @@ class BreakableStore final : public Store {
   void backup_to(const std::string& path) override { db_.backup_to(path); }
 
  private:
-  SqliteStore db_{":memory:"};
+  SqliteStore db_;
   std::shared_ptr<std::atomic<bool>> broken_;
 };
 
-// A hub on `threads` io_contexts with a store in memory and one session, whose host
+// A hub on `threads` io_contexts with a store in a fresh directory and one session, whose host
 // has a Caller ready. The contexts run only inside run_until, on the test's thread.
 class RoomTest : public testing::Test {
  protected:
@@ -121,10 +126,17 @@ class RoomTest : public testing::Test {
   void SetUp() override {
     std::vector<net::io_context*> contexts;
     for (auto& c : contexts_) contexts.push_back(c.get());
+    static std::atomic<int> next_dir{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           ("yst-room-" + std::to_string(::getpid()) + "-" + std::to_string(next_dir++));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
     Config config;
     config.admin_token = "admin-token-for-tests";
+    config.data_dir = dir_.string();
+    config.history_kept = history_kept_;
     hub_ = std::make_unique<Hub>(std::move(contexts), config, [t = kT0]() mutable { return t += 1000; });
-    hub_->load(std::make_unique<BreakableStore>(storage_broken_));
+    hub_->load(std::make_unique<BreakableStore>((dir_ / "yishiting.db").string(), storage_broken_));
     std::promise<std::pair<std::string, std::string>> created;
     SessionInfo info;
     info.title = "议事厅";
@@ -143,7 +155,11 @@ class RoomTest : public testing::Test {
 
   void TearDown() override {
     hub_->writer().stop();
+    hub_->history_reader().stop();
     hub_->forget_connections();
+    room_.reset();
+    hub_.reset();
+    std::filesystem::remove_all(dir_);
   }
 
   // Runs the io_contexts until `done` holds (false after 5 s).
@@ -183,6 +199,8 @@ class RoomTest : public testing::Test {
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::shared_ptr<std::atomic<bool>> storage_broken_ = std::make_shared<std::atomic<bool>>(false);
+  size_t history_kept_ = Config{}.history_kept;
+  std::filesystem::path dir_;
   std::unique_ptr<Hub> hub_;
   std::string sid_;
   Caller host_;
@@ -192,6 +210,36 @@ class RoomTest : public testing::Test {
 class TwoThreadRoomTest : public RoomTest {
  protected:
   TwoThreadRoomTest() : RoomTest(2) {}
+};
+
+// A room that keeps only its latest three events in memory.
+class ShortHistoryRoomTest : public RoomTest {
+ protected:
+  ShortHistoryRoomTest() { history_kept_ = 3; }
+
+  // The host says `n` statements, each acked.
+  void say(const std::shared_ptr<FakePeer>& host, int n, const std::string& prefix) {
+    for (int i = 0; i < n; ++i)
+      request_acked(host, host_, make_request(RequestType::say, prefix + std::to_string(i)), prefix + std::to_string(i));
+  }
+
+  // Runs the reader's queue up to here, then the room's strand up to here: whatever the
+  // reader had to answer has been answered and handled.
+  void settle_reader() {
+    std::promise<void> read;
+    hub_->history_reader().submit([&read](Store&) { read.set_value(); });
+    read.get_future().wait();
+    bool handled = false;
+    room_->inspect([&](Room&) { handled = true; });
+    ASSERT_TRUE(run_until([&] { return handled; }));
+  }
+
+  int audience_online() {
+    std::optional<int> n;
+    room_->inspect([&](Room& r) { n = r.online_json()["audience"].get<int>(); });
+    EXPECT_TRUE(run_until([&] { return n.has_value(); }));
+    return n.value_or(-1);
+  }
 };
 
 }  // namespace
@@ -335,6 +383,78 @@ struct ShardWithPeers {
   std::vector<std::shared_ptr<FakePeer>> peers;
 };
 }  // namespace
+
+// A phone that slept through more than the room keeps in memory: what it missed comes
+// from the store, seen as it may see it, then the history, then live events, in order.
+TEST_F(ShortHistoryRoomTest, AResumeFromBeforeTheHistoryGetsTheStoresEventsThenTheHistorysThenLive) {
+  auto host = start_session();  // seq 1
+  const Caller asker = audience("client-x");
+  auto first = join(asker);
+  request_acked(first, asker, make_request(RequestType::ask, "电梯谁来出钱？"), "q");
+  room_->leave(first);
+  say(host, 6, "第");
+  std::optional<int64_t> history_front;
+  room_->inspect([&](Room& r) { history_front = r.history().front().seq; });
+  ASSERT_TRUE(run_until([&] { return history_front.has_value(); }));
+  ASSERT_GT(*history_front, 3) << "the question and the first statements are only in the store";
+
+  auto again = join(asker, 0, 1);
+  auto other = join(audience("client-y"), 0, 1);
+  ASSERT_TRUE(run_until([&] { return statements(*again).size() == 6 && statements(*other).size() == 6; }));
+  request_acked(host, host_, make_request(RequestType::say, "现场"), "live");
+  ASSERT_TRUE(run_until([&] { return statements(*again).size() == 7 && statements(*other).size() == 7; }));
+
+  for (const auto& phone : {again, other}) {
+    EXPECT_EQ(phone->written.front()["type"], "welcome");
+    EXPECT_EQ(statements(*phone), (std::vector<std::string>{"第0", "第1", "第2", "第3", "第4", "第5", "现场"}));
+  }
+  // The asker sees every event after 1, its pending question among them; another phone
+  // sees the same but for that question.
+  const auto seqs = event_seqs(*again);
+  std::vector<int64_t> all(seqs.size());
+  std::iota(all.begin(), all.end(), 2);
+  EXPECT_EQ(seqs, all);
+  std::vector<int64_t> without_question;
+  for (const auto& e : again->of_type("event"))
+    if (e["kind"] != "question.asked") without_question.push_back(e["seq"].get<int64_t>());
+  EXPECT_EQ(without_question.size(), seqs.size() - 1) << "the asker got its question.asked";
+  EXPECT_EQ(event_seqs(*other), without_question);
+  EXPECT_EQ(hub_->metrics().resumes_from_store.load(), 2u);
+  EXPECT_EQ(audience_online(), 2);
+}
+
+TEST_F(ShortHistoryRoomTest, AConnectionThatLeavesWhileTheStoreIsReadIsNotJoinedAfterwards) {
+  auto host = start_session();
+  say(host, 5, "第");
+  auto phone = join(audience("client-a"), 0, 1);
+  room_->leave(phone);
+  settle_reader();
+  EXPECT_TRUE(phone->written.empty()) << phone->written.front().dump();
+  EXPECT_EQ(audience_online(), 0);
+  // Events after it left do not reach it either.
+  say(host, 1, "之后");
+  EXPECT_TRUE(phone->written.empty());
+}
+
+TEST_F(ShortHistoryRoomTest, EventsThatLeaveTheHistoryWhileTheStoreIsReadAreReadToo) {
+  auto host = start_session();
+  say(host, 5, "前");
+  // The reader is held up while the session goes on: by the time it reads, the history
+  // has moved past where the first read ends.
+  std::promise<void> go;
+  std::shared_future<void> released = go.get_future().share();
+  hub_->history_reader().submit([released](Store&) { released.wait(); });
+  auto phone = join(audience("client-a"), 0, 1);
+  say(host, 5, "后");
+  go.set_value();
+  ASSERT_TRUE(run_until([&] { return statements(*phone).size() == 10; }));
+  const auto seqs = event_seqs(*phone);
+  std::vector<int64_t> all(seqs.size());
+  std::iota(all.begin(), all.end(), 2);
+  EXPECT_EQ(seqs, all) << "no gap and nothing twice";
+  EXPECT_EQ(phone->written.front()["type"], "welcome");
+  EXPECT_EQ(phone->written.front()["last_seq"], 11);
+}
 
 TEST(RoomShardTest, OnePassDeliversEverythingQueuedBeforeIt) {
   ShardWithPeers s(10);
