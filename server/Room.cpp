@@ -167,7 +167,7 @@ void Room::on_join(const std::shared_ptr<Peer>& peer, const Caller& caller, std:
   }
   // Further back than the history: the events in between come from the store, and the
   // join waits for them (a phone that slept through more than the last few minutes).
-  if (after && !history_.empty() && *after + 1 < history_.front().seq) {
+  if (after && !history_.empty() && *after < history_.front().seq - 1) {
     resumes_[peer.get()] = StoreResume{ParkedJoin{peer, caller, after, id}, {}};
     hub_.metrics().resumes_from_store.fetch_add(1, std::memory_order_relaxed);
     read_stored(peer, *after, history_.front().seq - 1);
