@@ -148,7 +148,8 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
   const std::string base = "/api/sessions/" + sc.s.id + "/minutes?format=";
   // The staff's edition: every stored event, the clerk's notes included.
   const auto staff = bearer(sc.s.host_token);
-  auto dir = ServerProcess::make_temp_dir();
+  const TempDir temp;
+  const std::string& dir = temp.path;
 
   // Markdown.
   auto md = http(srv.port(), "GET", base + "md", "", staff);
@@ -288,7 +289,6 @@ TEST(Minutes, EveryFormatHoldsTheWholeSessionInOrder) {
                            .c_str());
   EXPECT_EQ(rc, 0);
   expect_in_order(read_file(out), md_texts, "export md");
-  fs::remove_all(dir);
 }
 
 TEST(Minutes, AccessIsForStaffUntilTheSessionEnds) {

@@ -29,7 +29,8 @@ class StorageFaults : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(StorageFaults, NothingUnstoredIsAckedReadsGoOnAndWritesResumeByThemselves) {
   if (ServerProcess::on_postgresql()) GTEST_SKIP() << "SQLite's fault VFS (PostgreSQL's outage is Outage.*)";
-  const std::string control = ServerProcess::make_temp_dir() + "/faults";
+  const TempDir faults;
+  const std::string control = faults.path + "/faults";
   write_file(control, "");
   setenv("YST_TEST_STORAGE_FAULTS", control.c_str(), 1);
   ServerProcess srv;
@@ -95,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(DiskFullOrFailing, StorageFaults, testing::Values("ENOS
 // (SQLite's own checkpoint ran inside the commit that filled the WAL past 1000 pages.)
 TEST(SlowDisk, NoAckWaitsForTheDatabaseFilesFsync) {
   if (ServerProcess::on_postgresql()) GTEST_SKIP() << "SQLite's checkpoints";
-  const std::string control = ServerProcess::make_temp_dir() + "/faults";
+  const TempDir faults;
+  const std::string control = faults.path + "/faults";
   write_file(control, "SLOW_DB_SYNC");
   setenv("YST_TEST_STORAGE_FAULTS", control.c_str(), 1);
   ServerProcess srv({"--staff-rate", "1000000", "--durability", "power"});

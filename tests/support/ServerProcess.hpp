@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,19 @@ class ServerProcess {
   std::string work_dir_;
   std::string admin_token_;
   bool owns_data_ = true;
+};
+
+// A directory under the system's temporary one, removed with everything in it when the
+// test ends (an assertion that returns early included).
+struct TempDir {
+  TempDir() : path(ServerProcess::make_temp_dir()) {}
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string path;
 };
 
 }  // namespace yst::test
