@@ -14,22 +14,19 @@ size_t ShardedCounter::slot() {
 
 std::string Metrics::render(const Writer& writer) const {
   std::ostringstream o;
-  auto counter = [&](const char* name, const char* help, uint64_t v) {
-    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n" << name << ' ' << v << '\n';
+  auto metric = [&](const char* type, const char* name, const char* help, auto v) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << v << '\n';
   };
+  auto counter = [&](const char* name, const char* help, uint64_t v) { metric("counter", name, help, v); };
+  auto gauge = [&](const char* name, const char* help, int64_t v) { metric("gauge", name, help, v); };
   o << "# HELP yishiting_connections WebSocket connections joined to a session, by role\n"
        "# TYPE yishiting_connections gauge\n";
   for (Role r : kAllRoles)
     o << "yishiting_connections{role=\"" << to_string(r) << "\"} " << connections_by_role[static_cast<int>(r)].load()
       << '\n';
-  o << "# HELP yishiting_connections_open open WebSocket connections\n# TYPE yishiting_connections_open gauge\n"
-    << "yishiting_connections_open " << connections_open.load() << '\n';
-  o << "# HELP yishiting_history_events events the rooms keep in memory for resumes\n"
-       "# TYPE yishiting_history_events gauge\nyishiting_history_events "
-    << history_events.load() << '\n';
-  o << "# HELP yishiting_history_bytes bytes of the wire frames of those events\n"
-       "# TYPE yishiting_history_bytes gauge\nyishiting_history_bytes "
-    << history_bytes.load() << '\n';
+  gauge("yishiting_connections_open", "open WebSocket connections", connections_open.load());
+  gauge("yishiting_history_events", "events the rooms keep in memory for resumes", history_events.load());
+  gauge("yishiting_history_bytes", "bytes of the wire frames of those events", history_bytes.load());
   counter("yishiting_resumes_from_store_total", "resumes from further back than the rooms keep, read from the store",
           resumes_from_store.load());
   counter("yishiting_connections_total", "WebSocket connections accepted", connections_total.load());

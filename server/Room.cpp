@@ -13,6 +13,8 @@
 namespace yst {
 
 namespace {
+Frame wire_frame(const Event& e) { return make_frame(to_wire_json(e).dump()); }
+
 std::vector<int64_t> seqs_of(const std::vector<Changes>& changes) {
   std::vector<int64_t> seqs;
   for (const auto& c : changes)
@@ -49,7 +51,7 @@ void Room::load(const std::vector<StoredParticipant>& participants, const std::v
     decided_.apply(e);
     committed_.apply(e);
     if (events.size() - i <= history_kept_)
-      keep_history(HistoryEntry{e, make_frame(to_wire_json(e).dump()), committed_.reach(e)});
+      keep_history(HistoryEntry{e, wire_frame(e), committed_.reach(e)});
   }
   for (const auto& u : upvotes) {
     decided_.apply(u);
@@ -227,7 +229,7 @@ void Room::admit(const std::shared_ptr<Peer>& peer, const Caller& caller, std::o
   // Seen through today's state: a question approved since shows its earlier events too,
   // one rejected since no longer does.
   for (const Event& e : stored)
-    if (visible_to(committed_.reach(e), caller)) send(peer, make_frame(to_wire_json(e).dump()), false);
+    if (visible_to(committed_.reach(e), caller)) send(peer, wire_frame(e), false);
   send_history(peer, caller, after);
   shards_[peer->thread_index()]->add(peer, caller.role);
   members_.add(peer, caller);
@@ -469,7 +471,7 @@ void Room::apply_committed(const Changes& c) {
 }
 
 void Room::announce(const Event& e) {
-  Frame frame = make_frame(to_wire_json(e).dump());
+  Frame frame = wire_frame(e);
   const Reach reach = committed_.reach(e);
   keep_history(HistoryEntry{e, frame, reach});
   broadcast(frame, reach.everyone ? Audience::everyone : Audience::staff, e.seq);
