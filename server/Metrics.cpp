@@ -2,6 +2,11 @@
 
 #include <sstream>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "storage/SqliteStore.hpp"
 #include "storage/Writer.hpp"
 
 namespace yst {
@@ -27,6 +32,15 @@ std::string Metrics::render(const Writer& writer) const {
   gauge("yishiting_connections_open", "open WebSocket connections", connections_open.load());
   gauge("yishiting_history_events", "events the rooms keep in memory for resumes", history_events.load());
   gauge("yishiting_history_bytes", "bytes of the wire frames of those events", history_bytes.load());
+  // RSS alone cannot tell data that grows from memory the allocator holds but does not
+  // use; these two can (docs/reliability.md, "One hour").
+#if defined(__GLIBC__)
+  const struct mallinfo2 heap = mallinfo2();
+  gauge("yishiting_heap_in_use_bytes", "heap bytes in use (malloc)", static_cast<int64_t>(heap.uordblks + heap.hblkhd));
+  gauge("yishiting_heap_free_bytes", "heap bytes free but still held by the allocator",
+        static_cast<int64_t>(heap.fordblks));
+#endif
+  gauge("yishiting_sqlite_memory_bytes", "heap bytes SQLite holds (page caches, statements)", sqlite_memory_bytes());
   counter("yishiting_resumes_from_store_total", "resumes from further back than the rooms keep, read from the store",
           resumes_from_store.load());
   counter("yishiting_connections_total", "WebSocket connections accepted", connections_total.load());

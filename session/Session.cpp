@@ -1,10 +1,37 @@
 #include "session/Session.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "session/EventData.hpp"
 #include "session/Sha256.hpp"
 #include "session/WordFilter.hpp"
 
 namespace yst {
+
+bool Question::upvoted_by(uint32_t voter) const { return std::binary_search(upvoters.begin(), upvoters.end(), voter); }
+
+void Question::add_upvoter(uint32_t voter) {
+  auto at = std::lower_bound(upvoters.begin(), upvoters.end(), voter);
+  if (at == upvoters.end() || *at != voter) upvoters.insert(at, voter);
+}
+
+void Question::add_upvoters(const std::vector<uint32_t>& others) {
+  std::vector<uint32_t> both;
+  both.reserve(upvoters.size() + others.size());
+  std::set_union(upvoters.begin(), upvoters.end(), others.begin(), others.end(), std::back_inserter(both));
+  upvoters = std::move(both);
+}
+
+uint32_t VoterTable::number(const std::string& participant) {
+  return numbers_.try_emplace(participant, static_cast<uint32_t>(numbers_.size())).first->second;
+}
+
+std::optional<uint32_t> VoterTable::find(const std::string& participant) const {
+  auto it = numbers_.find(participant);
+  if (it == numbers_.end()) return std::nullopt;
+  return it->second;
+}
 
 Session::Session(SessionInfo info) : info_(std::move(info)) {}
 
@@ -215,7 +242,7 @@ void Session::apply_question(EventKind kind, const Event& e) {
       if (Question* into = find_question(str_field(d, "into")); into && into != q) {
         q->status = QuestionStatus::merged;
         q->merged_into = into->id;
-        into->upvoters.insert(q->upvoters.begin(), q->upvoters.end());
+        into->add_upvoters(q->upvoters);
       }
       break;
     default:
@@ -284,7 +311,7 @@ void Session::apply(const Upvote& u) {
   // Upvotes are loaded after the events, so one stored before its question was merged
   // finds it merged: it counts for the question it went into, as it did live.
   for (int hops = 0; q && !q->merged_into.empty() && hops < 64; ++hops) q = find_question(q->merged_into);
-  if (q) q->upvoters.insert(u.voter);
+  if (q) q->add_upvoter(voters_.number(u.voter));
 }
 
 void Session::apply(const Vote& v) {
@@ -396,8 +423,9 @@ json Session::you_json(const Caller& caller) const {
     if (auto it = p.votes.find(caller.participant); it != p.votes.end()) votes[p.id] = to_string(it->second.second);
   json upvoted = json::array();
   json mine = json::array();
+  const std::optional<uint32_t> voter = voters_.find(caller.participant);
   for (const auto& q : questions_) {
-    if (q.upvoters.count(caller.participant) && q.merged_into.empty()) upvoted.push_back(q.id);
+    if (voter && q.upvoted_by(*voter) && q.merged_into.empty()) upvoted.push_back(q.id);
     if (q.asker == caller.participant) mine.push_back(question_json(q));
   }
   json you{{"participant", caller.participant},

@@ -3,6 +3,7 @@
 // Pure C++: no sockets, no SQL, no clock (the caller passes the time), so tests drive
 // it directly. Not thread-safe: the server touches a Session from one strand only.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,8 +30,23 @@ struct Question {
   bool flagged = false;
   bool made_public = false;  // the audience was told of it (question.approved)
   std::string merged_into;   // set once folded into another question
-  std::unordered_set<std::string> upvoters;
+  // Who upvoted, as numbers from the session's VoterTable, sorted: an upvote costs four
+  // bytes here instead of a string in a hash set (a long programme holds thousands).
+  std::vector<uint32_t> upvoters;
   int upvotes() const { return static_cast<int>(upvoters.size()); }
+  bool upvoted_by(uint32_t voter) const;
+  void add_upvoter(uint32_t voter);
+  void add_upvoters(const std::vector<uint32_t>& others);
+};
+
+// Each participant who has upvoted, numbered once per session.
+class VoterTable {
+ public:
+  uint32_t number(const std::string& participant);
+  std::optional<uint32_t> find(const std::string& participant) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> numbers_;
 };
 
 struct Point {
@@ -152,7 +168,7 @@ class Session {
 
   const Question* question(const std::string& id) const;
   const Point* point(const std::string& id) const;
-  const std::vector<Question>& questions() const { return questions_; }
+  const std::deque<Question>& questions() const { return questions_; }
   const std::vector<Point>& points() const { return points_; }
   const std::optional<std::string>& featured() const { return featured_; }
   const std::optional<Floor>& floor() const { return floor_; }
@@ -243,8 +259,12 @@ class Session {
   std::optional<int64_t> ended_ms_;
   std::vector<Participant> participants_;
   std::unordered_map<std::string, size_t> participant_index_;
-  std::vector<Question> questions_;
+  // A deque: a vector's doubling would hold the old and the new block at once and leave
+  // the old one free, a step of a megabyte in RSS near every power of two of questions
+  // (the soak saw it).
+  std::deque<Question> questions_;
   std::unordered_map<std::string, size_t> question_index_;
+  VoterTable voters_;
   std::vector<Point> points_;
   std::unordered_map<std::string, size_t> point_index_;
   std::optional<std::string> featured_;

@@ -204,7 +204,7 @@ Outcome Session::decide_upvote(const Decision& d) {
   if (q->status != QuestionStatus::approved && q->status != QuestionStatus::featured)
     return fail(ErrorCode::conflict, "only approved or featured questions take upvotes");
   Outcome out;
-  if (!q->upvoters.count(d.caller.participant)) {
+  if (auto voter = voters_.find(d.caller.participant); !voter || !q->upvoted_by(*voter)) {
     Upvote u{q->id, d.caller.participant};
     apply(u);
     out.changes.upvotes.push_back(std::move(u));

@@ -11,6 +11,8 @@
 
 namespace yst {
 
+int64_t sqlite_memory_bytes() { return sqlite3_memory_used(); }
+
 namespace {
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
   throw std::runtime_error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));

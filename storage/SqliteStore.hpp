@@ -1,5 +1,6 @@
 #pragma once
 // The Store on SQLite: one file in WAL mode, prepared statements only.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,6 +12,10 @@
 struct sqlite3;
 
 namespace yst {
+
+// What SQLite holds on the heap across every connection of the process (page caches,
+// prepared statements), for /metrics.
+int64_t sqlite_memory_bytes();
 
 class SqliteStore final : public Store {
  public:

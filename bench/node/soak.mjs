@@ -615,8 +615,13 @@ async function sample(phase) {
     s.request_errors_server = m.request_errors_total;
     s.deliveries = m.deliveries_total;
     s.bytes_out = m.bytes_out_total;
-    // The server's figures of its history's memory (yishiting_history_events, _bytes).
-    for (const [k, v] of Object.entries(m)) if (/history/.test(k)) s[`metric_${k}`] = v;
+    // The server's figures of its history's memory (yishiting_history_events, _bytes),
+    // whose growth is enforced; and, reported only, the allocator's heap in use and held
+    // free and SQLite's share, which tell data that grows from memory held.
+    for (const [k, v] of Object.entries(m)) {
+      if (/history/.test(k)) s[`metric_${k}`] = v;
+      else if (/^(heap_|sqlite_memory)/.test(k)) s[k] = v;
+    }
   } catch (e) { s.metrics_error = String(e.message || e); }
   s.last_seq = ref.last;
   s.history_frame_bytes = ref.bytes;
@@ -992,11 +997,14 @@ async function main() {
     history_events: growth('last_seq'),
     history_frame_bytes: growth('history_frame_bytes'),
     data_bytes: growth('data_bytes'),
+    heap_in_use_bytes: growth('heap_in_use_bytes'),
+    heap_free_bytes: growth('heap_free_bytes'),
+    sqlite_memory_bytes: growth('sqlite_memory_bytes'),
   };
   for (const k of Object.keys(samples[samples.length - 1] || {}))
     if (k.startsWith('metric_')) growthFig[k] = growth(k);
   // What the resident memory grew by per event over the last half: while the history fills
-  // (its first 12,000 events), about what each event costs the server.
+  // (its first 2000 events), about what each event costs the server.
   const perEvent = growthFig.rss_kib.end !== null && growthFig.history_events.end > growthFig.history_events.mid
     ? Math.round(((growthFig.rss_kib.end - growthFig.rss_kib.mid) / (growthFig.history_events.end - growthFig.history_events.mid)) * 100) / 100
     : null;
@@ -1039,7 +1047,7 @@ async function main() {
       stopped,
     },
     growth: { limit_pct: cfg.growthLimitPct, enforced: enforce, from: 'median of 5 samples around the middle of the load vs the last 5', figures: growthFig, rss_kib_per_event: perEvent, over_limit: growthFailures },
-    history_note: 'metric_history_events and metric_history_bytes are the server\'s own figures of what its rooms keep for resumes (the latest 12,000 events of a session, /metrics); last_seq and history_frame_bytes count every event of the run. RSS includes the history.',
+    history_note: 'metric_history_events and metric_history_bytes are the server\'s own figures of what its rooms keep for resumes (the latest 2000 events of a session, /metrics); last_seq and history_frame_bytes count every event of the run. RSS includes the history.',
     log: { file: cfg.serverLog, lines: logScan.lines, levels: logScan.levels, errors: logScan.errors.slice(0, 50), warnings: logScan.warnings.slice(0, 50), warnings_total: logScan.warnings.length },
     failures: Object.fromEntries(failures),
     samples: samplesPath,
