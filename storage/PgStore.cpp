@@ -452,6 +452,7 @@ std::vector<PlanItem> PgStore::plan_items() {
                   .venue = r.text(i, 4),
                   .planned_date = r.text(i, 5),
                   .lead = r.text(i, 6),
+                  .departments = {},
                   .notes = r.text(i, 8),
                   .cancelled = r.text(i, 9) == "t",
                   .created_ms = r.integer(i, 10)};

@@ -92,17 +92,19 @@ Model build_model(const MinutesInput& in) {
   end_turn(in.generated_ms);  // still speaking when the minutes were made
   for (const auto& q : state.questions()) {
     m.question_index[q.id] = m.questions.size();
-    auto& rec = m.questions.emplace_back(QuestionRec{.id = q.id,
-                                                     .text = q.text,
-                                                     .name = q.name,
-                                                     .status = std::string(to_string(q.status)),
-                                                     .flagged = q.flagged,
-                                                     .answers = std::move(answers[q.id])});
-    rec.replied = !rec.answers.empty();
-    rec.asker = q.asker;
-    rec.made_public = q.made_public;
-    rec.upvotes = q.upvotes();
-    rec.merged_into = q.merged_into;
+    std::vector<const Event*> replies = std::move(answers[q.id]);
+    const bool replied = !replies.empty();
+    m.questions.push_back(QuestionRec{.id = q.id,
+                                      .text = q.text,
+                                      .name = q.name,
+                                      .status = std::string(to_string(q.status)),
+                                      .flagged = q.flagged,
+                                      .replied = replied,
+                                      .answers = std::move(replies),
+                                      .asker = q.asker,
+                                      .made_public = q.made_public,
+                                      .upvotes = q.upvotes(),
+                                      .merged_into = q.merged_into});
   }
   for (const auto& p : state.points()) m.points.push_back(PointRec{p.id, p.text, !p.open, p.outcome, p.closed_tally});
   return m;
