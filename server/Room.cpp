@@ -415,7 +415,9 @@ void Room::on_committed(bool ok, const std::vector<Changes>& changes, std::vecto
     if (cluster_ && mode_ == Mode::owner) {
       // The store is down, or another node took the session over (the epoch moved):
       // either way this node stops deciding, and whichever node holds the lease next
-      // starts from what the store has.
+      // starts from what the store has. After a pause past the lease, this is often how
+      // the node learns it was taken over, before its lease watch does.
+      spdlog::warn("session {}: the store refused this node's writes; this node steps down", id_);
       mode_ = Mode::replica;
       cluster_->release(id_);
       floor_timer_.cancel();
