@@ -13,7 +13,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-TARGETS = ["yishiting", "baseline", "baseline-pt", "node", "uws", "yishiting-batch"]
+TARGETS = ["yishiting", "baseline", "baseline-pt", "node", "uws", "yishiting-1t", "yishiting-batch"]
 RELAYS = ["baseline", "baseline-pt", "node", "uws"]  # the yardsticks (raw scenario)
 TARGET_NAMES = {
     "yishiting": "yishiting",
@@ -21,12 +21,13 @@ TARGET_NAMES = {
     "baseline-pt": "baseline-relay --per-thread (Beast)",
     "node": "Node ws relay",
     "uws": "uWebSockets.js relay",
+    "yishiting-1t": "yishiting --threads 1",
     "yishiting-batch": "yishiting, audience joins with batch:true",
 }
 PLOT_TARGETS = ["yishiting", "baseline", "node", "baseline-pt", "uws"]  # the columns of latency.dat
 SHORT_NAMES = {"yishiting": "yishiting", "baseline": "relay", "baseline-pt": "relay per-thread",
                "node": "Node ws", "uws": "uWS",
-               "yishiting-batch": "yishiting batch:true"}
+               "yishiting-1t": "yishiting 1 thread", "yishiting-batch": "yishiting batch:true"}
 
 
 def load(path):
@@ -115,6 +116,9 @@ def against_best_relay(sat, paced_all, rates, joins):
             for r in rs:
                 by_rep[r["_rep"]][t] = r
         best_p99, best_names, vs_best, vs_base, vs_pt, cpu_uws, kib_uws = [], [], [], [], [], [], []
+        # With one I/O thread, as the relay has (the saturation runs only).
+        cpu_uws_1t = [ratio(get(d.get("yishiting-1t"), "server_cpu_us_per_delivery"),
+                            get(d.get("uws"), "server_cpu_us_per_delivery")) for d in by_rep.values()]
         for d in by_rep.values():
             y = d.get("yishiting")
             relays = [(get(d[t], "latency_ms", "p99"), t) for t in RELAYS if t in d and get(d[t], "latency_ms", "p99")]
@@ -144,6 +148,8 @@ def against_best_relay(sat, paced_all, rates, joins):
                 "" if dur == "process" else " (durability not recorded)" if dur == "–" else f" (--durability {dur})"))
         if median(cpu_uws) is not None:
             notes["cpu"].append(f"{where} ×{fmt(median(cpu_uws))}")
+        if median(cpu_uws_1t) is not None:
+            notes["cpu"].append(f"{where} with one I/O thread (as the relay) ×{fmt(median(cpu_uws_1t))}")
         if scen != "saturation" and n >= 10000:
             notes["beast"].append(f"{where}: ×{fmt(median(vs_base))} the classic relay, "
                                   f"×{fmt(median(vs_pt))} the per-thread relay")
@@ -250,7 +256,7 @@ def main():
                     by_rep[r["_rep"]][t] = r
             # (numerator, denominator): yishiting against each relay, and batching against plain.
             for num, den in [("yishiting", "baseline"), ("yishiting", "baseline-pt"), ("yishiting", "node"),
-                             ("yishiting", "uws"), ("yishiting-batch", "yishiting")]:
+                             ("yishiting", "uws"), ("yishiting-1t", "uws"), ("yishiting-batch", "yishiting")]:
                 tp, cpu = [], []
                 for d in by_rep.values():
                     if num in d and den in d:

@@ -33,7 +33,7 @@ SERVER_COUNT=0
 # Sets SRV_DIR, SRV_PID, SRV_PORT.
 yst_args() {  # DIR PORT
   echo serve --bind 127.0.0.1 --port "$2" --port-file "$1/port" --data "$1/data" --web "$ROOT/web" \
-    --admin-token "$TOKEN" --threads 2 --staff-rate 1000000 --log-level warn \
+    --admin-token "$TOKEN" --threads "${THREADS:-2}" --staff-rate 1000000 --log-level warn \
     --durability "${DURABILITY:-power}" ${STORE_URL:+--store "$STORE_URL"} ${TIMELINE:+--timeline "$1/timeline.jsonl"}
 }
 start_yishiting() {
