@@ -110,7 +110,7 @@ std::vector<const QuestionRec*> public_questions(const Model& m) {
   return out;
 }
 
-bool taken_up(const QuestionRec& q) { return q.status == "answered" || q.replied; }
+bool taken_up(const QuestionRec& q) { return q.status == "answered" || q.replied(); }
 
 std::string percent(int part, int whole) {
   if (whole <= 0) return "0%";

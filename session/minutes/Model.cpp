@@ -92,15 +92,12 @@ Model build_model(const MinutesInput& in) {
   end_turn(in.generated_ms);  // still speaking when the minutes were made
   for (const auto& q : state.questions()) {
     m.question_index[q.id] = m.questions.size();
-    std::vector<const Event*> replies = std::move(answers[q.id]);
-    const bool replied = !replies.empty();
     m.questions.push_back(QuestionRec{.id = q.id,
                                       .text = q.text,
                                       .name = q.name,
                                       .status = std::string(to_string(q.status)),
                                       .flagged = q.flagged,
-                                      .replied = replied,
-                                      .answers = std::move(replies),
+                                      .answers = std::move(answers[q.id]),
                                       .asker = q.asker,
                                       .made_public = q.made_public,
                                       .upvotes = q.upvotes(),

@@ -21,12 +21,13 @@ struct QuestionRec {
   std::string name;
   std::string status = "pending";
   bool flagged = false;
-  bool replied = false;
   std::vector<const Event*> answers;
   std::string asker;  // participant id
   bool made_public = false;
   int upvotes = 0;
   std::string merged_into;
+
+  bool replied() const { return !answers.empty(); }
 };
 
 struct PointRec {
